@@ -1,0 +1,3 @@
+from dropship_tui.cli import main
+
+raise SystemExit(main())

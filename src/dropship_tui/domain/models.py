@@ -1,0 +1,352 @@
+"""The records of SPEC "Records" as immutable pydantic models.
+
+Every record is frozen: a workflow rule never edits an order in place, it returns a new
+one (see ``workflow.py``), so a refused action cannot leave half a change behind in memory
+and the store can write the result in one transaction.
+
+Money is ``Decimal`` everywhere (never float), quantities are ``int`` and times are
+timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+CENT = Decimal("0.01")
+
+
+def to_utc(value: datetime) -> datetime:
+    return value.astimezone(timezone.utc)
+
+
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(to_utc)]
+Money = Annotated[Decimal, Field(max_digits=18, decimal_places=4)]
+PoNumber = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+def money(value: Decimal) -> Decimal:
+    """Round to the cent the way an invoice does (half up, never banker's rounding)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Stage(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CANCELED = "canceled"
+
+    @property
+    def label(self) -> str:
+        return _STAGE_LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        return self in (Stage.NEW, Stage.IN_PROGRESS)
+
+
+_STAGE_LABELS = {
+    Stage.NEW: "New",
+    Stage.IN_PROGRESS: "In progress",
+    Stage.COMPLETED: "Completed",
+    Stage.CANCELED: "Canceled",
+}
+
+
+class ReasonCode(StrEnum):
+    OUT_OF_STOCK = "out_of_stock"
+    DAMAGED = "damaged"
+    DISCONTINUED = "discontinued"
+    INVALID_SKU = "invalid_sku"
+    INCORRECT_PRODUCT_INFO = "incorrect_product_info"
+    UNDELIVERABLE_ADDRESS = "undeliverable_address"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return _REASON_LABELS[self]
+
+
+_REASON_LABELS = {
+    ReasonCode.OUT_OF_STOCK: "Out of stock",
+    ReasonCode.DAMAGED: "Damaged",
+    ReasonCode.DISCONTINUED: "Discontinued",
+    ReasonCode.INVALID_SKU: "Invalid SKU",
+    ReasonCode.INCORRECT_PRODUCT_INFO: "Incorrect product info",
+    ReasonCode.UNDELIVERABLE_ADDRESS: "Undeliverable address",
+    ReasonCode.OTHER: "Other",
+}
+
+REASON_TEXT_MAX = 500
+
+
+class Reason(Record):
+    """Why units were not fulfilled. ``text`` is required (non-blank) for ``other``;
+    the check lives in ``workflow.check_reason`` so every caller gets the same message."""
+
+    code: ReasonCode
+    text: str = ""
+
+    def describe(self) -> str:
+        if self.code is ReasonCode.OTHER and self.text.strip():
+            return f"Other: {self.text.strip()}"
+        return self.code.label
+
+
+class SlaStatus(StrEnum):
+    ON_TIME = "on_time"
+    AT_RISK = "at_risk"
+    OVERDUE = "overdue"
+
+    @property
+    def label(self) -> str:
+        return {"on_time": "On time", "at_risk": "At risk", "overdue": "Overdue"}[self.value]
+
+
+class IntegrationMode(StrEnum):
+    PORTAL = "portal"
+    API = "api"
+    EDI = "edi"
+
+
+class Address(Record):
+    line1: str = ""
+    line2: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country_code: str = ""
+
+    def lines(self) -> list[str]:
+        """The address as printed on a label, blank parts left out."""
+        city_line = " ".join(p for p in (self.city, self.state, self.postal_code) if p)
+        return [p for p in (self.line1, self.line2, city_line, self.country_code) if p]
+
+
+class Contact(Record):
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+class ShipTo(Record):
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    email: str = ""
+    phone: str = ""
+    address: Address = Address()
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+class SlaPolicy(Record):
+    hours_to_acknowledge: int = Field(ge=1)
+    hours_to_ship: int = Field(ge=1)
+
+
+DEFAULT_SLA_POLICY = SlaPolicy(hours_to_acknowledge=24, hours_to_ship=72)
+
+
+class SlaThresholds(Record):
+    """Fractions of the allowed time at which an order turns At risk and Overdue."""
+
+    at_risk: Decimal = Decimal("0.8")
+    overdue: Decimal = Decimal("1.0")
+
+
+class Vendor(Record):
+    code: str = Field(min_length=1)
+    name: str
+    contact: Contact = Contact()
+    billing_email: str = ""
+    address: Address = Address()
+    integration_mode: IntegrationMode = IntegrationMode.PORTAL
+
+
+class LocationGroup(Record):
+    code: str = Field(min_length=1)
+    name: str = ""
+    sla_policy: SlaPolicy | None = None
+
+
+class Location(Record):
+    code: str = Field(min_length=1)
+    vendor_code: str
+    name: str
+    address: Address = Address()
+    group_code: str | None = None
+    sla_policy: SlaPolicy | None = None
+
+
+class SkuMapping(Record):
+    vendor_code: str
+    product_code: str
+    vendor_sku: str
+    upc: str = ""
+    contracted_price: Money
+    currency: str = "USD"
+
+
+class Line(Record):
+    line_id: int = Field(ge=1)
+    product_code: str
+    variation_product_code: str = ""
+    sku: str
+    vendor_sku: str = ""
+    upc: str = ""
+    description: str = ""
+    quantity_ordered: int = Field(ge=1)
+    quantity_accepted: int | None = Field(default=None, ge=0)
+    retail_price: Money
+    contracted_price: Money | None = None
+    weight_kg: Decimal | None = None
+    dimensions_cm: str = ""
+
+    @property
+    def billing_price(self) -> Decimal:
+        """R8: the contracted price, or the line's unit price only when none exists."""
+        return self.contracted_price if self.contracted_price is not None else self.retail_price
+
+
+class CanceledItem(Record):
+    line_id: int
+    quantity: int = Field(ge=1)
+    reason_code: ReasonCode
+    reason_text: str = ""
+    at: UtcDatetime
+    by: str
+
+    @property
+    def reason(self) -> Reason:
+        return Reason(code=self.reason_code, text=self.reason_text)
+
+
+class PackingSlip(Record):
+    number: int = Field(ge=1, le=10)
+    lines: dict[int, int]
+    """line_id -> units of that line in this package (only lines with units > 0)."""
+    tracking_number: str | None = None
+    carrier: str | None = None
+    tracking_url: str | None = None
+    tracked_at: UtcDatetime | None = None
+
+    @property
+    def units(self) -> int:
+        return sum(self.lines.values())
+
+
+class InvoiceRow(Record):
+    line_id: int
+    sku: str
+    vendor_sku: str
+    description: str
+    quantity: int
+    unit_price: Money
+    amount: Money
+
+
+class Invoice(Record):
+    invoice_number: str
+    issued_at: UtcDatetime
+    po_number: int
+    order_number: str
+    vendor: Vendor
+    ship_to: ShipTo
+    rows: tuple[InvoiceRow, ...]
+    subtotal: Money
+    total: Money
+    currency: str
+
+
+class ActivityEntry(Record):
+    at: UtcDatetime
+    user: str
+    action: str
+    details: str = ""
+
+
+class Order(Record):
+    """A vendor order (purchase order). ``version`` changes on every write; a write based
+    on an older version is refused by the store."""
+
+    po_number: PoNumber
+    order_number: str
+    vendor_code: str
+    location_code: str
+    ship_to: ShipTo
+    order_date: UtcDatetime
+    requested_ship_date: UtcDatetime | None = None
+    currency: str = "USD"
+    shipping_method: str = ""
+    lines: tuple[Line, ...] = Field(min_length=1)
+    stage: Stage = Stage.NEW
+    version: int = 1
+    acknowledged_at: UtcDatetime | None = None
+    canceled_items: tuple[CanceledItem, ...] = ()
+    slips: tuple[PackingSlip, ...] = ()
+    invoice: Invoice | None = None
+    completed_at: UtcDatetime | None = None
+    canceled_at: UtcDatetime | None = None
+    final_sla_status: SlaStatus | None = None
+    """R12: Completed and canceled orders keep the SLA status they ended with."""
+
+    def line(self, line_id: int) -> Line:
+        for line in self.lines:
+            if line.line_id == line_id:
+                return line
+        raise KeyError(line_id)
+
+    def slip(self, number: int) -> PackingSlip:
+        for slip in self.slips:
+            if slip.number == number:
+                return slip
+        raise KeyError(number)
+
+    def canceled_quantity(self, line_id: int) -> int:
+        return sum(c.quantity for c in self.canceled_items if c.line_id == line_id)
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+    @property
+    def all_slips_tracked(self) -> bool:
+        return bool(self.slips) and all(s.tracking_number for s in self.slips)
+
+    @property
+    def customer_name(self) -> str:
+        return self.ship_to.full_name or self.ship_to.company
+
+    @property
+    def units_ordered(self) -> int:
+        return sum(line.quantity_ordered for line in self.lines)
+
+    @property
+    def units_accepted(self) -> int:
+        return sum(line.quantity_accepted or 0 for line in self.lines)
+
+
+class OrderSummary(Record):
+    """One dashboard row: just what the list shows, cheap to fetch a page of."""
+
+    po_number: int
+    order_number: str
+    vendor_code: str
+    customer_name: str
+    order_date: UtcDatetime
+    stage: Stage
+    sla_status: SlaStatus
+    progress: int
+    version: int
+    total_units: int = 0
