@@ -40,8 +40,8 @@ ever checked against its one family, and a bad check digit names that family):
   -> USPS (this includes FedEx SmartPost / Ground Economy ``92...`` labels, which USPS
   delivers and tracks; name FedEx to store FedEx instead);
 * 20 digits -> USPS as typed, else USPS with the implied ``91``, else FedEx SmartPost
-  with the implied ``92`` (the three readings can never all agree: the implied prefixes
-  shift the sum by 28 and 29, so at most one of them passes);
+  with the implied ``92`` (the implied prefixes shift the weighted sum by 28 and 29, so
+  at most one of the three readings passes; 3 in 10 check digits pass one of them);
 * 15 digits -> FedEx Ground; 12 digits -> FedEx Express; 10 digits -> DHL Express.
 
 DHL's ``JJD...`` piece ids, FedEx's 34-digit label barcodes and other carriers are not
