@@ -1,0 +1,19 @@
+"""The CLI's command groups. Each module exposes ``register(subparsers)``; its commands
+set ``func(args) -> exit code``. Add a group by appending its module's name here."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from types import ModuleType
+
+from . import tui
+
+NAMES = [
+    "orders",  # orders, show, activity
+    "workflow",  # ack, slips, track, invoice, complete, cancel, address
+    "data",  # import, demo
+]
+
+MODULES: list[ModuleType] = [import_module(f"{__name__}.{name}") for name in NAMES]
+
+__all__ = ["MODULES", "NAMES", "tui"]

@@ -1,0 +1,199 @@
+"""What every command shares: global options, the one-line usage errors, value parsers
+(argparse ``type=`` functions, so a bad value is a usage error, exit 2) and opening the
+store."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from ..domain.models import Reason, ReasonCode
+
+if TYPE_CHECKING:
+    from ..store.base import Store
+
+PROG = "dropship-tui"
+REASON_CODES = ", ".join(code.value for code in ReasonCode)
+
+
+class UsageError(Exception):
+    """A bad command line found after parsing (exit 2, one line)."""
+
+
+def one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (exit 2), not the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: {one_line(message)} (see '{self.prog} --help')", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def default_user() -> str:
+    user = os.environ.get("DROPSHIP_TUI_USER", "").strip()
+    if user:
+        return user
+    try:
+        return getpass.getuser() or "unknown"
+    except Exception:
+        return "unknown"
+
+
+def add_global_options(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
+    """``--db``, ``--json`` and ``--user`` both before and after the command name. On the
+    subcommand they default to SUPPRESS so they never overwrite the top-level value."""
+
+    def default(value: Any) -> Any:
+        return value if top_level else argparse.SUPPRESS
+
+    group = parser.add_argument_group("global options")
+    group.add_argument(
+        "--db",
+        metavar="PATH",
+        default=default(None),
+        help="the store file (default: $DROPSHIP_TUI_DB, else the user data directory)",
+    )
+    group.add_argument(
+        "--json",
+        action="store_true",
+        default=default(False),
+        help="print machine-readable JSON (keys as in the spec's records, snake_case)",
+    )
+    group.add_argument(
+        "--user",
+        metavar="NAME",
+        default=default(None),
+        help="who is acting, recorded in the activity (default: $DROPSHIP_TUI_USER or the login name)",
+    )
+
+
+def add_command(subparsers: Any, name: str, help: str, **kwargs: Any) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(name, help=help, description=kwargs.pop("description", help), **kwargs)
+    add_global_options(parser)
+    return parser
+
+
+# --- value parsers (argparse type=) ---------------------------------------------------
+
+
+def po_number(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"PO number must be a whole number, not {text!r}") from None
+    if not 1 <= value <= 2**31 - 1:
+        raise argparse.ArgumentTypeError(f"PO number must be from 1 to {2**31 - 1}, not {text!r}")
+    return value
+
+
+def _whole(text: str, what: str, minimum: int) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        raise argparse.ArgumentTypeError(f"{what} must be a whole number from {minimum}, not {text!r}")
+    return value
+
+
+def positive(text: str) -> int:
+    return _whole(text, "the value", 1)
+
+
+def non_negative(text: str) -> int:
+    return _whole(text, "the value", 0)
+
+
+def reason(text: str) -> Reason:
+    """``CODE[:TEXT]``. The code must be one of R3's; whether ``other`` has its text is
+    the domain's call (a refused action, exit 1)."""
+    code, _, free = text.partition(":")
+    code = code.strip().lower().replace("-", "_")
+    try:
+        reason_code = ReasonCode(code)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"unknown reason {code or text!r}; use one of {REASON_CODES} (as CODE or CODE:TEXT)"
+        ) from None
+    return Reason(code=reason_code, text=free.strip())
+
+
+def line_qty(text: str) -> tuple[int, int]:
+    """``LINE=N`` (``--qty 1=4``)."""
+    line, sep, qty = text.partition("=")
+    try:
+        if not sep:
+            raise ValueError
+        return int(line.strip()), _whole(qty, "qty", 0)
+    except (ValueError, argparse.ArgumentTypeError):
+        raise argparse.ArgumentTypeError(
+            f"expected LINE=N with whole numbers (like 1=4), not {text!r}"
+        ) from None
+
+
+def line_reason(text: str) -> tuple[int, Reason]:
+    """``LINE=CODE[:TEXT]`` (``--reason 1=out_of_stock``)."""
+    line, sep, rest = text.partition("=")
+    try:
+        if not sep:
+            raise ValueError
+        line_id = int(line.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected LINE=CODE[:TEXT] (like 1=out_of_stock), not {text!r}"
+        ) from None
+    return line_id, reason(rest)
+
+
+def slip_put(text: str) -> tuple[int, int, int]:
+    """``LINE:SLIP=QTY`` (``--put 1:2=3``: 3 units of line 1 in slip 2)."""
+    try:
+        target, sep, qty = text.partition("=")
+        line, sep2, slip = target.partition(":")
+        if not (sep and sep2):
+            raise ValueError
+        line_id, slip_no, units = int(line), int(slip), int(qty)
+        if line_id < 1 or not 1 <= slip_no <= 10 or units < 0:
+            raise ValueError
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected LINE:SLIP=QTY (like 1:2=3, slip 1-10), not {text!r}"
+        ) from None
+    return line_id, slip_no, units
+
+
+# --- the store ----------------------------------------------------------------------
+
+
+def db_path(args: argparse.Namespace) -> Any:
+    from ..store.paths import resolve_db_path
+
+    return resolve_db_path(getattr(args, "db", None))
+
+
+def acting_user(args: argparse.Namespace) -> str:
+    return (getattr(args, "user", None) or "").strip() or default_user()
+
+
+@contextmanager
+def open_store(args: argparse.Namespace) -> Iterator["Store"]:
+    from ..store.sqlite import SqliteStore
+
+    path = db_path(args)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except AttributeError:
+        pass
+    store = SqliteStore(path, user=acting_user(args))
+    try:
+        yield store
+    finally:
+        store.close()
