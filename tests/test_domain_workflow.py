@@ -23,7 +23,7 @@ from dropship_tui.domain.models import (
 )
 
 UPS_1 = "1Z999AA10123456784"
-UPS_2 = "1Z12345E0205271688"
+UPS_2 = "1Z5R89390357567127"
 OOS = Reason(code=ReasonCode.OUT_OF_STOCK)
 
 

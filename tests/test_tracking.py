@@ -346,7 +346,7 @@ def test_workflow_accepts_an_unknown_number_when_a_carrier_is_named(packed):
     slip = workflow.save_tracking(packed, 1, "C11234567890123", f.ctx(), carrier="OnTrac").order.slip(1)
     assert (slip.tracking_number, slip.carrier, slip.tracking_url) == ("C11234567890123", "OnTrac", None)
     slip = workflow.save_tracking(packed, 2, "JJD0099999999", f.ctx(), carrier="dhl").order.slip(2)
-    assert (slip.carrier, slip.tracking_url) == ("dhl", DHL_URL + "JJD0099999999")
+    assert (slip.carrier, slip.tracking_url) == ("DHL", DHL_URL + "JJD0099999999")  # canonical name
 
 
 def test_workflow_named_carrier_wins_for_a_smartpost_number(packed):

@@ -433,8 +433,9 @@ def save_tracking(
     if isinstance(check, str):
         raise WorkflowError(check)
     named = (carrier or "").strip()
+    named = tracking.canonical_carrier(named) or named  # "fed-ex" is stored as "FedEx"
     final_carrier = named or check.carrier
-    url = check.url if not named or named.lower() == (check.carrier or "").lower() else None
+    url = check.url if not named or named == check.carrier else None
     url = url or tracking.tracking_url(final_carrier or "", check.number)
     if slip.tracking_number == check.number and slip.carrier == final_carrier:
         raise WorkflowError(f"Slip {slip_number} already has tracking number {check.number}")
