@@ -1,0 +1,242 @@
+"""The SQLite schema as a list of forward migrations, tracked by ``PRAGMA user_version``.
+
+``MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``. A store written by any
+earlier version of the app is upgraded step by step when it is opened; a store newer than
+this code is refused rather than guessed at. Never edit a shipped step: append a new one.
+
+Times in indexed columns are epoch **microseconds** (exact, so the SQL comparison of an
+SLA mark with "now" agrees with ``sla.status_at`` to the microsecond).
+
+For an open order ``sla_at_risk_at`` / ``sla_overdue_at`` are the instants of
+``sla.sla_marks``; a finished order keeps the SLA status it ended with (``final_sla``), and
+its two marks are set to fixed sentinels that encode that status (``SLA_PAST`` = always
+reached, ``SLA_NEVER`` = never reached). So for every order, at any ``now``:
+
+    overdue  <=>  sla_overdue_at <= now
+    at risk  <=>  sla_at_risk_at <= now < sla_overdue_at
+    on time  <=>  now < sla_at_risk_at
+
+— one indexed range predicate per status, no per-row Python.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+
+SLA_PAST = -(2**62)
+SLA_NEVER = 2**62
+
+# --- v1: core tables ------------------------------------------------------------------
+
+V1_TABLES = [
+    """CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    """CREATE TABLE sequences (
+        name TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    )""",
+    "INSERT INTO sequences(name, value) VALUES ('invoice', 0)",
+    """CREATE TABLE vendors (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        body TEXT NOT NULL
+    )""",
+    """CREATE TABLE location_groups (
+        code TEXT PRIMARY KEY,
+        body TEXT NOT NULL
+    )""",
+    """CREATE TABLE locations (
+        code TEXT PRIMARY KEY,
+        vendor_code TEXT NOT NULL REFERENCES vendors(code),
+        group_code TEXT REFERENCES location_groups(code),
+        body TEXT NOT NULL
+    )""",
+    """CREATE TABLE sku_mappings (
+        vendor_code TEXT NOT NULL REFERENCES vendors(code),
+        product_code TEXT NOT NULL,
+        vendor_sku TEXT NOT NULL,
+        upc TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (vendor_code, product_code)
+    )""",
+    # One row per order: the indexed summary columns, then the whole record as JSON
+    # (``Order.model_dump_json()``; activity lives in its own table).
+    """CREATE TABLE orders (
+        po_number INTEGER PRIMARY KEY,
+        order_number TEXT NOT NULL,
+        vendor_code TEXT NOT NULL REFERENCES vendors(code),
+        location_code TEXT NOT NULL REFERENCES locations(code),
+        customer TEXT NOT NULL,
+        customer_key TEXT NOT NULL,
+        first_key TEXT NOT NULL,
+        last_key TEXT NOT NULL,
+        order_date INTEGER NOT NULL,
+        stage TEXT NOT NULL,
+        stage_rank INTEGER NOT NULL,
+        sla_at_risk_at INTEGER NOT NULL,
+        sla_overdue_at INTEGER NOT NULL,
+        final_sla TEXT,
+        progress INTEGER NOT NULL,
+        total_units INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        body TEXT NOT NULL
+    )""",
+    """CREATE TABLE lines (
+        po_number INTEGER NOT NULL REFERENCES orders(po_number),
+        line_id INTEGER NOT NULL,
+        sku TEXT NOT NULL,
+        vendor_sku TEXT NOT NULL,
+        upc TEXT NOT NULL,
+        PRIMARY KEY (po_number, line_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE tracking (
+        number TEXT PRIMARY KEY,
+        po_number INTEGER NOT NULL REFERENCES orders(po_number),
+        slip INTEGER NOT NULL
+    ) WITHOUT ROWID""",
+    """CREATE TABLE invoices (
+        number TEXT PRIMARY KEY,
+        po_number INTEGER NOT NULL UNIQUE REFERENCES orders(po_number)
+    )""",
+    """CREATE TABLE activity (
+        id INTEGER PRIMARY KEY,
+        po_number INTEGER NOT NULL REFERENCES orders(po_number),
+        at TEXT NOT NULL,
+        user TEXT NOT NULL,
+        action TEXT NOT NULL,
+        details TEXT NOT NULL DEFAULT ''
+    )""",
+    # R11: history can never be rewritten, whatever path writes to the file.
+    """CREATE TRIGGER activity_no_update BEFORE UPDATE ON activity
+       BEGIN SELECT RAISE(ABORT, 'activity is append-only: entries cannot be changed'); END""",
+    """CREATE TRIGGER activity_no_delete BEFORE DELETE ON activity
+       BEGIN SELECT RAISE(ABORT, 'activity is append-only: entries cannot be deleted'); END""",
+    # Stage tiles without counting a million rows: counters kept by triggers.
+    """CREATE TABLE stage_counts (
+        vendor_code TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (vendor_code, stage)
+    ) WITHOUT ROWID""",
+]
+
+COUNT_TRIGGERS = [
+    """CREATE TRIGGER orders_count_insert AFTER INSERT ON orders BEGIN
+        INSERT OR IGNORE INTO stage_counts(vendor_code, stage, n)
+            VALUES (new.vendor_code, new.stage, 0);
+        UPDATE stage_counts SET n = n + 1
+            WHERE vendor_code = new.vendor_code AND stage = new.stage;
+    END""",
+    """CREATE TRIGGER orders_count_delete AFTER DELETE ON orders BEGIN
+        UPDATE stage_counts SET n = n - 1
+            WHERE vendor_code = old.vendor_code AND stage = old.stage;
+    END""",
+    """CREATE TRIGGER orders_count_update AFTER UPDATE OF stage, vendor_code ON orders
+       WHEN old.stage IS NOT new.stage OR old.vendor_code IS NOT new.vendor_code BEGIN
+        UPDATE stage_counts SET n = n - 1
+            WHERE vendor_code = old.vendor_code AND stage = old.stage;
+        INSERT OR IGNORE INTO stage_counts(vendor_code, stage, n)
+            VALUES (new.vendor_code, new.stage, 0);
+        UPDATE stage_counts SET n = n + 1
+            WHERE vendor_code = new.vendor_code AND stage = new.stage;
+    END""",
+]
+
+RECOUNT = [
+    "DELETE FROM stage_counts",
+    """INSERT INTO stage_counts(vendor_code, stage, n)
+       SELECT vendor_code, stage, count(*) FROM orders GROUP BY vendor_code, stage""",
+]
+
+V1_INDEXES = [
+    "CREATE INDEX IF NOT EXISTS orders_order_number ON orders(order_number)",
+    "CREATE INDEX IF NOT EXISTS orders_customer ON orders(customer_key)",
+    "CREATE INDEX IF NOT EXISTS orders_last_name ON orders(last_key)",
+    "CREATE INDEX IF NOT EXISTS orders_order_date ON orders(order_date)",
+    "CREATE INDEX IF NOT EXISTS orders_stage ON orders(stage_rank)",
+    "CREATE INDEX IF NOT EXISTS orders_progress ON orders(progress)",
+    "CREATE INDEX IF NOT EXISTS lines_sku ON lines(sku)",
+    "CREATE INDEX IF NOT EXISTS lines_vendor_sku ON lines(vendor_sku)",
+    "CREATE INDEX IF NOT EXISTS lines_upc ON lines(upc)",
+    "CREATE INDEX IF NOT EXISTS tracking_po ON tracking(po_number)",
+    "CREATE INDEX IF NOT EXISTS activity_po ON activity(po_number, id)",
+]
+
+# --- v2: stock levels, SLA and stage-filtered dashboard indexes ------------------------
+
+V2_TABLES = [
+    """CREATE TABLE stock (
+        vendor_sku TEXT NOT NULL,
+        location_code TEXT NOT NULL REFERENCES locations(code),
+        on_hand INTEGER NOT NULL CHECK (on_hand >= 0),
+        PRIMARY KEY (vendor_sku, location_code)
+    ) WITHOUT ROWID""",
+]
+
+V2_INDEXES = [
+    "CREATE INDEX IF NOT EXISTS orders_sla_overdue ON orders(sla_overdue_at, sla_at_risk_at, stage_rank)",
+    "CREATE INDEX IF NOT EXISTS orders_sla_at_risk ON orders(sla_at_risk_at, stage_rank)",
+    "CREATE INDEX IF NOT EXISTS orders_stage_order_number ON orders(stage_rank, order_number)",
+    "CREATE INDEX IF NOT EXISTS orders_stage_customer ON orders(stage_rank, customer_key)",
+    "CREATE INDEX IF NOT EXISTS orders_stage_order_date ON orders(stage_rank, order_date)",
+    "CREATE INDEX IF NOT EXISTS orders_stage_progress ON orders(stage_rank, progress)",
+]
+
+INDEXES = V1_INDEXES + V2_INDEXES
+"""Every secondary index of the current schema (dropped and rebuilt by bulk loads)."""
+
+
+def _run(statements: Sequence[str]) -> Callable[[sqlite3.Connection], None]:
+    def step(conn: sqlite3.Connection) -> None:
+        for sql in statements:
+            conn.execute(sql)
+
+    return step
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    _run(V1_TABLES + COUNT_TRIGGERS + V1_INDEXES)(conn)
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    _run(V2_TABLES + V2_INDEXES)(conn)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNewError(RuntimeError):
+    pass
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Bring the store up to ``target`` (default: current), one transaction per step.
+    Returns the version the store had before. ``conn`` must be in autocommit mode."""
+    before = user_version(conn)
+    if before > SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"The store was written by a newer dropship-tui (schema {before}; "
+            f"this version knows up to {SCHEMA_VERSION}); upgrade the app"
+        )
+    for version in range(before, target):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read inside the write lock: another process may have migrated meanwhile.
+            if user_version(conn) > version:
+                conn.execute("ROLLBACK")
+                continue
+            MIGRATIONS[version](conn)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return before

@@ -1,0 +1,888 @@
+"""``SqliteStore``: the ``Store`` protocol on one local SQLite file.
+
+Every write is one ``BEGIN IMMEDIATE`` transaction: load the order, check the version the
+caller read, call the rule in ``domain.workflow`` (the store never decides anything a rule
+decides), write the new order guarded by ``WHERE version = ?``, append the activity
+entries, commit. Any exception rolls everything back.
+
+The schema and its migrations are in ``schema.py``; how an order maps onto the indexed
+columns (SLA marks, progress, name keys) is in ``rows.py``.
+
+One connection per store, shared by the UI thread and Textual workers under a lock.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from ..domain import sla, workflow
+from ..domain.errors import ConflictError, InvalidInputError, NotFoundError, WorkflowError
+from ..domain.models import (
+    ActivityEntry,
+    Location,
+    LocationGroup,
+    Order,
+    OrderSummary,
+    Reason,
+    ShipTo,
+    SkuMapping,
+    SlaPolicy,
+    SlaStatus,
+    SlaThresholds,
+    Stage,
+    Vendor,
+)
+from ..domain.workflow import Change, Ctx
+from . import schema
+from .base import BatchResult, Clock, OrderQuery, SortKey, StageCounts, utc_now
+from .paths import resolve_db_path
+from .rows import (
+    ORDER_COLUMNS,
+    RANK_STAGE,
+    STAGE_RANK,
+    from_us,
+    line_rows,
+    name_key,
+    order_row,
+    status_from_marks,
+    to_us,
+    tracking_rows,
+)
+
+INVOICE_PREFIX = "INV-"
+MAX_PO = 2**31 - 1
+_TOP = "\U0010ffff"  # sorts after any character: the upper bound of a prefix range
+
+SORT_COLUMNS = {
+    SortKey.PO_NUMBER: None,
+    SortKey.ORDER_NUMBER: "order_number",
+    SortKey.CUSTOMER: "customer_key",
+    SortKey.ORDER_DATE: "order_date",
+    SortKey.STAGE: "stage_rank",
+    SortKey.PROGRESS: "progress",
+}
+
+SUMMARY_COLUMNS = (
+    "po_number, order_number, vendor_code, customer, order_date, stage_rank, "
+    "sla_at_risk_at, sla_overdue_at, progress, version, total_units"
+)
+
+# SLA statuses in ascending sort order (rank): on time, at risk, overdue.
+SLA_ORDER = (SlaStatus.ON_TIME, SlaStatus.AT_RISK, SlaStatus.OVERDUE)
+
+
+def sla_predicate(status: SlaStatus) -> str:
+    """SQL for "the order's SLA status at :now is ``status``" (see ``schema``)."""
+    if status is SlaStatus.OVERDUE:
+        return "sla_overdue_at <= :now"
+    if status is SlaStatus.AT_RISK:
+        return "sla_at_risk_at <= :now AND sla_overdue_at > :now"
+    return "sla_at_risk_at > :now"
+
+
+def invoice_number(n: int) -> str:
+    return f"{INVOICE_PREFIX}{n:06d}"
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), WAL, foreign keys on."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(
+        str(path), isolation_level=None, check_same_thread=False, timeout=10.0
+    )
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute("PRAGMA cache_size = -65536")  # 64 MiB
+    conn.execute("PRAGMA temp_store = MEMORY")
+    return conn
+
+
+class SqliteStore:
+    """The local store. ``SqliteStore.open()`` finds the file via ``resolve_db_path``."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        user: str = "local",
+        clock: Clock = utc_now,
+        thresholds: SlaThresholds = SlaThresholds(),
+    ) -> None:
+        self.path = Path(path)
+        self.user = user
+        self.clock = clock
+        self.thresholds = thresholds
+        self._lock = threading.RLock()
+        self._policies: dict[str, SlaPolicy] = {}
+        self._vendors: dict[str, Vendor] = {}
+        self._conn = connect(self.path)
+        try:
+            schema.migrate(self._conn)
+            self._check_thresholds()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    @classmethod
+    def open(
+        cls,
+        explicit: str | os.PathLike[str] | None = None,
+        *,
+        user: str = "local",
+        clock: Clock = utc_now,
+        thresholds: SlaThresholds = SlaThresholds(),
+    ) -> SqliteStore:
+        """Open the store at ``explicit``, else ``$DROPSHIP_TUI_DB``, else the default."""
+        return cls(resolve_db_path(explicit), user=user, clock=clock, thresholds=thresholds)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The raw connection (for tests, migrations and bulk loads; hold ``lock``)."""
+        return self._conn
+
+    @property
+    def lock(self) -> threading.RLock:
+        return self._lock
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return schema.user_version(self._conn)
+
+    # --- transactions ---------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction; any exception rolls it all back."""
+        with self._lock:
+            conn = self._conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                self._policies.clear()
+                self._vendors.clear()
+                raise
+            conn.execute("COMMIT")
+
+    def _now(self) -> datetime:
+        return self.clock()
+
+    def _ctx(self, policy: SlaPolicy) -> Ctx:
+        return Ctx(user=self.user, now=self._now(), sla_policy=policy, thresholds=self.thresholds)
+
+    # --- reads ------------------------------------------------------------------------
+
+    def counts(self, vendor_code: str | None = None) -> StageCounts:
+        sql = "SELECT stage, sum(n) FROM stage_counts"
+        params: tuple = ()
+        if vendor_code is not None:
+            sql += " WHERE vendor_code = ?"
+            params = (vendor_code,)
+        with self._lock:
+            rows = self._conn.execute(sql + " GROUP BY stage", params).fetchall()
+        values = {stage: n for stage, n in rows}
+        per = {s.value: int(values.get(s.value) or 0) for s in Stage}
+        return StageCounts(total=sum(per.values()), **per)
+
+    def get_order(self, po_number: int) -> Order:
+        with self._lock:
+            return self._load(self._conn, po_number)
+
+    def _load(self, conn: sqlite3.Connection, po_number: int) -> Order:
+        row = conn.execute(
+            "SELECT body FROM orders WHERE po_number = ?", (_po(po_number),)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"PO {po_number} is not in the store")
+        return Order.model_validate_json(row[0])
+
+    def order_version(self, po_number: int) -> int:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT version FROM orders WHERE po_number = ?", (_po(po_number),)
+            ).fetchone()
+        if row is None:
+            raise NotFoundError(f"PO {po_number} is not in the store")
+        return row[0]
+
+    def activity(self, po_number: int) -> list[ActivityEntry]:
+        """Newest first."""
+        with self._lock:
+            if not self._exists(po_number):
+                raise NotFoundError(f"PO {po_number} is not in the store")
+            rows = self._conn.execute(
+                "SELECT at, user, action, details FROM activity WHERE po_number = ? "
+                "ORDER BY id DESC",
+                (po_number,),
+            ).fetchall()
+        return [
+            ActivityEntry(at=datetime.fromisoformat(at), user=user, action=action, details=details)
+            for at, user, action, details in rows
+        ]
+
+    def _exists(self, po_number: int) -> bool:
+        return (
+            self._conn.execute(
+                "SELECT 1 FROM orders WHERE po_number = ?", (_po(po_number),)
+            ).fetchone()
+            is not None
+        )
+
+    def vendor(self, code: str) -> Vendor:
+        with self._lock:
+            cached = self._vendors.get(code)
+            if cached is not None:
+                return cached
+            row = self._conn.execute("SELECT body FROM vendors WHERE code = ?", (code,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"Vendor {code} is not in the store")
+            vendor = Vendor.model_validate_json(row[0])
+            self._vendors[code] = vendor
+            return vendor
+
+    def vendors(self) -> list[Vendor]:
+        with self._lock:
+            rows = self._conn.execute("SELECT body FROM vendors ORDER BY code").fetchall()
+        return [Vendor.model_validate_json(r[0]) for r in rows]
+
+    def location(self, code: str) -> Location:
+        with self._lock:
+            row = self._conn.execute("SELECT body FROM locations WHERE code = ?", (code,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"Location {code} is not in the store")
+        return Location.model_validate_json(row[0])
+
+    def locations(self, vendor_code: str | None = None) -> list[Location]:
+        sql, params = "SELECT body FROM locations", ()
+        if vendor_code is not None:
+            sql, params = sql + " WHERE vendor_code = ?", (vendor_code,)
+        with self._lock:
+            rows = self._conn.execute(sql + " ORDER BY code", params).fetchall()
+        return [Location.model_validate_json(r[0]) for r in rows]
+
+    def location_group(self, code: str) -> LocationGroup:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT body FROM location_groups WHERE code = ?", (code,)
+            ).fetchone()
+        if row is None:
+            raise NotFoundError(f"Location group {code} is not in the store")
+        return LocationGroup.model_validate_json(row[0])
+
+    def sku_mappings(self, vendor_code: str) -> list[SkuMapping]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT body FROM sku_mappings WHERE vendor_code = ? ORDER BY product_code",
+                (vendor_code,),
+            ).fetchall()
+        return [SkuMapping.model_validate_json(r[0]) for r in rows]
+
+    def policy_for_location(self, location_code: str) -> SlaPolicy:
+        """R12: the location's policy, else its group's, else the defaults."""
+        with self._lock:
+            cached = self._policies.get(location_code)
+            if cached is not None:
+                return cached
+            location = self.location(location_code)
+            group = None
+            if location.group_code is not None:
+                row = self._conn.execute(
+                    "SELECT body FROM location_groups WHERE code = ?", (location.group_code,)
+                ).fetchone()
+                group = LocationGroup.model_validate_json(row[0]) if row else None
+            policy = sla.resolve_policy(location, group)
+            self._policies[location_code] = policy
+            return policy
+
+    def sla_policy_for(self, order: Order) -> SlaPolicy:
+        return self.policy_for_location(order.location_code)
+
+    def sla_status(self, order: Order) -> SlaStatus:
+        return sla.sla_status(order, self.sla_policy_for(order), self._now(), self.thresholds)
+
+    def stock(self, vendor_sku: str, location_code: str) -> int | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT on_hand FROM stock WHERE vendor_sku = ? AND location_code = ?",
+                (vendor_sku, location_code),
+            ).fetchone()
+        return None if row is None else row[0]
+
+    def stock_for(self, order: Order) -> dict[str, int]:
+        """Stock on hand of the order's vendor SKUs at its location (known ones only),
+        ready for ``workflow.prefill_quantities``."""
+        skus = sorted({line.vendor_sku for line in order.lines if line.vendor_sku})
+        if not skus:
+            return {}
+        marks = ",".join("?" * len(skus))
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT vendor_sku, on_hand FROM stock WHERE location_code = ? "
+                f"AND vendor_sku IN ({marks})",
+                (order.location_code, *skus),
+            ).fetchall()
+        return dict(rows)
+
+    # --- the dashboard list -------------------------------------------------------------
+
+    def count_orders(self, query: OrderQuery) -> int:
+        if not query.search.strip() and query.sla is None:
+            counts = self.counts(query.vendor_code)
+            return counts.of(query.stage) if query.stage is not None else counts.total
+        where, params = self._where(query)
+        with self._lock:
+            return self._conn.execute(
+                f"SELECT count(*) FROM orders WHERE {where}", params
+            ).fetchone()[0]
+
+    def list_orders(
+        self, query: OrderQuery, *, offset: int = 0, limit: int = 50
+    ) -> list[OrderSummary]:
+        offset, limit = max(0, offset), max(0, limit)
+        if limit == 0:
+            return []
+        now_us = to_us(self._now())
+        with self._lock:
+            if query.sort is SortKey.SLA:
+                rows = self._page_by_sla(query, offset, limit, now_us)
+            else:
+                where, params = self._where(query, now_us)
+                direction = "DESC" if query.descending else "ASC"
+                column = SORT_COLUMNS[query.sort]
+                order_by = f"po_number {direction}"
+                if column is not None:
+                    order_by = f"{column} {direction}, {order_by}"
+                rows = self._conn.execute(
+                    f"SELECT {SUMMARY_COLUMNS} FROM orders WHERE {where} "
+                    f"ORDER BY {order_by} LIMIT :limit OFFSET :offset",
+                    {**params, "limit": limit, "offset": offset},
+                ).fetchall()
+        return [_summary(row, now_us) for row in rows]
+
+    def _page_by_sla(
+        self, query: OrderQuery, offset: int, limit: int, now_us: int
+    ) -> list[tuple]:
+        """SLA sort: status rank (on time < at risk < overdue), then the overdue instant,
+        then PO number; descending is the exact reverse. Each status is one indexed range,
+        fetched in turn, so no row's status is computed to sort."""
+        segments = [query.sla] if query.sla is not None else list(SLA_ORDER)
+        direction = "DESC" if query.descending else "ASC"
+        if query.descending:
+            segments.reverse()
+        base = query.model_copy(update={"sla": None})
+        where, params = self._where(base, now_us)
+        rows: list[tuple] = []
+        for status in segments:
+            seg_where = f"{where} AND {sla_predicate(status)}"
+            got = self._conn.execute(
+                f"SELECT {SUMMARY_COLUMNS} FROM orders WHERE {seg_where} "
+                f"ORDER BY sla_overdue_at {direction}, po_number {direction} "
+                "LIMIT :limit OFFSET :offset",
+                {**params, "limit": limit - len(rows), "offset": offset},
+            ).fetchall()
+            rows.extend(got)
+            if len(rows) >= limit:
+                break
+            if got:
+                offset = 0
+            elif offset:
+                skipped = self._conn.execute(
+                    f"SELECT count(*) FROM orders WHERE {seg_where}", params
+                ).fetchone()[0]
+                offset = max(0, offset - skipped)
+        return rows
+
+    def _where(self, query: OrderQuery, now_us: int | None = None) -> tuple[str, dict]:
+        clauses = ["1"]
+        params: dict[str, object] = {}
+        if query.stage is not None:
+            clauses.append("stage_rank = :stage")
+            params["stage"] = STAGE_RANK[query.stage]
+        if query.vendor_code is not None:
+            clauses.append("vendor_code = :vendor")
+            params["vendor"] = query.vendor_code
+        if query.sla is not None:
+            clauses.append(sla_predicate(query.sla))
+        if query.sla is not None or query.sort is SortKey.SLA:
+            params["now"] = now_us if now_us is not None else to_us(self._now())
+        term = query.search.strip()
+        if term:
+            clauses.append(f"po_number IN ({_search_sql(term, params)})")
+        return " AND ".join(clauses), params
+
+    # --- writes: one transaction each ---------------------------------------------------
+
+    def _act(
+        self,
+        po_number: int,
+        version: int | None,
+        rule: Callable[[sqlite3.Connection, Order, Ctx], Change],
+    ) -> Order:
+        with self._write() as conn:
+            return self._act_in(conn, po_number, version, rule)
+
+    def _act_in(
+        self,
+        conn: sqlite3.Connection,
+        po_number: int,
+        version: int | None,
+        rule: Callable[[sqlite3.Connection, Order, Ctx], Change],
+    ) -> Order:
+        row = conn.execute(
+            "SELECT body FROM orders WHERE po_number = ?", (_po(po_number),)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"PO {po_number} is not in the store")
+        order = Order.model_validate_json(row[0])
+        if version is not None and version != order.version:
+            raise ConflictError.stale(po_number)
+        policy = self.policy_for_location(order.location_code)
+        change = rule(conn, order, self._ctx(policy))
+        self._write_change(conn, order, change, policy)
+        return change.order
+
+    def _write_change(
+        self, conn: sqlite3.Connection, old: Order, change: Change, policy: SlaPolicy
+    ) -> None:
+        new = change.order
+        if new.po_number != old.po_number:  # pragma: no cover - a rule never does this
+            raise WorkflowError("A rule changed the PO number")
+        old_row = order_row(old, policy, self.thresholds, body=False)
+        new_row = order_row(new, policy, self.thresholds)
+        changed = [
+            (col, value)
+            for col, before, value in zip(ORDER_COLUMNS, old_row, new_row)
+            if before != value and col not in ("po_number", "version", "body")
+        ]
+        sets = ", ".join(f"{col} = ?" for col, _ in changed)
+        sets = (sets + ", " if sets else "") + "version = ?, body = ?"
+        cursor = conn.execute(
+            f"UPDATE orders SET {sets} WHERE po_number = ? AND version = ?",
+            (*(v for _, v in changed), new.version, new_row[-1], old.po_number, old.version),
+        )
+        if cursor.rowcount != 1:
+            raise ConflictError.stale(old.po_number)
+        self._sync_tracking(conn, old, new)
+        if new.invoice is not None and old.invoice is None:
+            conn.execute(
+                "INSERT INTO invoices(number, po_number) VALUES (?, ?)",
+                (new.invoice.invoice_number, new.po_number),
+            )
+        _append_activity(conn, new.po_number, change.activity)
+
+    def _sync_tracking(self, conn: sqlite3.Connection, old: Order, new: Order) -> None:
+        before, after = tracking_rows(old), tracking_rows(new)
+        if before == after:
+            return
+        conn.execute("DELETE FROM tracking WHERE po_number = ?", (new.po_number,))
+        _insert_tracking(conn, after)
+
+    def acknowledge(
+        self,
+        po_number: int,
+        version: int | None,
+        validated: Mapping[int, int],
+        reasons: Mapping[int, Reason],
+        reason_all: Reason | None = None,
+    ) -> Order:
+        return self._act(
+            po_number,
+            version,
+            lambda conn, order, ctx: workflow.acknowledge(
+                order, validated, reasons, ctx, reason_all=reason_all
+            ),
+        )
+
+    def acknowledge_all(self, po_numbers: Sequence[int]) -> BatchResult:
+        """Each order acknowledged in full (validated = ordered), each in its own
+        transaction; a refusal (not New, changed meanwhile, missing) is reported, not
+        raised, and does not stop the others."""
+        result = BatchResult()
+
+        def in_full(conn: sqlite3.Connection, order: Order, ctx: Ctx) -> Change:
+            return workflow.acknowledge(order, workflow.prefill_quantities(order), {}, ctx)
+
+        for po in po_numbers:
+            try:
+                self._act(po, None, in_full)
+            except (WorkflowError, NotFoundError, InvalidInputError) as exc:
+                result.failed[po] = exc.message
+            else:
+                result.succeeded.append(po)
+        return result
+
+    def cancel(self, po_number: int, version: int | None, reason: Reason) -> Order:
+        return self._act(
+            po_number, version, lambda conn, order, ctx: workflow.cancel(order, reason, ctx)
+        )
+
+    def save_slips(
+        self, po_number: int, version: int | None, plan: Sequence[Mapping[int, int]]
+    ) -> Order:
+        return self._act(
+            po_number, version, lambda conn, order, ctx: workflow.save_slips(order, plan, ctx)
+        )
+
+    def save_tracking(
+        self,
+        po_number: int,
+        version: int | None,
+        slip_number: int,
+        tracking_number: str,
+        carrier: str | None = None,
+    ) -> Order:
+        return self._act(
+            po_number,
+            version,
+            lambda conn, order, ctx: workflow.save_tracking(
+                order, slip_number, tracking_number, ctx, carrier=carrier
+            ),
+        )
+
+    def generate_invoice(self, po_number: int, version: int | None) -> Order:
+        def rule(conn: sqlite3.Connection, order: Order, ctx: Ctx) -> Change:
+            problem = workflow.invoice_problem(order)
+            if problem:  # refuse before taking a number (the rollback would undo it anyway)
+                raise WorkflowError(problem)
+            vendor = self.vendor(order.vendor_code)
+            (n,) = conn.execute(
+                "UPDATE sequences SET value = value + 1 WHERE name = 'invoice' RETURNING value"
+            ).fetchone()
+            return workflow.generate_invoice(order, vendor, invoice_number(n), ctx)
+
+        return self._act(po_number, version, rule)
+
+    def complete(self, po_number: int, version: int | None) -> Order:
+        return self._act(
+            po_number, version, lambda conn, order, ctx: workflow.complete(order, ctx)
+        )
+
+    def correct_address(self, po_number: int, version: int | None, ship_to: ShipTo) -> Order:
+        return self._act(
+            po_number,
+            version,
+            lambda conn, order, ctx: workflow.correct_address(order, ship_to, ctx),
+        )
+
+    # --- setup and import ---------------------------------------------------------------
+
+    def add_vendor(self, vendor: Vendor) -> None:
+        """Add a vendor, or replace the details of one with the same code."""
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO vendors(code, name, body) VALUES (?, ?, ?) "
+                "ON CONFLICT(code) DO UPDATE SET name = excluded.name, body = excluded.body",
+                (vendor.code, vendor.name, vendor.model_dump_json()),
+            )
+            self._vendors.pop(vendor.code, None)
+
+    def add_location_group(self, group: LocationGroup) -> None:
+        """Add or replace a location group; open orders at its locations get their SLA
+        marks recomputed when the policy changes."""
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO location_groups(code, body) VALUES (?, ?) "
+                "ON CONFLICT(code) DO UPDATE SET body = excluded.body",
+                (group.code, group.model_dump_json()),
+            )
+            self._policies.clear()
+            codes = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT code FROM locations WHERE group_code = ?", (group.code,)
+                )
+            ]
+            for code in codes:
+                self._recompute_marks(conn, code)
+
+    def add_location(self, location: Location) -> None:
+        """Add or replace a location (codes are unique across vendors)."""
+        with self._write() as conn:
+            if not conn.execute(
+                "SELECT 1 FROM vendors WHERE code = ?", (location.vendor_code,)
+            ).fetchone():
+                raise NotFoundError(f"Vendor {location.vendor_code} is not in the store")
+            if location.group_code is not None and not conn.execute(
+                "SELECT 1 FROM location_groups WHERE code = ?", (location.group_code,)
+            ).fetchone():
+                raise NotFoundError(f"Location group {location.group_code} is not in the store")
+            existing = conn.execute(
+                "SELECT vendor_code FROM locations WHERE code = ?", (location.code,)
+            ).fetchone()
+            if existing is not None and existing[0] != location.vendor_code:
+                raise InvalidInputError(
+                    f"Location {location.code} already belongs to vendor {existing[0]}"
+                )
+            conn.execute(
+                "INSERT INTO locations(code, vendor_code, group_code, body) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(code) DO UPDATE SET group_code = excluded.group_code, "
+                "body = excluded.body",
+                (location.code, location.vendor_code, location.group_code, location.model_dump_json()),
+            )
+            self._policies.pop(location.code, None)
+            if existing is not None:
+                self._recompute_marks(conn, location.code)
+
+    def add_sku_mappings(self, mappings: Sequence[SkuMapping]) -> None:
+        """Add or replace SKU mappings (keyed by vendor and catalog product code)."""
+        with self._write() as conn:
+            for vendor_code in sorted({m.vendor_code for m in mappings}):
+                if not conn.execute("SELECT 1 FROM vendors WHERE code = ?", (vendor_code,)).fetchone():
+                    raise NotFoundError(f"Vendor {vendor_code} is not in the store")
+            conn.executemany(
+                "INSERT INTO sku_mappings(vendor_code, product_code, vendor_sku, upc, body) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(vendor_code, product_code) DO UPDATE SET "
+                "vendor_sku = excluded.vendor_sku, upc = excluded.upc, body = excluded.body",
+                [
+                    (m.vendor_code, m.product_code, m.vendor_sku, m.upc, m.model_dump_json())
+                    for m in mappings
+                ],
+            )
+
+    def set_stock(self, vendor_sku: str, location_code: str, on_hand: int | None) -> None:
+        """Record stock on hand (None forgets it: stock unknown)."""
+        with self._write() as conn:
+            if on_hand is None:
+                conn.execute(
+                    "DELETE FROM stock WHERE vendor_sku = ? AND location_code = ?",
+                    (vendor_sku, location_code),
+                )
+                return
+            if on_hand < 0:
+                raise InvalidInputError("Stock on hand cannot be negative")
+            if not conn.execute("SELECT 1 FROM locations WHERE code = ?", (location_code,)).fetchone():
+                raise NotFoundError(f"Location {location_code} is not in the store")
+            conn.execute(
+                "INSERT INTO stock(vendor_sku, location_code, on_hand) VALUES (?, ?, ?) "
+                "ON CONFLICT(vendor_sku, location_code) DO UPDATE SET on_hand = excluded.on_hand",
+                (vendor_sku, location_code, on_hand),
+            )
+
+    def import_orders(self, orders: Sequence[Order]) -> int:
+        """All or nothing, in one transaction. Each order's vendor and location must be in
+        the store; a PO already present (or twice in the batch) refuses the whole batch.
+        A line's contracted price, vendor SKU and UPC come from the vendor's SKU mapping
+        (variation product code first, then product code) when one exists."""
+        with self._write() as conn:
+            seen: set[int] = set()
+            mappings: dict[str, dict[str, SkuMapping]] = {}
+            locations: dict[str, Location] = {}
+            prepared: list[tuple[Order, SlaPolicy]] = []
+            for order in orders:
+                po = order.po_number
+                if po in seen:
+                    raise InvalidInputError(f"PO {po} appears more than once in the import")
+                seen.add(po)
+                if conn.execute("SELECT 1 FROM orders WHERE po_number = ?", (po,)).fetchone():
+                    raise InvalidInputError(f"PO {po} is already in the store")
+                if order.location_code not in locations:
+                    try:
+                        locations[order.location_code] = self.location(order.location_code)
+                    except NotFoundError:
+                        raise InvalidInputError(
+                            f"PO {po}: location {order.location_code} is not in the store"
+                        ) from None
+                location = locations[order.location_code]
+                if location.vendor_code != order.vendor_code:
+                    raise InvalidInputError(
+                        f"PO {po}: location {location.code} belongs to vendor "
+                        f"{location.vendor_code}, not {order.vendor_code}"
+                    )
+                if order.vendor_code not in mappings:
+                    mappings[order.vendor_code] = {
+                        m.product_code: m for m in self.sku_mappings(order.vendor_code)
+                    }
+                order = apply_mappings(order, mappings[order.vendor_code])
+                prepared.append((order, self.policy_for_location(order.location_code)))
+            insert_orders(conn, prepared, self.thresholds)
+        return len(prepared)
+
+    # --- SLA marks upkeep ---------------------------------------------------------------
+
+    def _recompute_marks(self, conn: sqlite3.Connection, location_code: str) -> int:
+        """Recompute the SLA marks of the open orders at a location (policy changed)."""
+        self._policies.pop(location_code, None)
+        policy = self.policy_for_location(location_code)
+        rows = conn.execute(
+            "SELECT po_number, body FROM orders WHERE location_code = ? AND stage_rank < 2",
+            (location_code,),
+        ).fetchall()
+        updates = []
+        for po, body in rows:
+            order = Order.model_validate_json(body)
+            marks = sla.sla_marks(order, policy, self.thresholds)
+            if marks is not None:
+                updates.append((to_us(marks[0]), to_us(marks[1]), po))
+        conn.executemany(
+            "UPDATE orders SET sla_at_risk_at = ?, sla_overdue_at = ? WHERE po_number = ?",
+            updates,
+        )
+        return len(updates)
+
+    def _check_thresholds(self) -> None:
+        """The marks depend on the thresholds: recompute them if this store is opened
+        with thresholds other than the ones it was written with."""
+        wanted = f"{self.thresholds.at_risk}/{self.thresholds.overdue}"
+        with self._write() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'sla_thresholds'").fetchone()
+            if row is not None and row[0] == wanted:
+                return
+            if row is not None:
+                for (code,) in conn.execute("SELECT code FROM locations").fetchall():
+                    self._recompute_marks(conn, code)
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('sla_thresholds', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (wanted,),
+            )
+
+
+# --- helpers shared with the demo's bulk loader -----------------------------------------
+
+def apply_mappings(order: Order, mappings: Mapping[str, SkuMapping]) -> Order:
+    """Fill each line's contracted price (and blank vendor SKU / UPC) from the mapping of
+    its variation product code, else its product code."""
+    changed = False
+    lines = []
+    for line in order.lines:
+        mapping = mappings.get(line.variation_product_code) or mappings.get(line.product_code)
+        if mapping is None:
+            lines.append(line)
+            continue
+        update = {"contracted_price": mapping.contracted_price}
+        if not line.vendor_sku:
+            update["vendor_sku"] = mapping.vendor_sku
+        if not line.upc:
+            update["upc"] = mapping.upc
+        new = line.model_copy(update=update)
+        changed = changed or new != line
+        lines.append(new)
+    if not changed:
+        return order
+    return Order.model_validate({**order.model_dump(), "lines": [l.model_dump() for l in lines]})
+
+
+def insert_orders(
+    conn: sqlite3.Connection,
+    orders: Sequence[tuple[Order, SlaPolicy]],
+    thresholds: SlaThresholds,
+) -> None:
+    """Insert new orders with their lines, tracking numbers and invoice numbers (inside
+    the caller's transaction)."""
+    placeholders = ", ".join("?" * len(ORDER_COLUMNS))
+    conn.executemany(
+        f"INSERT INTO orders({', '.join(ORDER_COLUMNS)}) VALUES ({placeholders})",
+        [order_row(order, policy, thresholds) for order, policy in orders],
+    )
+    conn.executemany(
+        "INSERT INTO lines(po_number, line_id, sku, vendor_sku, upc) VALUES (?, ?, ?, ?, ?)",
+        [row for order, _ in orders for row in line_rows(order)],
+    )
+    for order, _ in orders:
+        _insert_tracking(conn, tracking_rows(order))
+        if order.invoice is not None:
+            if conn.execute(
+                "SELECT 1 FROM invoices WHERE number = ?", (order.invoice.invoice_number,)
+            ).fetchone():
+                raise InvalidInputError(
+                    f"PO {order.po_number}: invoice {order.invoice.invoice_number} is already "
+                    "in the store"
+                )
+            conn.execute(
+                "INSERT INTO invoices(number, po_number) VALUES (?, ?)",
+                (order.invoice.invoice_number, order.po_number),
+            )
+
+
+def _insert_tracking(conn: sqlite3.Connection, rows: Sequence[tuple[str, int, int]]) -> None:
+    for number, po, slip in rows:
+        other = conn.execute(
+            "SELECT po_number, slip FROM tracking WHERE number = ?", (number,)
+        ).fetchone()
+        if other is not None:
+            raise WorkflowError(f"{number} is already on PO {other[0]} slip {other[1]}")
+        conn.execute(
+            "INSERT INTO tracking(number, po_number, slip) VALUES (?, ?, ?)", (number, po, slip)
+        )
+
+
+def _append_activity(
+    conn: sqlite3.Connection, po_number: int, entries: Sequence[ActivityEntry]
+) -> None:
+    conn.executemany(
+        "INSERT INTO activity(po_number, at, user, action, details) VALUES (?, ?, ?, ?, ?)",
+        [(po_number, e.at.isoformat(), e.user, e.action, e.details) for e in entries],
+    )
+
+
+def _po(po_number: int) -> int:
+    """PO numbers are positive 32-bit integers; anything else simply matches nothing."""
+    try:
+        return int(po_number)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _search_sql(term: str, params: dict[str, object]) -> str:
+    """The POs a search term matches: PO number (exact), operator order number (exact or
+    prefix), customer first/last/full name (prefix, case-insensitive in any alphabet),
+    SKU / vendor SKU / UPC (exact)."""
+    key = name_key(term)
+    params.update(
+        term=term,
+        term_hi=term + _TOP,
+        key=key,
+        key_hi=key + _TOP,
+        term_upper=term.upper(),
+    )
+    parts = [
+        "SELECT po_number FROM orders WHERE order_number >= :term AND order_number < :term_hi",
+        "SELECT po_number FROM orders WHERE customer_key >= :key AND customer_key < :key_hi",
+        "SELECT po_number FROM orders WHERE last_key >= :key AND last_key < :key_hi",
+        "SELECT po_number FROM lines WHERE sku IN (:term, :term_upper)",
+        "SELECT po_number FROM lines WHERE vendor_sku IN (:term, :term_upper)",
+        "SELECT po_number FROM lines WHERE upc = :term",
+    ]
+    digits = term.lstrip("#")
+    if digits.isascii() and digits.isdigit() and 0 < int(digits) <= MAX_PO:
+        params["po"] = int(digits)
+        parts.insert(0, "SELECT :po")
+    return " UNION ".join(parts)
+
+
+def _summary(row: tuple, now_us: int) -> OrderSummary:
+    (po, order_number, vendor_code, customer, order_date, stage_rank,
+     at_risk, overdue, progress, version, total_units) = row
+    return OrderSummary.model_construct(
+        po_number=po,
+        order_number=order_number,
+        vendor_code=vendor_code,
+        customer_name=customer,
+        order_date=from_us(order_date),
+        stage=RANK_STAGE[stage_rank],
+        sla_status=status_from_marks(at_risk, overdue, now_us),
+        progress=progress,
+        version=version,
+        total_units=total_units,
+    )
