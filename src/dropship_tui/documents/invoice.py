@@ -1,0 +1,217 @@
+"""The invoice PDF (R8), drawn from the ``Invoice`` record exactly as stored: one row per
+billed line (accepted quantity × contracted price, amounts as the record has them; no
+price is recomputed here and the retail price is never printed), subtotal and total on
+the last page, "Page n of N" on every page.
+
+Bill to: the Invoice record has no retailer, so the name comes from the caller
+(``bill_to``), which the CLI and TUI take from ``Config.bill_to_name`` (default
+"Retailer", the operator that placed the purchase order).
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.colors import black
+from reportlab.pdfgen.canvas import Canvas
+
+from ..config import DEFAULT_BILL_TO
+from ..domain.errors import WorkflowError
+from ..domain.models import Invoice, Order
+from . import layout, text
+from .layout import MARGIN, Column, Output, Table
+from .text import Paper
+
+TOTALS_H = 64.0
+
+
+def render_invoice(order_or_invoice: Order | Invoice, out: Output, paper: str | None = None,
+                   bill_to: str | None = None) -> int:
+    """Write the invoice PDF; returns the number of pages. An order must already have
+    its invoice generated (``store.generate_invoice``): documents only render."""
+    invoice = _invoice_of(order_or_invoice)
+    size = text.paper(paper)
+    with layout.open_canvas(out, size, f"Invoice {invoice.invoice_number}") as canvas:
+        return _InvoiceDoc(canvas, size, invoice, bill_to or DEFAULT_BILL_TO).draw()
+
+
+def render_invoices(items, out: Output, paper: str | None = None, bill_to: str | None = None) -> int:
+    """Several invoices in one PDF (each with its own page numbering)."""
+    size = text.paper(paper)
+    pages = 0
+    with layout.open_canvas(out, size, "Invoices") as canvas:
+        for item in items:
+            pages += _InvoiceDoc(canvas, size, _invoice_of(item), bill_to or DEFAULT_BILL_TO).draw()
+    return pages
+
+
+def _invoice_of(value: Order | Invoice) -> Invoice:
+    if isinstance(value, Invoice):
+        return value
+    if value.invoice is None:
+        raise WorkflowError(f"PO {value.po_number} has no invoice yet; generate it first")
+    return value.invoice
+
+
+def default_name(po_number: int) -> str:
+    return f"PO-{po_number}-invoice.pdf"
+
+
+class _InvoiceDoc:
+    def __init__(self, canvas: Canvas, paper: Paper, invoice: Invoice, bill_to: str) -> None:
+        self.c = canvas
+        self.paper = paper
+        self.inv = invoice
+        self.bill_to = bill_to
+        self.width = paper.width - 2 * MARGIN
+        self.top = paper.height - MARGIN
+        self.bottom = MARGIN + layout.FOOTER
+        w = self.width
+        nums = [
+            Column("Qty", 40, "right"),
+            Column("Unit price", 70, "right"),
+            Column("Amount", 80, "right"),
+        ]
+        rest = w - 24 - sum(c.width for c in nums)
+        self.columns = [
+            Column("#", 24, "right"),
+            Column("SKU", rest * 0.22),
+            Column("Vendor SKU", rest * 0.22),
+            Column("Description", rest * 0.56, wrap=True),
+            *nums,
+        ]
+
+    def _cells(self, row) -> list[str]:
+        return [
+            str(row.line_id), row.sku, row.vendor_sku, row.description, str(row.quantity),
+            text.money_text(row.unit_price), text.money_text(row.amount),
+        ]
+
+    # --- pagination (known before drawing, for "Page n of N") ----------------------
+    def _paginate(self, table: Table, first_table_top: float, next_table_top: float) -> list[list[list[str]]]:
+        rows = [self._cells(r) for r in self.inv.rows]
+        heights = [table.row_height(table.row_lines(cells)) for cells in rows]
+        pages: list[list[int]] = [[]]
+        y = first_table_top - layout.HEADER_H
+        for i, h in enumerate(heights):
+            if y - h < self.bottom:
+                pages.append([])
+                y = next_table_top - layout.HEADER_H
+            pages[-1].append(i)
+            y -= h
+        if y - TOTALS_H < self.bottom:
+            # The totals do not fit under the last row: carry the last row over with them
+            # (never a page with totals alone when a row can keep them company).
+            if len(pages[-1]) > 1:
+                pages.append([pages[-1].pop()])
+            else:
+                pages.append([])
+        return [[rows[i] for i in page] for page in pages]
+
+    def draw(self) -> int:
+        table = Table(self.c, MARGIN, self.columns, bottom=self.bottom)
+        first_top = self._first_header(dry_run=True)
+        next_top = self.top - 46
+        pages = self._paginate(table, first_top, next_top)
+        total = len(pages)
+        for n, rows in enumerate(pages, start=1):
+            y = self._first_header() if n == 1 else self._continuation_header(n, total)
+            y = table.header(y)
+            for cells in rows:
+                y = table.row(y, cells)
+            if not self.inv.rows and n == 1:
+                text.draw(self.c, MARGIN + 3, y - 12, "No billable lines", 9)
+                y -= 18
+            if n == total:
+                self._totals(y)
+            self._footer(n, total)
+            self.c.showPage()
+        return total
+
+    def _first_header(self, dry_run: bool = False) -> float:
+        """Draw the first page's header (vendor, invoice facts, bill-to, ship-to);
+        returns where the table starts. ``dry_run`` measures without drawing."""
+        c = self.c
+        inv = self.inv
+        v = inv.vendor
+        left, right = MARGIN, MARGIN + self.width
+        half = self.width / 2
+        top = self.top
+
+        vendor_lines = [(ln, False) for ln in v.address.lines()]
+        if v.contact.name:
+            vendor_lines.append((f"Contact: {v.contact.name}", False))
+        phone_email = " · ".join(p for p in (v.contact.phone, v.contact.email) if p)
+        if phone_email:
+            vendor_lines.append((phone_email, False))
+        if v.billing_email:
+            vendor_lines.append((f"Billing: {v.billing_email}", False))
+        pairs = [
+            ("Invoice no.", inv.invoice_number),
+            ("Invoice date", inv.issued_at.strftime("%Y-%m-%d")),
+            ("PO number", str(inv.po_number)),
+            ("Order no.", inv.order_number),
+            ("Currency", inv.currency),
+        ]
+        st = inv.ship_to
+        ship_lines = [(st.full_name, True), (st.company, not st.full_name)]
+        ship_lines += [(ln, False) for ln in st.address.lines()]
+        ship_lines += [(st.phone, False), (st.email, False)]
+        bill_lines = [(self.bill_to, True)]
+
+        if dry_run:  # the same arithmetic as the drawing below
+            y = min(top - 34 - 12 * len(vendor_lines), top - 42 - 13 * len(pairs)) - 16
+            shown = max(len([ln for ln, _ in ship_lines if ln]), len(bill_lines))
+            return y - 13 - 12 * shown - 4
+
+        text.draw_fit(c, left, top - 16, v.name, half - 10, 16, bold=True)
+        y_left = top - 34
+        for ln, bold in vendor_lines:
+            text.draw_fit(c, left, y_left, ln, half - 10, 9, bold=bold)
+            y_left -= 12
+        text.draw(c, right, top - 18, "INVOICE", 22, bold=True, align="right")
+        y_right = layout.kv_block(c, left + half + 40, top - 42, half - 40, pairs, size=9, label_width=70)
+        y = min(y_left, y_right) - 2
+        layout.rule(c, left, right, y, black, 1)
+        y -= 14
+        y1 = layout.block(c, left, y, half - 10, "Bill to", bill_lines)
+        y2 = layout.block(c, left + half, y, half - 10, "Ship to", ship_lines)
+        return min(y1, y2) - 4
+
+    def _continuation_header(self, n: int, total: int) -> float:
+        c = self.c
+        inv = self.inv
+        text.draw_fit(c, MARGIN, self.top - 14, inv.vendor.name, self.width / 2, 12, bold=True)
+        text.draw(c, MARGIN + self.width, self.top - 14, f"INVOICE {inv.invoice_number}", 12,
+                  bold=True, align="right")
+        c.setFillColor(layout.GREY)
+        text.draw(c, MARGIN, self.top - 28, f"PO {inv.po_number} · Order {inv.order_number} · continued", 8.5)
+        c.setFillColor(black)
+        return self.top - 46
+
+    def _totals(self, y: float) -> None:
+        c = self.c
+        inv = self.inv
+        right = MARGIN + self.width
+        x_label = right - 230
+        y -= 16
+        text.draw(c, x_label, y, "Subtotal", 9.5)
+        text.draw(c, right - 3, y, f"{text.money_text(inv.subtotal)} {inv.currency}", 9.5, align="right")
+        y -= 8
+        layout.rule(c, x_label, right, y, black, 0.8)
+        y -= 16
+        text.draw(c, x_label, y, "Total", 12, bold=True)
+        text.draw(c, right - 3, y, f"{text.money_text(inv.total)} {inv.currency}", 12, bold=True, align="right")
+        y -= 14
+        c.setFillColor(layout.GREY)
+        units = sum(r.quantity for r in inv.rows)
+        text.draw(c, right - 3, y, f"{len(inv.rows)} line(s), {units} unit(s) billed at contracted prices",
+                  7.5, align="right")
+        c.setFillColor(black)
+
+    def _footer(self, n: int, total: int) -> None:
+        c = self.c
+        c.setFillColor(layout.GREY)
+        text.draw_fit(c, MARGIN, MARGIN - 4,
+                      f"Invoice {self.inv.invoice_number} · PO {self.inv.po_number} · {self.inv.vendor.name}",
+                      self.width - 90, 7.5)
+        c.setFillColor(black)
+        text.draw(c, MARGIN + self.width, MARGIN - 4, f"Page {n} of {total}", 8, bold=True, align="right")

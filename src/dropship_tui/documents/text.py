@@ -1,0 +1,229 @@
+"""Text in any alphabet, drawn literally.
+
+reportlab's standard fonts are Latin-1 only. We embed DejaVu Sans (vendored in
+``fonts/``, Latin, Greek, Cyrillic, Hebrew, Arabic and many symbols) and use reportlab's
+built-in CID fonts for Chinese, Japanese and Korean. Each string is split into runs by
+which font has the glyph, and each run is drawn with ``canvas.drawString``, which never
+parses markup: ``<b>Ann</b> & [bold]Co[/]`` prints exactly so.
+
+Arabic and Hebrew are drawn in logical order without shaping: legible letters, not a
+typeset line (reportlab's optional bidi/shaping needs extra native packages).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+
+FONT_DIR = Path(__file__).parent / "fonts"
+REGULAR = "DejaVuSans"
+BOLD = "DejaVuSans-Bold"
+CJK_FONTS = {"zh": "STSong-Light", "ja": "HeiseiMin-W3", "ko": "HYSMyeongJo-Medium"}
+
+_registered = False
+_cmap: frozenset[int] = frozenset()
+
+
+def register_fonts() -> None:
+    """Register the fonts once per process (cheap to call again)."""
+    global _registered, _cmap
+    if _registered:
+        return
+    regular = TTFont(REGULAR, str(FONT_DIR / "DejaVuSans.ttf"))
+    pdfmetrics.registerFont(regular)
+    pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+    for name in CJK_FONTS.values():
+        pdfmetrics.registerFont(UnicodeCIDFont(name))
+    _cmap = frozenset(regular.face.charToGlyph)
+    _registered = True
+
+
+def _is_kana(cp: int) -> bool:
+    return 0x3040 <= cp <= 0x30FF or 0x31F0 <= cp <= 0x31FF or 0xFF66 <= cp <= 0xFF9F
+
+
+def _is_hangul(cp: int) -> bool:
+    return 0xAC00 <= cp <= 0xD7AF or 0x1100 <= cp <= 0x11FF or 0x3130 <= cp <= 0x318F
+
+
+def _is_cjk(cp: int) -> bool:
+    """Scripts DejaVu lacks and the CID fonts have (Han, kana, Hangul, CJK symbols and
+    punctuation, fullwidth forms)."""
+    return (
+        _is_hangul(cp)
+        or 0x2E80 <= cp <= 0x9FFF
+        or 0xF900 <= cp <= 0xFAFF
+        or 0xFE30 <= cp <= 0xFE4F
+        or 0xFF00 <= cp <= 0xFFEF
+        or 0x20000 <= cp <= 0x2FFFF
+    )
+
+
+@lru_cache(maxsize=4096)
+def _cjk_language(text: str) -> str:
+    """Which CJK font a string's Han characters use: Japanese when it has kana, Korean
+    when it has Hangul, else Chinese."""
+    for ch in text:
+        cp = ord(ch)
+        if _is_kana(cp):
+            return "ja"
+        if _is_hangul(cp):
+            return "ko"
+    return "zh"
+
+
+@lru_cache(maxsize=8192)
+def segments(text: str, bold: bool = False) -> tuple[tuple[str, str], ...]:
+    """``text`` as (font name, run) pairs, each run drawable by its font."""
+    register_fonts()
+    base = BOLD if bold else REGULAR
+    cjk = None
+    out: list[tuple[str, str]] = []
+    for ch in text:
+        cp = ord(ch)
+        if cp in _cmap or not _is_cjk(cp):
+            font = base
+        else:
+            # Not in DejaVu: CJK ideographs, kana, Hangul, CJK punctuation, fullwidth forms.
+            if cjk is None:
+                cjk = CJK_FONTS[_cjk_language(text)]
+            font = CJK_FONTS["ja"] if _is_kana(cp) else CJK_FONTS["ko"] if _is_hangul(cp) else cjk
+        if out and out[-1][0] == font:
+            out[-1] = (font, out[-1][1] + ch)
+        else:
+            out.append((font, ch))
+    return tuple(out)
+
+
+def clean(text: object) -> str:
+    """One printable line: control characters (newlines, tabs) become spaces."""
+    s = "" if text is None else str(text)
+    if s.isprintable():
+        return s
+    return "".join(ch if ch.isprintable() else " " for ch in s)
+
+
+def width(text: str, size: float, bold: bool = False) -> float:
+    return sum(pdfmetrics.stringWidth(run, font, size) for font, run in segments(text, bold))
+
+
+def draw(canvas, x: float, y: float, text: object, size: float = 9, bold: bool = False,
+         align: str = "left") -> float:
+    """Draw one line at baseline ``y``; returns its width."""
+    s = clean(text)
+    if not s:
+        return 0.0
+    segs = segments(s, bold)
+    w = sum(pdfmetrics.stringWidth(run, font, size) for font, run in segs)
+    if align == "right":
+        x -= w
+    elif align == "center":
+        x -= w / 2
+    for font, run in segs:
+        canvas.setFont(font, size)
+        canvas.drawString(x, y, run)
+        x += pdfmetrics.stringWidth(run, font, size)
+    return w
+
+
+def fit(text: object, max_width: float, size: float, bold: bool = False,
+        min_size: float = 6.5) -> tuple[str, float]:
+    """The text and a font size that fit ``max_width``: shrink down to ``min_size``,
+    then cut with an ellipsis (nothing else is ever changed)."""
+    s = clean(text)
+    w = width(s, size, bold)
+    if w <= max_width:
+        return s, size
+    smaller = max(min_size, size * max_width / w)
+    if width(s, smaller, bold) <= max_width:
+        return s, smaller
+    lo, hi = 0, len(s)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if width(s[:mid] + "…", smaller, bold) <= max_width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return s[:lo] + "…", smaller
+
+
+def draw_fit(canvas, x: float, y: float, text: object, max_width: float, size: float = 9,
+             bold: bool = False, align: str = "left", min_size: float = 6.5) -> None:
+    s, sz = fit(text, max_width, size, bold, min_size)
+    if align == "right":
+        draw(canvas, x, y, s, sz, bold, "right")
+    else:
+        draw(canvas, x, y, s, sz, bold, align)
+
+
+def wrap(text: object, max_width: float, size: float, bold: bool = False,
+         max_lines: int = 3) -> list[str]:
+    """Break at spaces (or anywhere, for scripts without spaces) into at most
+    ``max_lines`` lines; the last is cut with an ellipsis if text remains."""
+    s = clean(text).strip()
+    lines: list[str] = []
+    while s and len(lines) < max_lines:
+        if width(s, size, bold) <= max_width:
+            lines.append(s)
+            s = ""
+            break
+        # Longest prefix that fits.
+        lo, hi = 1, len(s)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if width(s[:mid], size, bold) <= max_width:
+                lo = mid
+            else:
+                hi = mid - 1
+        cut = lo
+        space = s.rfind(" ", 0, cut + 1)
+        if space > 0 and s[cut:cut + 1] != "" and space > cut // 2:
+            cut = space
+        lines.append(s[:cut].rstrip())
+        s = s[cut:].lstrip()
+    if s and lines:
+        lines[-1] = fit(lines[-1] + " " + s, max_width, size, bold, min_size=size)[0]
+    return lines
+
+
+@dataclass(frozen=True)
+class Paper:
+    name: str
+    width: float
+    height: float
+
+
+def paper(name: str | None) -> Paper:
+    """``"letter"`` or ``"a4"`` (None: from the config and locale)."""
+    from reportlab.lib.pagesizes import A4, LETTER
+
+    if name is None:
+        from ..config import load_config, resolve_paper_size
+
+        try:
+            name = resolve_paper_size(load_config())
+        except Exception:  # a broken config file must not stop a document
+            name = resolve_paper_size(None)
+    key = str(name).strip().lower()
+    if key == "letter":
+        return Paper("letter", *LETTER)
+    if key == "a4":
+        return Paper("a4", *A4)
+    from ..domain.errors import InvalidInputError
+
+    raise InvalidInputError(f'Paper size must be "letter" or "a4", not {name!r}')
+
+
+def money_text(value) -> str:
+    """Grouped thousands, at least two decimals, more only when the price has them."""
+    from decimal import Decimal
+
+    d = Decimal(value)
+    exp = d.normalize().as_tuple().exponent
+    places = max(2, -exp if isinstance(exp, int) else 2)
+    return f"{d:,.{places}f}"
