@@ -235,6 +235,8 @@ def plain_message(error: Any) -> str:
     name = names[-1] if names else ""
     if name in _BY_FIELD and kind not in ("list_type", "model_type", "dict_type"):
         return _BY_FIELD[name]
+    if kind == "too_short" and isinstance(error.get("input"), str):
+        return "must not be blank"
     if kind in _BY_TYPE:
         return _BY_TYPE[kind]
     msg = str(error.get("msg", "is not valid"))

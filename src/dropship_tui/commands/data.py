@@ -45,6 +45,7 @@ class StoreCatalog:
 
     def __init__(self, store: Any) -> None:
         self.store = store
+        self._mappings: dict[str, dict[str, SkuMapping]] = {}
 
     def has_vendor(self, code: str) -> bool:
         try:
@@ -60,13 +61,14 @@ class StoreCatalog:
             return None
 
     def sku_mapping(self, vendor_code: str, product_code: str) -> SkuMapping | None:
-        lookup = getattr(self.store, "sku_mapping", None)
-        if lookup is None:  # a store without SKU mappings: the file must carry prices
-            return None
-        try:
-            return lookup(vendor_code, product_code)
-        except NotFoundError:
-            return None
+        if vendor_code not in self._mappings:
+            lookup = getattr(self.store, "sku_mappings", None)
+            try:
+                found = lookup(vendor_code) if lookup is not None else []
+            except NotFoundError:
+                found = []
+            self._mappings[vendor_code] = {m.product_code: m for m in found}
+        return self._mappings[vendor_code].get(product_code)
 
     def has_order(self, po_number: int) -> bool:
         try:

@@ -6,7 +6,6 @@ import argparse
 from typing import Any
 
 from rich.console import Group
-from rich.padding import Padding
 from rich.text import Text
 
 from ..domain import sla
@@ -145,6 +144,10 @@ def _maybe(getter: Any, code: str) -> Any:
         return None
 
 
+def _spaced(block: Any) -> tuple[Text, Any]:
+    return Text(""), block
+
+
 def _kv(t: Any, label: str, value: str | Text) -> None:
     t.add_row(Text(label, style="bold"), value if isinstance(value, Text) else Text(value))
 
@@ -181,7 +184,7 @@ def order_view(order: Order, status: SlaStatus, vendor: Any, location: Any, acti
     contact = "  ".join(p for p in (ship.phone, ship.email) if p)
     if contact:
         _kv(summary, "Contact", contact)
-    blocks.append(Padding(summary, (1, 0, 0, 0)))
+    blocks.extend(_spaced(summary))
 
     acked = order.acknowledged or order.stage is Stage.CANCELED
     lines = output.table(
@@ -216,7 +219,7 @@ def order_view(order: Order, status: SlaStatus, vendor: Any, location: Any, acti
             Text(str(amount)),
         )
     lines.add_row(*[Text("")] * 8, Text("Total", style="bold"), Text(f"{money(total)} {order.currency}", style="bold"))
-    blocks.append(Padding(lines, (1, 0, 0, 0)))
+    blocks.extend(_spaced(lines))
 
     if order.canceled_items:
         canceled = output.table(("Line", "right"), ("Qty", "right"), "Reason", "When", "By", title="Canceled items")
@@ -228,7 +231,7 @@ def order_view(order: Order, status: SlaStatus, vendor: Any, location: Any, acti
                 Text(output.local_time(item.at)),
                 Text(item.by),
             )
-        blocks.append(Padding(canceled, (1, 0, 0, 0)))
+        blocks.extend(_spaced(canceled))
 
     if order.slips:
         slips = output.table(("Slip", "right"), "Contents", "Carrier", "Tracking number", "Tracking URL", title="Shipping")
@@ -241,24 +244,24 @@ def order_view(order: Order, status: SlaStatus, vendor: Any, location: Any, acti
                 Text(slip.tracking_number or "(none yet)", style="" if slip.tracking_number else "dim"),
                 Text(slip.tracking_url or ""),
             )
-        blocks.append(Padding(slips, (1, 0, 0, 0)))
+        blocks.extend(_spaced(slips))
 
     if order.invoice:
         inv = order.invoice
-        blocks.append(
-            Padding(
+        blocks.extend(
+            _spaced(
                 Text.assemble(
                     ("Invoice ", "bold"),
                     inv.invoice_number,
                     f"  issued {output.local_time(inv.issued_at)}  total ",
                     (f"{inv.total} {inv.currency}", "bold"),
-                ),
-                (1, 0, 0, 0),
+                )
             )
         )
 
     if activity:
-        blocks.append(Padding(output.activity_table(activity[:10]), (1, 0, 0, 0)))
+        blocks.extend(_spaced(Text("Activity", style="italic")))
+        blocks.append(output.activity_table(activity[:10]))
         if len(activity) > 10:
             blocks.append(Text(f"… {len(activity) - 10} older entries: dropship-tui activity {order.po_number}", style="dim"))
     return Group(*blocks)
