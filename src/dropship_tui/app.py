@@ -1,0 +1,101 @@
+"""The Textual app: wires a store and the user's config to the screens.
+
+``DropshipApp(store, config, clock=None)`` opens on the dashboard. Every screen reaches
+the store as ``self.app.store`` and the settings as ``self.app.config``; store calls from
+worker threads take ``self.app.store_lock`` so two of them never share the connection at
+the same moment. Key remaps from the config's ``[keymap]`` go to ``App.set_keymap``;
+``low_bandwidth`` turns off animations, the blinking cursor and the loading spinners
+(mouse tracking is turned off by ``commands.tui`` when it starts the app).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from functools import partial
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from .keymap import bindings, clean_keymap
+from .screens.dashboard import DashboardScreen
+from .screens.help import HelpScreen, screen_keys
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class DropshipApp(App[None]):
+    TITLE = "dropship-tui"
+    CSS_PATH = "styles/app.tcss"
+    BINDINGS = bindings("app.help", "app.quit", "app.palette")
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        store: Any,
+        config: Any = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        store_label: str = "",
+        low_bandwidth: bool | None = None,
+    ) -> None:
+        if config is None:
+            from .config import Config
+
+            config = Config()
+        self.store = store
+        self.config = config
+        self.clock = clock or getattr(store, "clock", None) or _utc_now
+        self.store_lock = threading.RLock()
+        self.store_label = store_label
+        self.low_bandwidth = bool(getattr(config, "low_bandwidth", False) if low_bandwidth is None else low_bandwidth)
+        super().__init__()
+        if self.low_bandwidth:
+            self.animation_level = "none"
+        theme = getattr(config, "theme", None)
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        keymap = clean_keymap(getattr(config, "keymap", None))
+        if keymap:
+            self.set_keymap(keymap)
+
+    def on_mount(self) -> None:
+        self.push_screen(DashboardScreen())
+
+    # --- help and the command palette ---------------------------------------------
+
+    def action_show_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette lists every action of the current screen (by its description and
+        current key), then Textual's own (theme, quit...)."""
+        seen = set()
+        for group, keys, description, ident in screen_keys(screen):
+            if ident in ("app.palette",) or ident in seen:
+                continue
+            seen.add(ident)
+            active = next(
+                (a for a in screen.active_bindings.values() if (a.binding.id or a.binding.action) == ident),
+                None,
+            )
+            if active is None:
+                continue
+            title = active.binding.description or ident
+            yield SystemCommand(
+                f"{title} ({keys})",
+                description,
+                partial(self._run_binding, active.binding.action, active.node),
+            )
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Keys", "Quit"):
+                yield command
+
+    async def _run_binding(self, action: str, node) -> None:
+        await self.run_action(action, node)

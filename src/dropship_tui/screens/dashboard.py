@@ -1,0 +1,360 @@
+"""The dashboard (SPEC "The screens"): stage tiles, the order list, search, filters, sort.
+
+Everything the screen asks of the store runs in thread workers; the list itself
+(``widgets.order_list.OrderList``) fetches pages of rows on demand, so a store of a
+million orders opens as fast as one of ten.
+
+Keys (defaults; each has a binding id the config's ``[keymap]`` can remap, see
+``keymap.py``): ``/`` search, ``s`` cycle the stage filter, ``l`` cycle the SLA filter,
+``1``-``5`` pick a stage tile, ``o`` sort by the next column, ``O`` reverse, ``P N C D S L
+G`` sort by a column (again: reverse), ``enter`` open, ``f`` fulfil, ``r`` refresh,
+``esc`` clear the search then the filters.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from ..domain.models import SlaStatus, Stage
+from ..keymap import bindings
+from ..store.base import OrderQuery, SortKey, StageCounts
+from ..widgets.order_list import OrderList, columns_for, sla_words
+from ..widgets.safe import plain
+from ..widgets.stage_tiles import StageTiles
+
+SEARCH_DEBOUNCE = 0.15
+"""Seconds of quiet typing before a search runs."""
+
+STAGE_CYCLE: list[Stage | None] = [None, Stage.NEW, Stage.IN_PROGRESS, Stage.COMPLETED, Stage.CANCELED]
+SLA_CYCLE: list[SlaStatus | None] = [None, SlaStatus.ON_TIME, SlaStatus.AT_RISK, SlaStatus.OVERDUE]
+SORT_CYCLE: list[SortKey] = [c.key for c in columns_for(120)]
+SORT_TITLES = {c.key: c.title for c in columns_for(120)}
+
+EMPTY_STORE = """\
+This store has no orders yet.
+
+Load the demo data (a few thousand sample orders):
+    dropship-tui demo
+
+Import purchase orders from a file:
+    dropship-tui import FILE.json
+
+Or try everything on a throwaway store:
+    dropship-tui --demo
+
+Then press r here to refresh, or q to quit."""
+
+
+class SearchBox(Input):
+    """The search field: as you type, the list narrows (debounced)."""
+
+    BINDINGS = bindings("search.done", "search.cancel")
+
+    class Done(Message):
+        pass
+
+    class Cancel(Message):
+        pass
+
+    def action_search_done(self) -> None:
+        self.post_message(self.Done())
+
+    def action_search_cancel(self) -> None:
+        self.post_message(self.Cancel())
+
+
+class DashboardScreen(Screen):
+    CSS_PATH = "../styles/dashboard.tcss"
+
+    BINDINGS = bindings(
+        "dashboard.search",
+        "dashboard.open",
+        "dashboard.fulfil",
+        "dashboard.stage",
+        "dashboard.sla",
+        "dashboard.sort",
+        "dashboard.reverse",
+        "dashboard.refresh",
+        "dashboard.back",
+        "dashboard.tile_all",
+        "dashboard.tile_new",
+        "dashboard.tile_in_progress",
+        "dashboard.tile_completed",
+        "dashboard.tile_canceled",
+        "dashboard.sort_po",
+        "dashboard.sort_order_number",
+        "dashboard.sort_customer",
+        "dashboard.sort_date",
+        "dashboard.sort_stage",
+        "dashboard.sort_sla",
+        "dashboard.sort_progress",
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_state = OrderQuery()
+        self.counts: StageCounts | None = None
+        self._search_timer: Timer | None = None
+
+    # --- layout --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title", markup=False)
+        yield StageTiles(id="tiles")
+        yield Static(id="filters", markup=False)
+        yield SearchBox(
+            placeholder="Search: PO number, order number, customer name or SKU",
+            id="search",
+            select_on_focus=False,
+        )
+        with Vertical(id="body"):
+            yield OrderList(id="orders")
+            yield Static(EMPTY_STORE, id="empty", markup=False)
+        yield Footer()
+
+    @property
+    def order_list(self) -> OrderList:
+        return self.query_one("#orders", OrderList)
+
+    @property
+    def search_box(self) -> SearchBox:
+        return self.query_one("#search", SearchBox)
+
+    def on_mount(self) -> None:
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(" dropship-tui ", style="bold reverse")
+        title.append("  Dashboard", style="bold")
+        label = getattr(self.app, "store_label", "")
+        if label:
+            title.append("  ·  ")
+            title.append(plain(label), style="dim")
+        self.query_one("#title", Static).update(title)
+        self.search_box.cursor_blink = not getattr(self.app, "low_bandwidth", False) and not self.app.is_headless
+        self.search_box.display = False
+        self.query_one("#empty").display = False
+        self.order_list.focus()
+        self._show_filters()
+        self.refresh_orders(keep_cursor=False)
+
+    # --- loading -------------------------------------------------------------------
+
+    def refresh_orders(self, keep_cursor: bool = True) -> None:
+        """Reload the stage counts and the visible rows (after a fulfillment screen
+        changed an order, on ``r``, on returning to the dashboard)."""
+        self._load_counts()
+        if keep_cursor:
+            self.order_list.set_query(self.query_state, keep_cursor=True)
+        else:
+            self.order_list.set_query(self.query_state)
+
+    def on_screen_resume(self) -> None:
+        if self.counts is not None:  # not the first show: something may have changed
+            self.refresh_orders()
+
+    @work(thread=True, group="dashboard-counts", exclusive=True, exit_on_error=False)
+    def _load_counts(self) -> None:
+        lock = getattr(self.app, "store_lock", None)
+        try:
+            if lock is not None:
+                with lock:
+                    counts = self.app.store.counts()
+            else:
+                counts = self.app.store.counts()
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, f"Could not read the counts: {exc}", severity="error")
+            return
+        self.app.call_from_thread(self._show_counts, counts)
+
+    def _show_counts(self, counts: StageCounts) -> None:
+        self.counts = counts
+        self.query_one(StageTiles).update_counts(counts, self.query_state.stage)
+        empty = counts.total == 0
+        self.query_one("#empty").display = empty
+        self.order_list.display = not empty
+
+    def _set_query(self, **changes) -> None:
+        self.query_state = self.query_state.model_copy(update=changes)
+        self.order_list.set_query(self.query_state)
+        self._show_filters()
+        self.query_one(StageTiles).update_counts(None, self.query_state.stage)
+
+    def _show_filters(self, total: int | None = None) -> None:
+        q = self.query_state
+        text = Text(no_wrap=True, overflow="ellipsis")
+
+        def part(label: str, value: str, active: bool) -> None:
+            if text:
+                text.append("  ")
+            text.append(f"{label} ", style="dim")
+            text.append(value, style="bold reverse" if active else "bold")
+
+        part("Stage", q.stage.label if q.stage else "All", q.stage is not None)
+        part("SLA", sla_words(q.sla) if q.sla else "All", q.sla is not None)
+        part("Sort", f"{SORT_TITLES[q.sort]} {'▼' if q.descending else '▲'}", False)
+        if q.search:
+            part("Search", f"“{plain(q.search)}”", True)
+        if total is None and self.order_list.loaded and self.order_list.query == q:
+            total = self.order_list.total
+        if total is not None:
+            text.append("  ·  ", style="dim")
+            text.append(f"{total:,} order{'s' if total != 1 else ''}")
+        self.query_one("#filters", Static).update(text)
+
+    def on_order_list_loaded(self, message: OrderList.Loaded) -> None:
+        self._show_filters(message.total)
+
+    def on_order_list_failed(self, message: OrderList.Failed) -> None:
+        self.notify(f"Could not read the orders: {message.error}", severity="error")
+
+    # --- search --------------------------------------------------------------------
+
+    def action_start_search(self) -> None:
+        box = self.search_box
+        box.display = True
+        box.focus()
+        box.cursor_position = len(box.value)
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._apply_search)
+
+    def _apply_search(self) -> None:
+        self._search_timer = None
+        value = self.search_box.value.strip()
+        if value != self.query_state.search:
+            self._set_query(search=value)
+
+    @on(SearchBox.Done)
+    def _search_done(self) -> None:
+        self._apply_search()
+        if not self.search_box.value:
+            self.search_box.display = False
+        self.order_list.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self._search_done()
+
+    @on(SearchBox.Cancel)
+    def _search_cancel(self) -> None:
+        self._clear_search()
+
+    def _clear_search(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        box = self.search_box
+        with box.prevent(Input.Changed):
+            box.value = ""
+        box.display = False
+        self.order_list.focus()
+        if self.query_state.search:
+            self._set_query(search="")
+
+    # --- filters and sort ----------------------------------------------------------
+
+    def action_cycle_stage(self) -> None:
+        i = STAGE_CYCLE.index(self.query_state.stage)
+        self._set_query(stage=STAGE_CYCLE[(i + 1) % len(STAGE_CYCLE)])
+
+    def action_cycle_sla(self) -> None:
+        i = SLA_CYCLE.index(self.query_state.sla)
+        self._set_query(sla=SLA_CYCLE[(i + 1) % len(SLA_CYCLE)])
+
+    def action_tile(self, stage: str) -> None:
+        self._set_query(stage=Stage(stage) if stage else None)
+
+    def action_sort(self, key: str) -> None:
+        sort = SortKey(key)
+        if sort is self.query_state.sort:
+            self._set_query(descending=not self.query_state.descending)
+        else:
+            self._set_query(sort=sort, descending=False)
+
+    def action_cycle_sort(self) -> None:
+        i = SORT_CYCLE.index(self.query_state.sort)
+        self._set_query(sort=SORT_CYCLE[(i + 1) % len(SORT_CYCLE)], descending=False)
+
+    def action_reverse_sort(self) -> None:
+        self._set_query(descending=not self.query_state.descending)
+
+    def action_back(self) -> None:
+        q = self.query_state
+        if q.search or self.search_box.display:
+            self._clear_search()
+        elif q.stage is not None or q.sla is not None:
+            self._set_query(stage=None, sla=None)
+        else:
+            self.notify("Nothing to clear. Press q to quit.", timeout=2)
+
+    def action_refresh_orders(self) -> None:
+        self.refresh_orders()
+
+    # --- opening orders ------------------------------------------------------------
+
+    def _current_po(self) -> int | None:
+        summary = self.order_list.current
+        if summary is None:
+            if self.order_list.total:
+                self.notify("That row is still loading.", timeout=2)
+            else:
+                self.notify("No order under the cursor.", timeout=2)
+            return None
+        return summary.po_number
+
+    def action_open_order(self) -> None:
+        po = self._current_po()
+        if po is None:
+            return
+        try:
+            from .order_detail import OrderDetailScreen
+        except ImportError:
+            self.notify("The order detail screen is not available in this build.", severity="warning")
+            return
+        self.app.push_screen(OrderDetailScreen(po))
+
+    def action_fulfil(self) -> None:
+        po = self._current_po()
+        if po is None:
+            return
+        try:
+            from .fulfillment import fulfillment_screen_for
+        except ImportError:
+            self.notify("The fulfillment screens are not available in this build.", severity="warning")
+            return
+        self._open_fulfillment(po, fulfillment_screen_for)
+
+    @work(thread=True, group="dashboard-open", exclusive=True, exit_on_error=False)
+    def _open_fulfillment(self, po: int, screen_for) -> None:
+        lock = getattr(self.app, "store_lock", None)
+        try:
+            if lock is not None:
+                with lock:
+                    order = self.app.store.get_order(po)
+            else:
+                order = self.app.store.get_order(po)
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, f"Could not open PO {po}: {exc}", severity="error")
+            return
+
+        def push() -> None:
+            try:
+                screen = screen_for(order)
+            except Exception as exc:  # e.g. a finished order has no fulfillment step
+                self.notify(str(exc), severity="warning")
+                return
+            if screen is None:
+                self.notify(f"PO {po} is {order.stage.label.lower()}: nothing left to fulfil.")
+                return
+            self.app.push_screen(screen)
+
+        self.app.call_from_thread(push)

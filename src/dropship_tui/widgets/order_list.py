@@ -1,0 +1,513 @@
+"""The dashboard's order list: a virtual list over any number of orders.
+
+It never holds more than a window of rows. It is a Line API ``ScrollView`` (the approach
+of Textualize/toolong): ``virtual_size`` is the row count, ``render_line(y)`` returns the
+``Strip`` of one screen line, and rows come in pages of ``PAGE_SIZE`` from
+``store.list_orders(query, offset=..., limit=...)`` fetched by thread workers that post a
+message back. At most ``MAX_PAGES`` pages are kept (least recently used go first), and
+rendered strips are kept in a small LRU cache. A row that is not loaded yet renders as a
+dim placeholder. The store is never called on the UI thread.
+
+A query change (search, filter, sort) starts a worker that counts the matching orders and
+fetches the first page; the list keeps showing the old result until both arrive, then
+swaps in one repaint. Every result carries the generation it was asked for, so a result
+that arrives after a newer query is dropped.
+
+Cells are built as ``Segment``s from plain strings: user data is never parsed as markup.
+Moving the cursor repaints just the old and the new cursor lines.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..domain.models import OrderSummary, SlaStatus, Stage
+from ..keymap import bindings_with_prefix
+from ..store.base import OrderQuery, SortKey
+from .safe import plain
+
+PAGE_SIZE = 64
+MAX_PAGES = 6
+"""So the list holds at most 384 rows, whatever the store's size."""
+
+SLA_SYMBOL = {SlaStatus.ON_TIME: "✓", SlaStatus.AT_RISK: "▲", SlaStatus.OVERDUE: "✗"}
+
+
+def sla_words(status: SlaStatus) -> str:
+    """The SLA status as a symbol and words: never colour alone."""
+    return f"{SLA_SYMBOL[status]} {status.label}"
+
+
+def progress_bar(percent: int, cells: int = 5) -> str:
+    percent = max(0, min(100, percent))
+    full = round(percent * cells / 100)
+    return "█" * full + "░" * (cells - full) + f" {percent:>3}%"
+
+
+def local_time(value: datetime, narrow: bool = False) -> str:
+    """An instant in the local time zone (the ``TZ`` of the terminal session)."""
+    local = value.astimezone()
+    return local.strftime("%m-%d %H:%M" if narrow else "%Y-%m-%d %H:%M")
+
+
+def _fit(text: str, width: int, right: bool = False) -> str:
+    """``text`` as exactly ``width`` cells (wide characters count 2; a cut ends in …)."""
+    if width <= 0:
+        return ""
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…"
+    if length < width:
+        pad = " " * (width - length)
+        return pad + text if right else text + pad
+    return text
+
+
+@dataclass(frozen=True)
+class Column:
+    key: SortKey
+    title: str
+    width: int
+    right: bool = False
+
+
+def columns_for(width: int) -> list[Column]:
+    """The column layout for a list ``width`` cells wide: the customer column takes the
+    rest; narrow terminals get a shorter date and progress bar."""
+    narrow = width < 100
+    cols = [
+        Column(SortKey.PO_NUMBER, "PO", 8 if narrow else 10),
+        Column(SortKey.ORDER_NUMBER, "Order #", 8 if narrow else 10),
+        Column(SortKey.CUSTOMER, "Customer", 0),
+        Column(SortKey.ORDER_DATE, "Ordered", 11 if narrow else 16),
+        Column(SortKey.STAGE, "Stage", 11),
+        Column(SortKey.SLA, "SLA", 9),
+        Column(SortKey.PROGRESS, "Progress", 8 if narrow else 10),
+    ]
+    fixed = sum(c.width for c in cols) + len(cols)  # one space before each column
+    customer = max(8, width - fixed)
+    return [Column(c.key, c.title, customer) if c.key is SortKey.CUSTOMER else c for c in cols]
+
+
+class OrderList(ScrollView, can_focus=True):
+    """A virtual, keyboard-driven list of ``OrderSummary`` rows with a fixed header."""
+
+    BINDINGS = bindings_with_prefix("list.")
+
+    COMPONENT_CLASSES = {
+        "order-list--header",
+        "order-list--header-sorted",
+        "order-list--cursor",
+        "order-list--placeholder",
+        "order-list--empty",
+        "order-list--po",
+        "order-list--stage-new",
+        "order-list--stage-in-progress",
+        "order-list--stage-completed",
+        "order-list--stage-canceled",
+        "order-list--sla-on-time",
+        "order-list--sla-at-risk",
+        "order-list--sla-overdue",
+        "order-list--progress",
+    }
+
+    DEFAULT_CSS = """
+    OrderList {
+        background: $surface;
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+    }
+    OrderList > .order-list--header { text-style: bold; background: $panel; color: $foreground; }
+    OrderList > .order-list--header-sorted { text-style: bold underline; background: $panel; color: $accent; }
+    OrderList > .order-list--cursor { background: $block-cursor-blurred-background; text-style: bold; }
+    OrderList:focus > .order-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+    OrderList > .order-list--placeholder { color: $text-disabled; }
+    OrderList > .order-list--empty { color: $text-muted; text-style: italic; }
+    OrderList > .order-list--po { text-style: bold; }
+    OrderList > .order-list--stage-new { color: $primary; }
+    OrderList > .order-list--stage-in-progress { color: $warning; }
+    OrderList > .order-list--stage-completed { color: $success; }
+    OrderList > .order-list--stage-canceled { color: $text-muted; }
+    OrderList > .order-list--sla-on-time { color: $success; }
+    OrderList > .order-list--sla-at-risk { color: $warning; text-style: bold; }
+    OrderList > .order-list--sla-overdue { color: $error; text-style: bold; }
+    OrderList > .order-list--progress { color: $accent; }
+    """
+
+    # --- messages ------------------------------------------------------------------
+
+    class Highlighted(Message):
+        """The cursor moved to another row (``summary`` is None while not loaded)."""
+
+        def __init__(self, order_list: OrderList, index: int, summary: OrderSummary | None) -> None:
+            super().__init__()
+            self.order_list = order_list
+            self.index = index
+            self.summary = summary
+
+    class Selected(Message):
+        """Enter on a loaded row."""
+
+        def __init__(self, order_list: OrderList, summary: OrderSummary) -> None:
+            super().__init__()
+            self.order_list = order_list
+            self.summary = summary
+
+    class Loaded(Message):
+        """A query's count and first rows arrived (``total`` matching orders)."""
+
+        def __init__(self, order_list: OrderList, query: OrderQuery, total: int) -> None:
+            super().__init__()
+            self.order_list = order_list
+            self.query = query
+            self.total = total
+
+    class Failed(Message):
+        def __init__(self, order_list: OrderList, error: str) -> None:
+            super().__init__()
+            self.order_list = order_list
+            self.error = error
+
+    class _Reset(Message):
+        def __init__(self, generation: int, query: OrderQuery, total: int, page: int, rows: list[OrderSummary], cursor: int) -> None:
+            super().__init__()
+            self.generation = generation
+            self.query = query
+            self.total = total
+            self.page = page
+            self.rows = rows
+            self.cursor = cursor
+
+    class _Page(Message):
+        def __init__(self, generation: int, page: int, rows: list[OrderSummary]) -> None:
+            super().__init__()
+            self.generation = generation
+            self.page = page
+            self.rows = rows
+
+    # --- state ---------------------------------------------------------------------
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.query = OrderQuery()
+        self.total = 0
+        self.loaded = False
+        """True once the first count arrived."""
+        self.cursor = 0
+        self.empty_message = "No orders match. Press esc to clear the search and filters."
+        self._generation = 0
+        self._shown_generation = 0
+        self._pages: OrderedDict[int, list[OrderSummary]] = OrderedDict()
+        self._pending: set[int] = set()
+        self._strips: LRUCache[tuple, Strip] = LRUCache(256)
+        self._columns_cache: tuple[int, list[Column]] | None = None
+        self._lock = threading.Lock()
+        self.fetches = 0
+        """Pages fetched so far (for tests and benchmarks)."""
+
+    @property
+    def store(self):
+        return self.app.store
+
+    @property
+    def cached_rows(self) -> int:
+        """How many rows the list holds right now (a window, never the whole store)."""
+        return sum(len(rows) for rows in self._pages.values())
+
+    @property
+    def columns(self) -> list[Column]:
+        width = self.scrollable_content_region.width or self.size.width
+        if self._columns_cache is None or self._columns_cache[0] != width:
+            self._columns_cache = (width, columns_for(width))
+        return self._columns_cache[1]
+
+    @property
+    def visible_rows(self) -> int:
+        """Data rows on screen (the first line is the header)."""
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def row(self, index: int) -> OrderSummary | None:
+        """The row at ``index`` if loaded (touching its page in the LRU)."""
+        page, pos = divmod(index, PAGE_SIZE)
+        rows = self._pages.get(page)
+        if rows is None:
+            return None
+        self._pages.move_to_end(page)
+        return rows[pos] if pos < len(rows) else None
+
+    @property
+    def current(self) -> OrderSummary | None:
+        return self.row(self.cursor) if self.total else None
+
+    # --- queries -------------------------------------------------------------------
+
+    def set_query(self, query: OrderQuery, *, keep_cursor: bool = False) -> None:
+        """Show ``query``'s result (counted and first page fetched off the UI thread)."""
+        self._generation += 1
+        generation = self._generation
+        cursor = self.cursor if keep_cursor else 0
+        self.run_worker(
+            lambda: self._load(generation, query, cursor),
+            thread=True,
+            group="order-list-reset",
+            exit_on_error=False,
+        )
+
+    def reload(self) -> None:
+        """Fetch the count and the rows again, keeping the cursor where it is."""
+        self.set_query(self.query, keep_cursor=True)
+
+    def _call(self, fn, *args, **kwargs):
+        # Store calls from the list are serialized: a page fetch and a count never run
+        # on the same store connection at once.
+        with self._lock:
+            return fn(*args, **kwargs)
+
+    def _load(self, generation: int, query: OrderQuery, cursor: int) -> None:
+        try:
+            total = self._call(self.store.count_orders, query)
+            if generation != self._generation:
+                return
+            cursor = max(0, min(cursor, total - 1))
+            page = cursor // PAGE_SIZE
+            rows = self._call(self.store.list_orders, query, offset=page * PAGE_SIZE, limit=PAGE_SIZE) if total else []
+        except Exception as exc:  # a broken store must not kill the app
+            self.post_message(self.Failed(self, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(self._Reset(generation, query, total, page, rows, cursor))
+
+    def _fetch(self, generation: int, query: OrderQuery, page: int) -> None:
+        try:
+            if generation != self._generation:
+                return
+            rows = self._call(self.store.list_orders, query, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+        except Exception as exc:
+            self.post_message(self.Failed(self, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(self._Page(generation, page, rows))
+
+    def on_order_list__reset(self, message: _Reset) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return  # a newer query is on its way
+        self.query = message.query
+        self.total = message.total
+        self.loaded = True
+        self._shown_generation = message.generation
+        self._pages.clear()
+        self._pending.clear()
+        self._strips.clear()
+        if message.rows:
+            self._pages[message.page] = message.rows
+        self.cursor = message.cursor
+        self.virtual_size = Size(self.virtual_size.width, self.total + 1)
+        self._scroll_cursor_into_view(center=False)
+        self.refresh()
+        self.post_message(self.Loaded(self, self.query, self.total))
+        self.post_message(self.Highlighted(self, self.cursor, self.current))
+
+    def on_order_list__page(self, message: _Page) -> None:
+        message.stop()
+        self._pending.discard(message.page)
+        if message.generation != self._shown_generation or message.generation != self._generation:
+            return
+        self._pages[message.page] = message.rows
+        self._pages.move_to_end(message.page)
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        # repaint just the lines of that page that are on screen
+        first = message.page * PAGE_SIZE
+        top = int(self.scroll_offset.y)
+        start = max(first, top)
+        end = min(first + PAGE_SIZE, top + self.visible_rows)
+        if start < end:
+            self._strips.clear()
+            self._refresh_rows(start, end - start)
+        if first <= self.cursor < first + PAGE_SIZE:
+            self.post_message(self.Highlighted(self, self.cursor, self.current))
+
+    def _want(self, page: int) -> None:
+        if page in self._pending or page in self._pages:
+            return
+        self._pending.add(page)
+        generation, query = self._generation, self.query
+        self.fetches += 1
+        self.run_worker(
+            lambda: self._fetch(generation, query, page),
+            thread=True,
+            group="order-list-page",
+            exit_on_error=False,
+        )
+
+    # --- rendering -----------------------------------------------------------------
+
+    def _refresh_rows(self, index: int, count: int = 1) -> None:
+        y = index + 1 - int(self.scroll_offset.y)
+        self.refresh(Region(0, y, self.size.width, count))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._strips.clear()
+        self.virtual_size = Size(event.size.width, self.total + 1)
+
+    def on_focus(self) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if y == 0:
+            return self._header_strip(width)
+        index = int(self.scroll_offset.y) + y - 1
+        if not self.loaded:
+            return Strip.blank(width, self.rich_style)
+        if self.total == 0:
+            if y == 1:
+                return self._message_strip(self.empty_message, width)
+            return Strip.blank(width, self.rich_style)
+        if index >= self.total:
+            return Strip.blank(width, self.rich_style)
+        summary = self.row(index)
+        if summary is None:
+            self._want(index // PAGE_SIZE)
+        is_cursor = index == self.cursor
+        key = (self._shown_generation, index, width, is_cursor, summary is not None)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._row_strip(summary, width, is_cursor)
+            self._strips[key] = strip
+        return strip
+
+    def _header_strip(self, width: int) -> Strip:
+        base = self.get_component_rich_style("order-list--header")
+        sorted_style = self.get_component_rich_style("order-list--header-sorted")
+        segments = []
+        for col in self.columns:
+            title = col.title
+            style = base
+            if col.key is self.query.sort:
+                title += " ▼" if self.query.descending else " ▲"
+                style = sorted_style
+            segments.append(Segment(" ", base))
+            segments.append(Segment(_fit(title, col.width, col.right), style))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _message_strip(self, message: str, width: int) -> Strip:
+        style = self.rich_style + self.get_component_rich_style("order-list--empty")
+        return Strip([Segment(_fit(" " + plain(message), width), style)])
+
+    def _row_strip(self, summary: OrderSummary | None, width: int, is_cursor: bool) -> Strip:
+        base = self.rich_style
+        if is_cursor:
+            cursor = self.get_component_rich_style("order-list--cursor", partial=True)
+            base = base + cursor
+        cols = self.columns
+        if summary is None:
+            style = base + self.get_component_rich_style("order-list--placeholder", partial=True)
+            segments = [Segment(" " + _fit("…", cols[0].width, True), style)]
+            return Strip(segments).adjust_cell_length(width, base)
+        narrow = cols[3].width < 16
+        values = (
+            (str(summary.po_number), "order-list--po"),
+            (plain(summary.order_number), None),
+            (plain(summary.customer_name), None),
+            (local_time(summary.order_date, narrow), None),
+            (summary.stage.label, f"order-list--stage-{summary.stage.value.replace('_', '-')}"),
+            (sla_words(summary.sla_status), f"order-list--sla-{summary.sla_status.value.replace('_', '-')}"),
+            (progress_bar(summary.progress, 3 if narrow else 5), "order-list--progress"),
+        )
+        segments = []
+        for col, (text, component) in zip(cols, values):
+            segments.append(Segment(" ", base))
+            style = base
+            if component is not None:
+                style = base + self.get_component_rich_style(component, partial=True)
+                if is_cursor:
+                    style = style + Style(bgcolor=base.bgcolor)
+            segments.append(Segment(_fit(text, col.width, col.right), style))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    # --- cursor --------------------------------------------------------------------
+
+    def _scroll_cursor_into_view(self, center: bool = False) -> bool:
+        """Scroll so the cursor row is visible; True if the list scrolled."""
+        top = int(self.scroll_offset.y)
+        rows = self.visible_rows
+        new_top = top
+        if self.cursor < top:
+            new_top = self.cursor
+        elif self.cursor >= top + rows:
+            new_top = self.cursor - rows + 1
+        if center and new_top != top:
+            new_top = max(0, self.cursor - rows // 2)
+        if new_top != top:
+            self.scroll_to(y=new_top, animate=False, immediate=True)
+            return True
+        return False
+
+    def move_cursor(self, index: int) -> None:
+        if not self.total:
+            return
+        index = max(0, min(index, self.total - 1))
+        old = self.cursor
+        if index == old:
+            return
+        self.cursor = index
+        if not self._scroll_cursor_into_view():
+            # only the two lines that changed are repainted
+            self._refresh_rows(old)
+            self._refresh_rows(index)
+        self.post_message(self.Highlighted(self, index, self.current))
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self.cursor + 1)
+
+    def action_page_up(self) -> None:
+        self.move_cursor(self.cursor - self.visible_rows)
+
+    def action_page_down(self) -> None:
+        self.move_cursor(self.cursor + self.visible_rows)
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(self.total - 1)
+
+    def action_select(self) -> None:
+        summary = self.current
+        if summary is not None:
+            self.post_message(self.Selected(self, summary))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        # a mouse wheel / scrollbar drag moves the view: keep the cursor on screen
+        top = int(new_value)
+        if self.total and not (top <= self.cursor < top + self.visible_rows):
+            old = self.cursor
+            self.cursor = max(top, min(self.cursor, top + self.visible_rows - 1, self.total - 1))
+            if old != self.cursor:
+                self.post_message(self.Highlighted(self, self.cursor, self.current))
