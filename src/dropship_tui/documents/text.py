@@ -6,8 +6,7 @@ built-in CID fonts for Chinese, Japanese and Korean. Each string is split into r
 which font has the glyph, and each run is drawn with ``canvas.drawString``, which never
 parses markup: ``<b>Ann</b> & [bold]Co[/]`` prints exactly so.
 
-Arabic and Hebrew are drawn in logical order without shaping: legible letters, not a
-typeset line (reportlab's optional bidi/shaping needs extra native packages).
+Hebrew and Arabic runs are put in display order, Arabic letters joined (``rtl.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +18,8 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
+
+from .rtl import visual
 
 FONT_DIR = Path(__file__).parent / "fonts"
 REGULAR = "DejaVuSans"
@@ -109,7 +110,7 @@ def clean(text: object) -> str:
 
 
 def width(text: str, size: float, bold: bool = False) -> float:
-    return sum(pdfmetrics.stringWidth(run, font, size) for font, run in segments(text, bold))
+    return sum(pdfmetrics.stringWidth(run, font, size) for font, run in segments(visual(text), bold))
 
 
 def draw(canvas, x: float, y: float, text: object, size: float = 9, bold: bool = False,
@@ -118,7 +119,7 @@ def draw(canvas, x: float, y: float, text: object, size: float = 9, bold: bool =
     s = clean(text)
     if not s:
         return 0.0
-    segs = segments(s, bold)
+    segs = segments(visual(s), bold)
     w = sum(pdfmetrics.stringWidth(run, font, size) for font, run in segs)
     if align == "right":
         x -= w
