@@ -205,7 +205,36 @@ def _v2(conn: sqlite3.Connection) -> None:
     _run(V2_TABLES + V2_INDEXES)(conn)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+# --- v3: remote mode (server/): API users with hashed tokens, idempotency keys --------
+# Owned by the remote-mode work (issue 6); appended after STORE's last step.
+
+V3_TABLES = [
+    # Only a sha256 of each token is kept (tokens are 256-bit random: no salt/KDF needed).
+    """CREATE TABLE api_users (
+        name TEXT PRIMARY KEY,
+        vendor_code TEXT,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'staff', 'operator')),
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    )""",
+    # (user, key) -> the response of a write, stored in the write's own transaction.
+    """CREATE TABLE idempotency (
+        user TEXT NOT NULL,
+        key TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (user, key)
+    ) WITHOUT ROWID""",
+]
+
+
+def _v3(conn: sqlite3.Connection) -> None:
+    _run(V3_TABLES)(conn)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
