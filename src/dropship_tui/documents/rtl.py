@@ -143,6 +143,19 @@ def visual(s: str) -> str:
             elif unicodedata.bidirectional(ch) == "L" and not _is_mark(ch):
                 break
             j += 1
+        # Numbers right after the run belong to it (a house number after the street).
+        k = last + 1
+        while k < n:
+            m = k
+            while m < n and unicodedata.bidirectional(s[m]) in ("WS", "CS", "ON", "ES", "ET"):
+                m += 1
+            if m < n and s[m].isdigit():
+                while m < n and (s[m].isdigit() or (s[m] in ".,:" and m + 1 < n and s[m + 1].isdigit())):
+                    m += 1
+                last = m - 1
+                k = m
+            else:
+                break
         run = s[i:last + 1]
         out.append("".join(reversed(_clusters(run))))
         i = last + 1

@@ -1,0 +1,455 @@
+"""Packing slips and invoice PDFs, read back with pypdf (and, where poppler is installed,
+rendered to pixels to decode the barcodes)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+import factories as f
+from dropship_tui.documents import rtl
+from dropship_tui.documents.invoice import render_invoice
+from dropship_tui.documents.packing_slips import SlipJob, render_order_slips, render_packing_slips
+from dropship_tui.domain import workflow as wf
+from dropship_tui.domain.errors import InvalidInputError, WorkflowError
+from dropship_tui.domain.models import Address, Reason, ReasonCode, money
+
+RETAIL = "29.99"  # appears nowhere else: never on a vendor document
+HOSTILE = "<b>Ann</b> & [bold]Co[/]"
+TRACK1 = "1Z999AA10123456784"
+TRACK2 = "LOCAL00042"
+
+
+# --- builders ---------------------------------------------------------------------------
+
+
+def partial_order(first_name: str = "Ann", last_name: str = "Lee", company: str = "", po: int = 82,
+                  city: str = "Springfield"):
+    """Line 1: 5 ordered, 4 accepted (1 out of stock); line 2: 3 ordered, 3 accepted;
+    slips 1 = {line 1: 3, line 2: 1}, 2 = {line 1: 1, line 2: 2}; both tracked; invoiced."""
+    c = f.ctx()
+    lines = [f.line(1, 5, "SKU-123", contracted="19.99", retail=RETAIL),
+             f.line(2, 3, "SKU-456", contracted="7.35", retail=RETAIL)]
+    o = f.order(po=po, lines=lines, first_name=first_name, last_name=last_name)
+    ship_to = o.ship_to.model_copy(update={
+        "company": company,
+        "address": o.ship_to.address.model_copy(update={"city": city}),
+    })
+    o = o.model_copy(update={"ship_to": ship_to})
+    o = wf.acknowledge(o, {1: 4}, {1: Reason(code=ReasonCode.OUT_OF_STOCK)}, c).order
+    o = wf.save_slips(o, [{1: 3, 2: 1}, {1: 1, 2: 2}], c).order
+    o = wf.save_tracking(o, 1, TRACK1, c).order
+    o = wf.save_tracking(o, 2, TRACK2, c, carrier="Local Courier").order
+    o = wf.generate_invoice(o, f.vendor(), f"INV-{po:06d}", c).order
+    return o
+
+
+def long_order(n: int = 80, po: int = 90):
+    c = f.ctx()
+    lines = [f.line(i, (i % 4) + 1, f"SKU-{i:04d}", contracted=f"{i}.15", retail=RETAIL) for i in range(1, n + 1)]
+    o = f.order(po=po, lines=lines)
+    o = wf.acknowledge(o, {}, {}, c).order
+    o = wf.save_slips(o, wf.even_allocation(o, 1), c).order
+    o = wf.save_tracking(o, 1, TRACK1, c).order
+    return wf.generate_invoice(o, f.vendor(), f"INV-{po:06d}", c).order
+
+
+def slips_pdf(order, tmp_path: Path, paper: str = "letter", name: str = "slips.pdf") -> PdfReader:
+    path = tmp_path / name
+    render_order_slips(order, f.vendor(), f.location(), path, paper=paper)
+    return PdfReader(path)
+
+
+def invoice_pdf(order, tmp_path: Path, paper: str = "letter", **kw) -> PdfReader:
+    path = tmp_path / "invoice.pdf"
+    render_invoice(order, path, paper=paper, **kw)
+    return PdfReader(path)
+
+
+def texts(reader: PdfReader) -> list[str]:
+    return [unicodedata.normalize("NFKC", page.extract_text()) for page in reader.pages]
+
+
+def row(text: str, sku: str) -> list[str]:
+    """The cells of the table row that starts with ``sku`` (one cell per line)."""
+    cells = text.split("\n")
+    i = cells.index(sku)
+    return cells[i:i + 8]
+
+
+def squeeze(text: str) -> str:
+    """Without whitespace (text extraction breaks lines where the font changes)."""
+    return "".join(text.split())
+
+
+def fonts_used(page) -> dict[str, str]:
+    """BaseFont names on a page -> encoding (or subtype)."""
+    out = {}
+    for ref in page["/Resources"]["/Font"].values():
+        font = ref.get_object()
+        out[str(font["/BaseFont"])] = str(font.get("/Encoding") or font.get("/Subtype"))
+    return out
+
+
+# --- packing slips ------------------------------------------------------------------------
+
+
+def test_one_page_per_slip_each_with_its_own_quantities(tmp_path):
+    order = partial_order()
+    reader = slips_pdf(order, tmp_path)
+    assert len(reader.pages) == len(order.slips) == 2
+    p1, p2 = texts(reader)
+    for n, text in ((1, p1), (2, p2)):
+        assert f"Package {n} of 2" in text
+        assert "PO 82" in text and "119" in text  # PO and operator order number
+        assert "Ground" in text
+    # SKU, vendor SKU, UPC, description, in this package, ordered, shipped, canceled
+    assert row(p1, "SKU-123") == ["SKU-123", "V-SKU-123", "000000000001", "Trail shoe SKU-123", "3", "5", "4", "1"]
+    assert row(p1, "SKU-456") == ["SKU-456", "V-SKU-456", "000000000002", "Trail shoe SKU-456", "1", "3", "3", "0"]
+    assert row(p2, "SKU-123")[4] == "1"
+    assert row(p2, "SKU-456")[4] == "2"
+    assert "In this package (4 units)" in p1 and "In this package (3 units)" in p2
+
+
+def test_slip_shows_the_canceled_unit_and_why_in_plain_words(tmp_path):
+    order = partial_order()
+    for text in texts(slips_pdf(order, tmp_path)):
+        i = text.index("Not shipped")
+        assert text[i:].split("\n")[5:9] == ["SKU-123", "Trail shoe SKU-123", "1", "Out of stock"]
+
+
+def test_other_reason_text_printed_literally(tmp_path):
+    c = f.ctx()
+    o = f.order(lines=[f.line(1, 2), f.line(2, 1, "SKU-9")])
+    o = wf.acknowledge(o, {2: 0}, {2: Reason(code=ReasonCode.OTHER, text="Recall <i>[red]now[/]</i> & more")}, c).order
+    o = wf.save_slips(o, [{1: 2}], c).order
+    (text,) = texts(slips_pdf(o, tmp_path))
+    assert "Other: Recall <i>[red]now[/]</i> & more" in text
+    assert "SKU-9" in text  # the fully canceled line is explained, not silently absent
+
+
+def test_no_prices_on_a_packing_slip(tmp_path):
+    order = partial_order()
+    for text in texts(slips_pdf(order, tmp_path)):
+        for price in (RETAIL, "19.99", "7.35", "$", "USD", "Total"):
+            assert price not in text
+
+
+def test_tracking_shown_once_saved(tmp_path):
+    order = partial_order()
+    p1, p2 = texts(slips_pdf(order, tmp_path))
+    assert TRACK1 in p1 and "UPS" in p1 and TRACK2 not in p1
+    assert TRACK2 in p2 and "Local Courier" in p2
+    c = f.ctx()
+    o = wf.acknowledge(f.order(), {}, {}, c).order
+    o = wf.save_slips(o, [{1: 5}], c).order
+    (text,) = texts(slips_pdf(o, tmp_path, name="untracked.pdf"))
+    assert "Tracking" not in text
+
+
+def test_an_order_without_slips_is_refused(tmp_path):
+    o = wf.acknowledge(f.order(), {}, {}, f.ctx()).order
+    with pytest.raises(WorkflowError, match="no packing slips"):
+        render_order_slips(o, f.vendor(), f.location(), tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()  # nothing half-written
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_batch_in_po_order_from_a_list_and_lazily_from_a_generator(tmp_path):
+    orders = [partial_order(po=po) for po in (300, 100, 200)]
+    jobs = [SlipJob(o, f.vendor(), f.location()) for o in orders]
+    path = tmp_path / "batch.pdf"
+    assert render_packing_slips(jobs, path) == 6
+    firsts = [t.split("PO number\n")[1].split("\n")[0] for t in texts(PdfReader(path))]
+    assert firsts == ["100", "100", "200", "200", "300", "300"]
+
+    consumed = []
+
+    def lazily():
+        for o in sorted(orders, key=lambda o: o.po_number):
+            consumed.append(o.po_number)
+            yield (o, f.vendor(), f.location())
+
+    buf = io.BytesIO()
+    assert render_packing_slips(lazily(), buf) == 6
+    assert consumed == [100, 200, 300]
+    assert len(PdfReader(io.BytesIO(buf.getvalue())).pages) == 6
+
+
+def test_a_slip_with_many_lines_continues_on_another_page(tmp_path):
+    order = long_order()
+    pages = texts(slips_pdf(order, tmp_path))
+    assert len(pages) > 1
+    assert all("Package 1 of 1" in p for p in pages)
+    body = "\n".join(pages)
+    for line in order.lines:
+        assert body.count(f"\n{line.sku}\n") == 1
+
+
+# --- invoice ---------------------------------------------------------------------------
+
+
+def test_invoice_bills_accepted_quantities_at_contracted_prices(tmp_path):
+    order = partial_order()
+    (text,) = texts(invoice_pdf(order, tmp_path))
+    inv = order.invoice
+    assert inv is not None
+    assert row(text, "SKU-123")[:6] == ["SKU-123", "V-SKU-123", "Trail shoe SKU-123", "4", "19.99", "79.96"]
+    assert row(text, "SKU-456")[:6] == ["SKU-456", "V-SKU-456", "Trail shoe SKU-456", "3", "7.35", "22.05"]
+    expected = money(Decimal("19.99") * 4 + Decimal("7.35") * 3)
+    assert expected == inv.total == Decimal("102.01")
+    assert f"Total\n{expected} USD" in text
+    assert f"Subtotal\n{expected} USD" in text
+    for needle in (inv.invoice_number, "2026-11-24", "PO number\n82", "Order no.\n119",
+                   "Mystic Sports", "400 Congress Ave", "Austin TX 78701", "Jordan Romero",
+                   "billing@mystic.example", "Bill to".upper(), "Retailer", "Ann Lee", "12 Elm St",
+                   "Page 1 of 1", "USD"):
+        assert needle in text
+    assert RETAIL not in text
+
+
+def test_invoice_prints_the_record_and_never_recomputes(tmp_path):
+    order = partial_order()
+    inv = order.invoice
+    tampered = inv.model_copy(update={"total": Decimal("123.45"), "subtotal": Decimal("123.45")})
+    (text,) = texts(invoice_pdf(tampered, tmp_path))
+    assert "Total\n123.45 USD" in text
+
+
+def test_invoice_bill_to_is_configurable(tmp_path):
+    (text,) = texts(invoice_pdf(partial_order(), tmp_path, bill_to="Acme Retail Inc."))
+    assert "BILL TO\nAcme Retail Inc." in text
+
+
+def test_long_invoice_pages_with_totals_on_the_last(tmp_path):
+    order = long_order()
+    inv = order.invoice
+    pages = texts(invoice_pdf(order, tmp_path))
+    n = len(pages)
+    assert n >= 2
+    for i, text in enumerate(pages, start=1):
+        assert f"Page {i} of {n}" in text
+        assert inv.invoice_number in text
+        assert ("Subtotal" in text) == (i == n)
+        assert (f"\nTotal\n{text_money(inv.total)} USD" in text) == (i == n)
+        assert RETAIL not in text
+    body = "\n".join(pages)
+    total = Decimal(0)
+    for line in order.lines:
+        cells = row(body, line.sku)
+        assert cells[3] == str(line.quantity_accepted)
+        assert Decimal(cells[4]) == line.contracted_price
+        total += Decimal(cells[5].replace(",", ""))
+    assert total == inv.total
+
+
+def text_money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def test_invoice_needs_the_invoice_generated(tmp_path):
+    o = wf.acknowledge(f.order(), {}, {}, f.ctx()).order
+    with pytest.raises(WorkflowError, match="no invoice"):
+        render_invoice(o, tmp_path / "x.pdf")
+
+
+# --- any alphabet, printed literally ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", f.HOSTILE_NAMES + [HOSTILE])
+def test_hostile_names_print_literally(tmp_path, name):
+    order = partial_order(first_name=name, last_name="")
+    for reader in (slips_pdf(order, tmp_path), invoice_pdf(order, tmp_path)):
+        text = texts(reader)[0]
+        assert squeeze(name) in squeeze(text)
+        if name.isascii():
+            assert name in text  # exactly, spaces and all
+
+
+SCRIPTS = {
+    "latin": ("Zoë Ångström-Núñez", "DejaVuSans"),
+    "greek": ("Ωμέγα Αλφάβητο", "DejaVuSans"),
+    "cyrillic": ("Пётр Ильич", "DejaVuSans"),
+    "hebrew": ("שלום עולם", "DejaVuSans"),
+    "arabic": ("مرحبا بالعالم", "DejaVuSans"),
+    "chinese": ("北京市朝阳区", "STSong-Light"),
+    "japanese": ("東京都 さくら カタカナ", "HeiseiMin-W3"),
+    "korean": ("서울특별시", "HYSMyeongJo-Medium"),
+}
+
+
+@pytest.mark.parametrize("script", list(SCRIPTS))
+def test_every_alphabet_prints_with_a_font_that_has_it(tmp_path, script):
+    name, font = SCRIPTS[script]
+    order = partial_order(first_name=name, last_name="", company="", city=name)
+    for reader in (slips_pdf(order, tmp_path), invoice_pdf(order, tmp_path)):
+        page = reader.pages[0]
+        used = fonts_used(page)
+        assert any(font in base for base in used), used
+        if font == "DejaVuSans":
+            # The glyphs are embedded (a subset of the vendored font), not a standard font.
+            assert any(base.endswith("+DejaVuSans-Bold") for base in used)
+        text = texts(reader)[0]
+        if script in ("hebrew", "arabic"):
+            # Drawn in display order; pypdf gives it back in logical order.
+            assert unicodedata.normalize("NFKC", name) in text or name[::-1] in text
+        else:
+            assert squeeze(name) in squeeze(text)
+
+
+def test_each_character_goes_to_a_font_with_its_glyph():
+    from dropship_tui.documents import text
+
+    text.register_fonts()
+    segs = dict((run, font) for font, run in text.segments("Ann Ωμέγα 北京 東京さくら 서울"))
+    assert segs["Ann Ωμέγα "] == text.REGULAR
+    assert text.segments("北京")[0][0] == "STSong-Light"
+    assert {font for font, _ in text.segments("東京さくら")} == {"HeiseiMin-W3"}  # kana -> Japanese Han
+    assert {font for font, _ in text.segments("서울")} == {"HYSMyeongJo-Medium"}
+
+
+def test_rtl_display_order_and_joined_arabic():
+    assert rtl.visual("Ann Lee") == "Ann Lee"
+    assert rtl.visual("שלום") == "םולש"
+    assert rtl.visual("רחוב הרצל 12") == "12 לצרה בוחר"
+    assert rtl.visual("Tel Aviv תל אביב") == "Tel Aviv ביבא לת"
+    shaped = rtl.visual("مرحبا")
+    assert unicodedata.normalize("NFKC", shaped[::-1]) == "مرحبا"
+    assert all(0xFE70 <= ord(ch) <= 0xFEFF for ch in shaped)  # presentation (joined) forms
+
+
+# --- barcodes ----------------------------------------------------------------------------
+
+
+def test_barcode_values():
+    from dropship_tui.documents import layout
+
+    assert layout.code128("82", 200).value == "82"
+    assert layout.code128(TRACK1, 200).width <= 200
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftoppm (poppler-utils) to render the page")
+def test_barcodes_scan_back_to_po_and_tracking_number(tmp_path):
+    pytest.importorskip("PIL", reason="needs Pillow to read the rendered page")
+    order = partial_order()
+    slips_pdf(order, tmp_path)
+    found: list[set[str]] = []
+    for page in (1, 2):
+        subprocess.run(["pdftoppm", "-gray", "-r", "300", "-f", str(page), "-l", str(page), "-png",
+                        str(tmp_path / "slips.pdf"), str(tmp_path / f"p{page}")], check=True)
+        (png,) = tmp_path.glob(f"p{page}*.png")
+        found.append(decode_code128_image(png))
+    assert {"82", TRACK1} <= found[0]
+    assert {"82", TRACK2} <= found[1]
+
+
+# A Code128 reader for the rendered page: scan pixel rows, turn runs of dark and light into
+# module widths, decode symbols and check the checksum. Independent of reportlab except
+# for the standard pattern table.
+
+
+def _patterns() -> dict[str, int]:
+    """Symbol value by its six module widths ("212222" = bar 2, space 1, ...)."""
+    from reportlab.graphics.barcode.code128 import _patterns as table  # "BaBbBb" form
+
+    return {
+        "".join(str(ord(c.lower()) - ord("a") + 1) for c in table[value]): value
+        for value in range(106)
+    }
+
+
+def decode_code128_image(png: Path) -> set[str]:
+    from PIL import Image
+
+    img = Image.open(png).convert("L")
+    w, h = img.size
+    pixels = img.load()
+    results = set()
+    for y in range(0, h, 3):
+        row_px = [pixels[x, y] < 128 for x in range(w)]
+        runs: list[tuple[bool, int]] = []
+        for dark in row_px:
+            if runs and runs[-1][0] == dark:
+                runs[-1] = (dark, runs[-1][1] + 1)
+            else:
+                runs.append((dark, 1))
+        value = _decode_runs(runs)
+        if value:
+            results.update(value)
+    return results
+
+
+def _decode_runs(runs: list[tuple[bool, int]]) -> list[str]:
+    table = _patterns()
+    widths = [n for _, n in runs]
+    found = []
+    for start in range(len(runs) - 6):
+        if not runs[start][0]:
+            continue
+        symbols = []
+        i = start
+        while i + 6 <= len(runs):
+            group = widths[i:i + 6]
+            module = sum(group) / 11
+            pattern = "".join(str(round(g / module)) for g in group)
+            if symbols and pattern == "233111":  # stop
+                break
+            if pattern not in table:
+                symbols = []
+                break
+            symbols.append(table[pattern])
+            i += 6
+        if len(symbols) < 3 or symbols[0] < 103:
+            continue
+        *data, check = symbols
+        if sum(v * max(1, k) for k, v in enumerate(data)) % 103 != check:
+            continue
+        found.append(_code128_text(data))
+    return found
+
+
+def _code128_text(symbols: list[int]) -> str:
+    mode = {103: "A", 104: "B", 105: "C"}[symbols[0]]
+    out = []
+    for v in symbols[1:]:
+        if mode == "C":
+            if v < 100:
+                out.append(f"{v:02d}")
+            else:
+                mode = {100: "B", 101: "A"}.get(v, mode)
+        elif v == 99:
+            mode = "C"
+        elif v == 100 and mode == "A":
+            mode = "B"
+        elif v == 101 and mode == "B":
+            mode = "A"
+        elif v < 96:
+            out.append(chr(v + 32) if mode == "B" or v < 64 else chr(v - 64))
+    return "".join(out)
+
+
+# --- paper size ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("setting", "size"), [("a4", (595, 842)), ("letter", (612, 792))])
+def test_paper_size_from_the_config(tmp_path, monkeypatch, setting, size):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'paper_size = "{setting}"\n', encoding="utf-8")
+    monkeypatch.setenv("DROPSHIP_TUI_CONFIG", str(cfg))
+    order = partial_order()
+    for reader in (slips_pdf(order, tmp_path, paper=None), invoice_pdf(order, tmp_path, paper=None)):
+        box = reader.pages[0].mediabox
+        assert (round(float(box.width)), round(float(box.height))) == size
+
+
+def test_unknown_paper_is_refused(tmp_path):
+    with pytest.raises(InvalidInputError, match="letter"):
+        render_invoice(partial_order(), tmp_path / "x.pdf", paper="tabloid")
