@@ -32,10 +32,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     add_global_options(parser, top_level=True)
-    parser.add_argument(
+    app = parser.add_argument_group("the full-screen app (no command)")
+    app.add_argument(
         "--demo",
         action="store_true",
-        help="start the app on a demo store (built on first use)",
+        help="open the app on a temporary demo store (deleted on exit)",
+    )
+    app.add_argument(
+        "--low-bandwidth",
+        action="store_true",
+        help="for slow links: no animations, mouse tracking or blinking cursor",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for module in commands.MODULES:

@@ -1,0 +1,483 @@
+"""The scriptable CLI end to end: real processes (``python -m dropship_tui``) on a store in
+``tmp_path``; exit codes 0 / 1 refused / 2 usage, one-line stderr, ``--json`` keys, the
+seed walkthrough (PO 82) from import to Completed, hostile names printed literally."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dropship_tui import __version__, cli
+from dropship_tui.domain.models import ReasonCode
+
+UPS_1 = "1Z999AA10123456784"
+UPS_2 = "1Z5R89390357567127"
+
+SUBCOMMANDS = [
+    "orders", "show", "activity", "ack", "slips", "track", "invoice", "complete",
+    "cancel", "address", "import", "demo",
+]
+
+
+def order_doc(po: int = 82, qty: int = 5, first_name: str = "Ann", last_name: str = "Lee", sku: str = "SKU-123", lines: int = 1) -> dict:
+    return {
+        "po_number": po,
+        "order_number": str(po + 37),
+        "vendor_code": "MYSTIC",
+        "location_code": "MYSTIC-WH1",
+        "ship_to": {
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": "ann@example.com",
+            "phone": "+1 555 0100",
+            "address": {"line1": "12 Elm St", "city": "Springfield", "state": "IL", "postal_code": "62701", "country_code": "US"},
+        },
+        "order_date": "2026-11-24T10:00:00-05:00",
+        "currency": "USD",
+        "shipping_method": "Ground",
+        "lines": [
+            {
+                "line_id": n,
+                "product_code": "TRAIL-SHOE" if n == 1 else f"P-{n}",
+                "variation_product_code": "TRAIL-SHOE-42" if n == 1 else "",
+                "sku": sku if n == 1 else f"{sku}-{n}",
+                "description": "Trail shoe",
+                "quantity": qty,
+                "retail_price": "29.99",
+            }
+            for n in range(1, lines + 1)
+        ],
+    }
+
+
+SETUP = {
+    "vendors": [
+        {
+            "code": "MYSTIC",
+            "name": "Mystic Sports",
+            "contact": {"name": "Jordan Romero", "phone": "+1 512 555 0100", "email": "jordan@mystic.example"},
+            "billing_email": "billing@mystic.example",
+            "address": {"line1": "400 Congress Ave", "city": "Austin", "state": "TX", "postal_code": "78701", "country_code": "US"},
+        }
+    ],
+    "locations": [
+        {
+            "code": "MYSTIC-WH1",
+            "vendor_code": "MYSTIC",
+            "name": "Mystic Sports Warehouse",
+            "sla_policy": {"hours_to_acknowledge": 24, "hours_to_ship": 72},
+        }
+    ],
+    "sku_mappings": [
+        {"vendor_code": "MYSTIC", "product_code": "TRAIL-SHOE", "vendor_sku": "MS-TS-001", "upc": "012345678905", "contracted_price": "19.99"}
+    ],
+}
+
+
+def import_doc(*orders: dict) -> dict:
+    return {**copy.deepcopy(SETUP), "orders": list(orders)}
+
+
+class Cli:
+    def __init__(self, tmp_path: Path) -> None:
+        self.tmp = tmp_path
+        self.db = tmp_path / "store.db"
+        self.env = {
+            **os.environ,
+            "DROPSHIP_TUI_DB": str(tmp_path / "env-default.db"),
+            "DROPSHIP_TUI_USER": "tester",
+            "XDG_DATA_HOME": str(tmp_path / "xdg"),
+            "COLUMNS": "200",
+        }
+        self.env.pop("DROPSHIP_TUI_DEBUG", None)
+
+    def run(self, *args: str, db: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+        argv = [sys.executable, "-m", "dropship_tui", *args]
+        if db:
+            argv += ["--db", str(self.db)]
+        return subprocess.run(argv, capture_output=True, text=True, env={**self.env, **(env or {})}, timeout=60)
+
+    def ok(self, *args: str) -> str:
+        result = self.run(*args)
+        assert result.returncode == 0, (args, result.stdout, result.stderr)
+        assert result.stderr == ""
+        return result.stdout
+
+    def json(self, *args: str):
+        return json.loads(self.ok(*args, "--json"))
+
+    def refused(self, *args: str, code: int = 1) -> str:
+        result = self.run(*args)
+        assert result.returncode == code, (args, result.returncode, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1, result.stderr
+        return lines[0]
+
+    def write(self, name: str, data) -> str:
+        path = self.tmp / name
+        path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+        return str(path)
+
+    def import_(self, *orders: dict) -> str:
+        return self.ok("import", self.write("orders.json", import_doc(*orders)))
+
+
+@pytest.fixture
+def cli_(tmp_path: Path) -> Cli:
+    return Cli(tmp_path)
+
+
+@pytest.fixture
+def po82(cli_: Cli) -> Cli:
+    out = cli_.import_(order_doc(82))
+    assert "Imported 1 order (PO 82)" in out
+    return cli_
+
+
+# --- the package ---------------------------------------------------------------------
+
+
+def test_version(cli_):
+    result = cli_.run("--version", db=False)
+    assert result.returncode == 0 and result.stdout.strip() == f"dropship-tui {__version__}"
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_help_on_every_subcommand(cli_, command):
+    result = cli_.run(command, "--help", db=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"usage: dropship-tui {command}")
+    assert "--db PATH" in result.stdout and "--json" in result.stdout
+
+
+def test_top_level_help_lists_every_subcommand(cli_):
+    out = cli_.run("--help", db=False).stdout
+    for command in SUBCOMMANDS:
+        assert command in out
+
+
+def test_console_script_entry_point_is_main():
+    assert cli.main(["--version"]) == 0
+
+
+# --- the seed walkthrough ------------------------------------------------------------------
+
+
+def test_seed_walkthrough(po82):
+    c = po82
+    assert c.ok("ack", "82", "--qty", "1=4", "--reason", "1=out_of_stock").strip() == (
+        "PO 82 acknowledged: 4 of 5 units; 1 unit canceled (Out of stock)"
+    )
+    out = c.ok("slips", "82", "--count", "2", "--put", "1:1=2", "--put", "1:2=2")
+    assert "2 packing slips saved" in out
+    assert UPS_1 in c.ok("track", "82", "1", UPS_1)
+    c.ok("track", "82", "2", UPS_2)
+    assert "total 79.96 USD" in c.ok("invoice", "82")
+    assert "completed" in c.ok("complete", "82")
+
+    data = c.json("show", "82")
+    assert data["po_number"] == 82 and data["order_number"] == "119"
+    assert data["stage"] == "completed" and data["progress"] == 100
+    assert data["sla_status"] in ("on_time", "at_risk", "overdue")
+    (line,) = data["lines"]
+    assert (line["line_id"], line["sku"], line["quantity_ordered"], line["quantity_accepted"]) == (1, "SKU-123", 5, 4)
+    assert line["contracted_price"] == "19.99" and line["retail_price"] == "29.99"
+    (item,) = data["canceled_items"]
+    assert item == {**item, "line_id": 1, "quantity": 1, "reason_code": "out_of_stock", "reason_text": ""}
+    assert [s["number"] for s in data["slips"]] == [1, 2]
+    assert [s["lines"] for s in data["slips"]] == [{"1": 2}, {"1": 2}]
+    assert [s["tracking_number"] for s in data["slips"]] == [UPS_1, UPS_2]
+    assert all(s["carrier"] == "UPS" and s["tracking_url"] for s in data["slips"])
+    assert data["invoice"]["invoice_number"]
+    assert data["invoice"]["total"] == "79.96"  # 4 accepted × contracted 19.99, as a string
+    actions = [a["action"] for a in data["activity"]]
+    assert actions[0] == "Order completed" and actions[-1] == "Order acknowledged"
+    assert all(a["user"] == "tester" for a in data["activity"])
+
+    human = c.ok("show", "82")
+    for text in ("PO 82", "Completed", "Out of stock", UPS_1, "79.96", "Ann Lee", "Mystic Sports"):
+        assert text in human
+
+
+def test_refused_actions_exit_1_with_one_line(po82):
+    c = po82
+    assert c.refused("invoice", "82") == "dropship-tui: PO 82 must be acknowledged (step 1) before it can be invoiced"
+    c.ok("ack", "82")
+    assert c.refused("ack", "82") == "dropship-tui: PO 82 is already acknowledged"
+    assert "not in the store" in c.refused("show", "999")
+    assert "not in the store" in c.refused("activity", "999")
+
+
+def test_short_line_needs_a_reason(po82):
+    message = po82.refused("ack", "82", "--qty", "1=3")
+    assert "Line 1 (SKU-123)" in message and "reason" in message
+
+
+def test_other_without_text_is_refused_by_the_domain(po82):
+    assert "'other' needs a text" in po82.refused("ack", "82", "--qty", "1=3", "--reason", "1=other")
+    out = po82.ok("ack", "82", "--qty", "1=3", "--reason-all", "other:box crushed")
+    assert "2 units canceled (Other: box crushed)" in out
+
+
+def test_every_line_at_zero_cancels(po82):
+    out = po82.ok("ack", "82", "--qty", "1=0", "--reason-all", "discontinued")
+    assert out.strip() == "PO 82 canceled: every line validated to 0"
+    assert po82.json("show", "82")["stage"] == "canceled"
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["ack", "82", "--qty", "1=x"], "LINE=N"),
+        (["ack", "82", "--qty", "4"], "LINE=N"),
+        (["ack", "82", "--reason", "1=bogus"], "out_of_stock, damaged"),
+        (["ack", "82", "--reason-all", "nope"], "undeliverable_address"),
+        (["cancel", "82", "--reason", "lost"], "out_of_stock"),
+        (["cancel", "82"], "--reason"),
+        (["ack", "abc"], "PO number"),
+        (["ack"], "PO number"),
+        (["ack", "82", "--all-new"], "--all-new"),
+        (["show", "0"], "PO number"),
+        (["orders", "--stage", "shipped"], "new, in-progress, completed, canceled"),
+        (["orders", "--sla", "late"], "on-time, at-risk, overdue"),
+        (["orders", "--limit", "-1"], "--limit"),
+        (["slips", "82", "--put", "1:11=2"], "LINE:SLIP=QTY"),
+        (["slips", "82", "--count", "2", "--put", "1:3=2"], "slip 3"),
+        (["slips", "82", "--count", "11"], "1 to 10"),
+        (["track", "82", "x", UPS_1], "--help"),
+        (["address", "82"], "--city"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(po82, args, needle):
+    line = po82.refused(*args, code=2)
+    assert line.startswith("dropship-tui")
+    assert needle in line
+
+
+def test_reason_codes_are_the_r3_list():
+    line = subprocess.run(
+        [sys.executable, "-m", "dropship_tui", "ack", "1", "--reason-all", "x"], capture_output=True, text=True
+    ).stderr
+    for code in ReasonCode:
+        assert code.value in line
+
+
+def test_slips_refusal_names_line_and_units(po82):
+    po82.ok("ack", "82")
+    assert po82.refused("slips", "82", "--put", "1:1=4") == "dropship-tui: 1 unit of SKU-123 is not on any slip"
+    assert "too many of SKU-123" in po82.refused("slips", "82", "--put", "1:1=6")
+
+
+def test_slips_default_even_allocation(po82):
+    po82.ok("ack", "82")
+    data = po82.json("slips", "82", "--count", "2")
+    assert [s["lines"] for s in data["slips"]] == [{"1": 3}, {"1": 2}]
+    assert data["progress"] == 50
+
+
+def test_unknown_tracking_needs_carrier_and_duplicates_refused(po82):
+    c = po82
+    c.ok("ack", "82")
+    c.ok("slips", "82", "--count", "2")
+    assert "name the carrier" in c.refused("track", "82", "1", "ABC123")
+    out = c.ok("track", "82", "1", "ABC123", "--carrier", "Local Courier")
+    assert "Local Courier ABC123" in out
+    c.ok("track", "82", "2", UPS_1)
+    assert "already on slip 2" in c.refused("track", "82", "1", UPS_1)
+    assert c.json("show", "82")["progress"] == 75
+
+
+def test_cancel_with_reason(po82):
+    out = po82.ok("cancel", "82", "--reason", "undeliverable_address")
+    assert out.strip() == "PO 82 canceled: 5 units (Undeliverable address)"
+    data = po82.json("show", "82")
+    assert data["stage"] == "canceled"
+    assert data["canceled_items"][0]["reason_code"] == "undeliverable_address"
+    assert "canceled" in po82.refused("cancel", "82", "--reason", "damaged")
+
+
+def test_cancel_other_needs_text(po82):
+    assert "'other' needs a text" in po82.refused("cancel", "82", "--reason", "other")
+    po82.ok("cancel", "82", "--reason", "other:customer called")
+    assert po82.json("show", "82")["canceled_items"][0]["reason_text"] == "customer called"
+
+
+def test_address_correction_keeps_unspecified_fields(po82):
+    out = po82.ok("address", "82", "--line1", "14 Oak Ave", "--postal-code", "62702", "--company", "Acme")
+    assert "14 Oak Ave" in out
+    ship = po82.json("show", "82")["ship_to"]
+    assert ship["first_name"] == "Ann" and ship["company"] == "Acme"
+    assert ship["address"] == {**ship["address"], "line1": "14 Oak Ave", "postal_code": "62702", "city": "Springfield"}
+    entry = po82.json("activity", "82")[0]
+    assert entry["action"] == "Address corrected" and "12 Elm St" in entry["details"] and "14 Oak Ave" in entry["details"]
+    po82.ok("ack", "82")
+    po82.ok("slips", "82")
+    assert "packing slips" in po82.refused("address", "82", "--city", "Chicago")
+
+
+def test_activity_newest_first_and_user_option(po82):
+    c = po82
+    c.ok("ack", "82", "--user", "maria")
+    c.ok("--user", "sam", "slips", "82")
+    entries = c.json("activity", "82")
+    assert [e["action"] for e in entries] == ["Packing slips saved", "Order acknowledged"]
+    assert [e["user"] for e in entries] == ["sam", "maria"]
+    assert set(entries[0]) >= {"at", "user", "action", "details"}
+    human = c.ok("activity", "82")
+    assert human.index("Packing slips saved") < human.index("Order acknowledged")
+
+
+def test_ack_all_new(cli_):
+    cli_.import_(order_doc(82), order_doc(83, sku="SKU-9"), order_doc(84))
+    cli_.ok("ack", "84")
+    out = cli_.ok("ack", "--all-new")
+    assert "Acknowledged 2 orders of 2" in out
+    stages = {o["po_number"]: o["stage"] for o in cli_.json("orders")}
+    assert stages == {82: "in_progress", 83: "in_progress", 84: "in_progress"}
+    assert "No New orders" in cli_.ok("ack", "--all-new")
+
+
+def test_ack_all_new_with_search(cli_):
+    cli_.import_(order_doc(82), order_doc(83, sku="SKU-9"))
+    data = cli_.json("ack", "--all-new", "--search", "83")
+    assert data == {"succeeded": [83], "failed": []}
+    assert cli_.json("show", "82")["stage"] == "new"
+
+
+# --- orders -------------------------------------------------------------------------------
+
+
+def test_orders_json_filters_and_sort(cli_):
+    cli_.import_(order_doc(82), order_doc(83, first_name="Zoe", sku="SKU-9"), order_doc(84, first_name="Bob"))
+    cli_.ok("ack", "83")
+    rows = cli_.json("orders")
+    assert [r["po_number"] for r in rows] == [82, 83, 84]
+    assert set(rows[0]) >= {"po_number", "order_number", "customer_name", "order_date", "stage", "sla_status", "progress"}
+    assert [r["po_number"] for r in cli_.json("orders", "--stage", "in-progress")] == [83]
+    assert [r["po_number"] for r in cli_.json("orders", "--stage", "new", "--sort", "customer", "--desc")] == [84, 82]
+    assert [r["po_number"] for r in cli_.json("orders", "--search", "SKU-9")] == [83]
+    assert [r["po_number"] for r in cli_.json("orders", "--limit", "2")] == [82, 83]
+    assert cli_.json("orders", "--sla", "on-time") is not None
+
+
+def test_orders_table_for_people(po82):
+    out = po82.ok("orders")
+    assert "PO" in out and "Customer" in out and "Ann Lee" in out and "New" in out
+
+
+@pytest.mark.parametrize("name", ["[bold]Ann[/]", "[0]", "<b>&amp;", "Ωμέγα 北京", "[link=http://e]x[/]"])
+def test_hostile_names_print_literally(cli_, name):
+    cli_.import_(order_doc(82, first_name=name, last_name="[red]Lee"))
+    out = cli_.ok("orders")
+    assert f"{name} [red]Lee" in out
+    assert name in cli_.ok("show", "82")
+    assert cli_.json("show", "82")["ship_to"]["first_name"] == name
+
+
+def test_global_options_before_or_after_the_command(po82):
+    before = subprocess.run(
+        [sys.executable, "-m", "dropship_tui", "--db", str(po82.db), "--json", "orders"],
+        capture_output=True, text=True, env=po82.env,
+    )
+    assert json.loads(before.stdout)[0]["po_number"] == 82
+
+
+def test_db_from_environment(cli_):
+    env_db = cli_.tmp / "from-env.db"
+    result = cli_.run("import", cli_.write("o.json", import_doc(order_doc(82))), db=False, env={"DROPSHIP_TUI_DB": str(env_db)})
+    assert result.returncode == 0, result.stderr
+    assert env_db.exists()
+    assert not (cli_.tmp / "xdg").exists()
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+def test_import_bad_file_refused_whole(cli_):
+    orders = [order_doc(po) for po in range(82, 86)]
+    orders[3]["lines"][0]["quantity"] = 0
+    line = cli_.refused("import", cli_.write("bad.json", import_doc(*orders)))
+    assert "orders[3].lines[0].quantity: must be a positive integer" in line
+    assert line.startswith("dropship-tui: ") and "bad.json" in line
+    assert cli_.json("orders") == []
+
+
+def test_import_not_json(cli_):
+    path = cli_.write("broken.json", '{\n  "orders": [\n    {,}\n  ]\n}')
+    line = cli_.refused("import", path)
+    assert f"{path}: not valid JSON at line 3 column 6" in line
+
+
+def test_import_unknown_vendor_named_by_path(cli_):
+    doc = {"orders": [order_doc(82)]}
+    line = cli_.refused("import", cli_.write("o.json", doc))
+    assert "orders[0].vendor_code: no vendor MYSTIC" in line
+
+
+def test_import_missing_file(cli_):
+    assert "no such file" in cli_.refused("import", str(cli_.tmp / "nope.json"))
+
+
+def test_import_same_po_twice_refused_not_duplicated(po82):
+    line = po82.refused("import", po82.write("again.json", import_doc(order_doc(82), order_doc(90))))
+    assert "orders[0].po_number: PO 82 is already in the store" in line
+    assert [o["po_number"] for o in po82.json("orders")] == [82]
+
+
+def test_import_json_output_and_mapping_price(cli_):
+    data = cli_.json("import", cli_.write("o.json", import_doc(order_doc(82, lines=2))))
+    assert data["imported"] == [82] and data["vendors"] == ["MYSTIC"]
+    lines = cli_.json("show", "82")["lines"]
+    assert lines[0]["contracted_price"] == "19.99" and lines[0]["vendor_sku"] == "MS-TS-001"
+    assert lines[1]["contracted_price"] is None  # no mapping: billed at the line's price
+
+
+def test_import_from_stdin(cli_):
+    argv = [sys.executable, "-m", "dropship_tui", "import", "-", "--db", str(cli_.db)]
+    result = subprocess.run(argv, input=json.dumps(import_doc(order_doc(82))), capture_output=True, text=True, env=cli_.env)
+    assert result.returncode == 0 and "PO 82" in result.stdout
+
+
+# --- robustness -----------------------------------------------------------------------------
+
+
+def test_unexpected_error_is_one_line_and_debug_shows_traceback(cli_):
+    cli_.db.write_bytes(b"this is not a sqlite database, just some bytes" * 100)
+    line = cli_.refused("orders")
+    assert line.startswith("dropship-tui: unexpected error:") and "DROPSHIP_TUI_DEBUG" in line
+    debug = cli_.run("orders", env={"DROPSHIP_TUI_DEBUG": "1"})
+    assert debug.returncode == 1 and "Traceback" in debug.stderr
+
+
+def test_broken_pipe_is_quiet(cli_):
+    cli_.import_(*[order_doc(po) for po in range(100, 400)])
+    cmd = f'"{sys.executable}" -m dropship_tui orders --limit 0 --db "{cli_.db}" | head -n 1'
+    result = subprocess.run(["sh", "-c", cmd], capture_output=True, text=True, env=cli_.env)
+    assert result.stderr == ""
+    assert len(result.stdout.splitlines()) == 1
+
+
+def test_ctrl_c_exits_130_quietly(monkeypatch, capsys, tmp_path):
+    from dropship_tui.commands import orders
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(orders, "run_orders", interrupted)
+    assert cli.main(["orders", "--db", str(tmp_path / "x.db")]) == 130
+    assert capsys.readouterr().err == ""
+
+
+def test_demo_builds_a_store(cli_):
+    pytest.importorskip("dropship_tui.store.demo")
+    out = cli_.ok("demo", "--orders", "30", "--seed", "7")
+    assert str(cli_.db) in out and "Next:" in out
+    assert len(cli_.json("orders", "--limit", "0")) == 30
