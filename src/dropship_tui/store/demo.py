@@ -1,0 +1,1117 @@
+"""Demo data: a store that looks like a vendor's real week, reproducible from a seed.
+
+``build_demo(store_or_path, orders=N, seed=S, now=T)`` adds two vendors (Mystic Sports,
+code MYSTIC, with two locations whose SLA policies differ — one of them through a
+location group — and a small second vendor, ALPINE), a catalog of 60 products with SKU
+mappings (vendor SKU, UPC with a valid check digit, contracted price below retail), some
+stock levels, and N orders spread over every stage and SLA status, with customers in many
+alphabets (and a few names that look like markup). PO 82 / operator order 119 is the
+seed walkthrough's order: one line of 5 units, New, On time.
+
+Everything comes from ``random.Random(seed)`` and ``now`` (floored to the second), so the
+same arguments give the same store.
+
+Two ways to write the same orders, chosen by ``fast`` (default: fast above
+``FAST_THRESHOLD`` orders):
+
+* the **domain path** imports each order New and then drives it through the real store
+  actions (``acknowledge``, ``save_slips``, ``save_tracking``, ``generate_invoice``,
+  ``complete``, ``cancel``) with the clock set to each action's time;
+* the **fast path** (a million orders in well under 90 s) writes the very rows those
+  actions would write — JSON bodies assembled from pre-serialised fragments, SLA marks and
+  progress from the same arithmetic — with ``executemany``, indexes and counters built
+  after the load and ``synchronous=OFF`` meanwhile.
+
+``tests/test_demo.py`` builds the same seed both ways and requires identical tables.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+from ..domain import tracking
+from ..domain.errors import InvalidInputError
+from ..domain.models import (
+    Address,
+    Contact,
+    IntegrationMode,
+    Line,
+    Location,
+    LocationGroup,
+    Order,
+    Reason,
+    ReasonCode,
+    ShipTo,
+    SkuMapping,
+    SlaPolicy,
+    SlaStatus,
+    Vendor,
+)
+from ..domain.workflow import even_allocation
+from . import schema
+from .base import utc_now
+from .rows import FINAL_MARKS, ORDER_COLUMNS, name_key
+from .sqlite import SqliteStore, invoice_number
+
+FAST_THRESHOLD = 5000
+WALKTHROUGH_PO = 82
+ORDER_NUMBER_OFFSET = 37  # PO 82 is the operator's order 119
+USERS = ("jordan", "sam", "priya")
+_US = timedelta(microseconds=1)
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+# --- the setup: vendors, locations, catalog ---------------------------------------------
+
+MYSTIC = Vendor(
+    code="MYSTIC",
+    name="Mystic Sports",
+    contact=Contact(name="Jordan Romero", phone="+1 512 555 0100", email="jordan@mystic.example"),
+    billing_email="billing@mystic.example",
+    address=Address(
+        line1="400 Congress Ave", line2="Suite 1200", city="Austin", state="TX",
+        postal_code="78701", country_code="US",
+    ),
+    integration_mode=IntegrationMode.PORTAL,
+)
+ALPINE = Vendor(
+    code="ALPINE",
+    name="Alpine Gear GmbH",
+    contact=Contact(name="Lena Müller", phone="+43 512 555 010", email="lena@alpine.example"),
+    billing_email="rechnung@alpine.example",
+    address=Address(
+        line1="Maria-Theresien-Straße 18", city="Innsbruck", postal_code="6020",
+        country_code="AT",
+    ),
+    integration_mode=IntegrationMode.API,
+)
+WEST_GROUP = LocationGroup(
+    code="WEST", name="West Coast warehouses",
+    sla_policy=SlaPolicy(hours_to_acknowledge=48, hours_to_ship=120),
+)
+LOCATIONS = (
+    Location(
+        code="MYSTIC-WH1", vendor_code="MYSTIC", name="Mystic Sports Warehouse",
+        address=Address(line1="1 Dock Rd", city="Round Rock", state="TX", postal_code="78664",
+                        country_code="US"),
+        sla_policy=SlaPolicy(hours_to_acknowledge=24, hours_to_ship=72),
+    ),
+    Location(
+        code="MYSTIC-WH2", vendor_code="MYSTIC", name="Mystic Sports Reno",
+        address=Address(line1="9 Logistics Way", city="Reno", state="NV", postal_code="89502",
+                        country_code="US"),
+        group_code="WEST",  # no policy of its own: the group's applies
+    ),
+    Location(
+        code="ALPINE-IBK", vendor_code="ALPINE", name="Alpine Gear Innsbruck",
+        address=Address(line1="Grabenweg 3", city="Innsbruck", postal_code="6020",
+                        country_code="AT"),
+        # neither location nor group policy: the defaults apply
+    ),
+)
+
+_PRODUCTS = [
+    # (name, base retail in dollars, weight kg, dimensions cm)
+    ("Trail running shoe", 129.99, "0.85", "33x22x12"),
+    ("Road running shoe", 109.99, "0.75", "33x22x12"),
+    ("Soccer ball size 5", 34.99, "0.45", "23x23x23"),
+    ("Basketball", 29.99, "0.62", "25x25x25"),
+    ("Yoga mat", 39.99, "1.20", "61x12x12"),
+    ("Tennis racket", 149.99, "0.30", "70x30x5"),
+    ("Cycling helmet", 89.99, "0.35", "30x25x20"),
+    ("Climbing rope 60 m", 219.99, "3.80", "40x40x15"),
+    ("Swim goggles", 19.99, "0.08", "18x8x5"),
+    ("Hiking backpack 30 L", 119.99, "1.10", "55x30x20"),
+    ("Ski gloves", 59.99, "0.25", "30x15x6"),
+    ("Après-ski boots", 169.99, "1.60", "40x30x18"),
+    ("Water bottle 750 ml", 14.99, "0.15", "26x8x8"),
+    ("Resistance bands set", 24.99, "0.40", "20x15x6"),
+    ("Jump rope", 12.99, "0.20", "18x12x4"),
+    ("Headlamp 400 lm", 44.99, "0.12", "12x8x6"),
+    ("Trekking poles (pair)", 79.99, "0.55", "70x10x10"),
+    ("Insulated jacket", 199.99, "0.70", "40x30x8"),
+    ("Base layer top", 49.99, "0.20", "30x25x3"),
+    ("Running shorts", 34.99, "0.12", "25x20x2"),
+]
+_VARIANTS = ["BLK-M", "BLU-L", "RED-S"]
+MYSTIC_PRODUCTS = 48
+CATALOG_SIZE = 60
+
+
+@dataclass(frozen=True)
+class Product:
+    vendor_code: str
+    product_code: str
+    variation_product_code: str
+    sku: str
+    vendor_sku: str
+    upc: str
+    description: str
+    retail_cents: int
+    contracted_cents: int
+    weight_kg: str
+    dimensions_cm: str
+    currency: str
+
+    def mapping(self) -> SkuMapping:
+        return SkuMapping(
+            vendor_code=self.vendor_code,
+            product_code=self.variation_product_code or self.product_code,
+            vendor_sku=self.vendor_sku,
+            upc=self.upc,
+            contracted_price=_dec(self.contracted_cents),
+            currency=self.currency,
+        )
+
+
+def upc_check_digit(eleven: str) -> int:
+    """UPC-A: 3 × the digits in odd positions + the even ones; the check digit tops the
+    sum up to a multiple of 10."""
+    odd = sum(int(d) for d in eleven[0::2])
+    even = sum(int(d) for d in eleven[1::2])
+    return (10 - (odd * 3 + even) % 10) % 10
+
+
+def ups_check_digit(body: str) -> int:
+    """UPS ``1Z`` numbers: over the 15 characters after ``1Z``, letters count as
+    ``(ord(c) - 63) % 10``, odd positions weigh 1 and even ones 2; the check digit brings
+    the sum to a multiple of 10."""
+    total = 0
+    for position, ch in enumerate(body, start=1):
+        value = int(ch) if ch.isdigit() else (ord(ch) - 63) % 10
+        total += value * (2 if position % 2 == 0 else 1)
+    return (10 - total % 10) % 10
+
+
+def ups_number(shipper: str, service: str, serial: int) -> str:
+    body = f"{shipper}{service}{serial:07d}"
+    return f"1Z{body}{ups_check_digit(body)}"
+
+
+def build_catalog(rng: random.Random) -> list[Product]:
+    products = []
+    for i in range(CATALOG_SIZE):
+        vendor_code = "MYSTIC" if i < MYSTIC_PRODUCTS else "ALPINE"
+        name, retail, weight, dims = _PRODUCTS[i % len(_PRODUCTS)]
+        variant = _VARIANTS[(i // len(_PRODUCTS)) % len(_VARIANTS)]
+        base = f"{'MS' if vendor_code == 'MYSTIC' else 'AG'}-{1000 + i}"
+        variation = f"{base}-{variant}" if i % 4 else ""
+        retail_cents = int(round(retail * 100)) + rng.choice((0, 0, 500, -500, 1000))
+        contracted_cents = int(retail_cents * rng.uniform(0.5, 0.7))
+        upc11 = f"{'8' if vendor_code == 'MYSTIC' else '9'}{rng.randrange(10**10):010d}"
+        products.append(
+            Product(
+                vendor_code=vendor_code,
+                product_code=base,
+                variation_product_code=variation,
+                sku=f"SKU-{1000 + i}" + (f"-{variant}" if variation else ""),
+                vendor_sku=f"{'MYS' if vendor_code == 'MYSTIC' else 'ALP'}-{4000 + i * 7}"
+                + (f"-{variant.replace('-', '')}" if variation else ""),
+                upc=upc11 + str(upc_check_digit(upc11)),
+                description=f"{name}" + (f" ({variant})" if variation else ""),
+                retail_cents=retail_cents,
+                contracted_cents=contracted_cents,
+                weight_kg=weight,
+                dimensions_cm=dims,
+                currency="USD" if vendor_code == "MYSTIC" else "EUR",
+            )
+        )
+    return products
+
+
+# --- customers in many alphabets ------------------------------------------------------------
+
+_LOCALES = [
+    # (country, first names, last names, [(city, state, postal)], streets, weight)
+    ("US", ["James", "Mary", "Ann", "Robert", "Linda", "Michael", "Olivia", "Noah", "Emma",
+            "Liam"],
+     ["Smith", "Johnson", "Lee", "Brown", "Garcia", "Miller", "Davis", "O'Neil", "Nguyen",
+      "Wilson"],
+     [("Springfield", "IL", "62701"), ("Portland", "OR", "97205"), ("Austin", "TX", "78704"),
+      ("Boston", "MA", "02116")], ["Elm St", "Oak Ave", "Main St", "Maple Dr"], 30),
+    ("FR", ["Zoë", "Renée", "Hélène", "François", "Léa", "Jérôme"],
+     ["Lefèvre", "Dubois", "Gérard", "Moreau", "Bézier"],
+     [("Paris", "", "75011"), ("Lyon", "", "69002"), ("Besançon", "", "25000")],
+     ["rue de la Paix", "avenue Jean-Jaurès", "place Bellecour"], 8),
+    ("DE", ["Jürgen", "Anneliese", "Björn", "Käthe", "Søren", "Åsa"],
+     ["Müller", "Schröder", "Weiß", "Groß", "Łukasiewicz"],
+     [("München", "BY", "80331"), ("Köln", "NW", "50667"), ("Düsseldorf", "NW", "40213")],
+     ["Königstraße", "Hauptstraße", "Am Weißen Stein"], 8),
+    ("ES", ["José", "María", "Begoña", "Íñigo", "Núria"],
+     ["García", "Núñez", "Peña", "Ibáñez"],
+     [("Madrid", "M", "28013"), ("A Coruña", "C", "15001")], ["Calle Mayor", "Rúa Nova"], 6),
+    ("GR", ["Γιώργος", "Μαρία", "Ελένη", "Νίκος", "Δημήτρης", "Ωμέγα"],
+     ["Παπαδόπουλος", "Οικονόμου", "Γεωργίου", "Αλεξίου"],
+     [("Αθήνα", "", "105 57"), ("Θεσσαλονίκη", "", "546 24")], ["Οδός Ερμού", "Λεωφόρος Συγγρού"], 6),
+    ("RU", ["Иван", "Ольга", "Наталья", "Сергей", "Ёлка"],
+     ["Иванов", "Смирнова", "Кузнецов", "Фёдорова"],
+     [("Москва", "", "101000"), ("Санкт-Петербург", "", "190000")], ["ул. Тверская", "Невский пр."], 6),
+    ("CN", ["伟", "芳", "娜", "秀英", "北京"],
+     ["王", "李", "张", "刘", "陈"],
+     [("北京", "北京市", "100000"), ("上海", "上海市", "200000")], ["长安街", "南京路"], 6),
+    ("JP", ["太郎", "花子", "さくら", "健太", "ユウキ"],
+     ["佐藤", "鈴木", "高橋", "田中"],
+     [("東京", "東京都", "100-0001"), ("大阪", "大阪府", "530-0001")], ["銀座", "梅田"], 6),
+    ("AE", ["محمد", "فاطمة", "أحمد", "ليلى"],
+     ["العلي", "حسن", "الخطيب"],
+     [("دبي", "", "00000"), ("أبو ظبي", "", "00000")], ["شارع الشيخ زايد", "شارع حمدان"], 4),
+]
+HOSTILE = [
+    ("[bold]Ann[/]", "Lee"),
+    ("<b>&amp;", "O'Brien"),
+    ("[0]", "Smith"),
+    ("[link=http://e]x[/]", "Markup"),
+    ("Robert'); DROP TABLE orders;--", "Tables"),
+    ('Quote "Q"', "Back\\slash"),
+]
+COMPANIES = ["Acme Sports Club", "Ωμέγα Αθλητικά", "北京体育用品", "Club Atlético Peñarol"]
+CUSTOMER_POOL = 4000
+
+
+@dataclass(frozen=True)
+class Customer:
+    ship_to: ShipTo
+    json: str
+    name: str
+    name_key: str
+    first_key: str
+    last_key: str
+
+
+def build_customers(rng: random.Random, count: int = CUSTOMER_POOL) -> list[Customer]:
+    weights = [loc[-1] for loc in _LOCALES]
+    people = []
+    for i in range(count):
+        country, firsts, lasts, cities, streets, _ = rng.choices(_LOCALES, weights)[0]
+        first, last, company = rng.choice(firsts), rng.choice(lasts), ""
+        if i % 97 == 5:
+            first, last = HOSTILE[(i // 97) % len(HOSTILE)]
+        elif i % 53 == 7:
+            first, last, company = "", "", rng.choice(COMPANIES)
+        elif i % 11 == 3:
+            company = rng.choice(COMPANIES)
+        city, state, postal = rng.choice(cities)
+        ascii_first = first if first.isascii() else f"c{i}"
+        ship_to = ShipTo(
+            first_name=first,
+            last_name=last,
+            company=company,
+            email=f"{ascii_first.lower().replace(' ', '')[:12]}{i}@example.com"
+            if first.isascii() and first.isalpha() else f"customer{i}@example.com",
+            phone=f"+{rng.randrange(1, 99)} {rng.randrange(100, 999)} {rng.randrange(1000, 9999)}",
+            address=Address(
+                line1=f"{rng.randrange(1, 400)} {rng.choice(streets)}",
+                line2=f"Apt {rng.randrange(1, 40)}" if rng.random() < 0.2 else "",
+                city=city,
+                state=state,
+                postal_code=postal,
+                country_code=country,
+            ),
+        )
+        name = ship_to.full_name or ship_to.company
+        people.append(
+            Customer(ship_to, ship_to.model_dump_json(), name, name_key(name),
+                     name_key(first), name_key(last))
+        )
+    return people
+
+
+WALKTHROUGH_CUSTOMER = ShipTo(
+    first_name="Ann",
+    last_name="Lee",
+    email="ann@example.com",
+    phone="+1 555 0100",
+    address=Address(line1="12 Elm St", city="Springfield", state="IL", postal_code="62701",
+                    country_code="US"),
+)
+
+# --- plans: every random decision about one order ---------------------------------------------
+
+OUTCOMES = [
+    # (outcome, weight)
+    ("new", 12), ("ack", 6), ("slips", 5), ("tracked", 5), ("invoiced", 3),
+    ("completed", 55), ("cancel_new", 4), ("cancel_ip", 5), ("cancel_r4", 5),
+]
+_OUTCOME_NAMES = [o for o, _ in OUTCOMES]
+_OUTCOME_WEIGHTS = [w for _, w in OUTCOMES]
+_SHORT_REASONS = [
+    Reason(code=ReasonCode.OUT_OF_STOCK),
+    Reason(code=ReasonCode.DAMAGED),
+    Reason(code=ReasonCode.DISCONTINUED),
+    Reason(code=ReasonCode.INVALID_SKU),
+    Reason(code=ReasonCode.OTHER, text="Supplier recall — batch 42 on hold"),
+    Reason(code=ReasonCode.OTHER, text="Käufer bat um Teillieferung"),
+]
+_CANCEL_REASONS = [
+    Reason(code=ReasonCode.UNDELIVERABLE_ADDRESS),
+    Reason(code=ReasonCode.OUT_OF_STOCK),
+    Reason(code=ReasonCode.INCORRECT_PRODUCT_INFO),
+    Reason(code=ReasonCode.OTHER, text="Customer asked to cancel by phone"),
+]
+SHIPPING = ["Ground", "2-Day", "Next Day", "Standard International"]
+HOUR = 3600
+
+
+@dataclass
+class Plan:
+    po: int
+    location_code: str
+    customer: Customer
+    products: list[Product]
+    quantities: list[int]
+    order_date: int  # epoch seconds
+    shipping: str
+    outcome: str
+    user: str
+    accepted: dict[int, int] = field(default_factory=dict)  # line_id -> validated (short)
+    reasons: dict[int, Reason] = field(default_factory=dict)
+    reason_all: Reason | None = None
+    slip_count: int = 0
+    tracked: int = 0  # how many slips get a tracking number
+    tracking_numbers: list[str] = field(default_factory=list)
+    invoice: bool = False
+    complete: bool = False
+    cancel: Reason | None = None
+    times: list[int] = field(default_factory=list)  # one per action, increasing
+
+    @property
+    def vendor_code(self) -> str:
+        return self.products[0].vendor_code
+
+
+@dataclass
+class Setting:
+    """What plans need to know about a location."""
+
+    code: str
+    vendor_code: str
+    policy: SlaPolicy
+    products: list[Product]
+
+
+def _policies() -> dict[str, SlaPolicy]:
+    from ..domain import sla
+
+    groups = {WEST_GROUP.code: WEST_GROUP}
+    return {
+        loc.code: sla.resolve_policy(loc, groups.get(loc.group_code or ""))
+        for loc in LOCATIONS
+    }
+
+
+def make_plans(
+    rng: random.Random, count: int, now_s: int, catalog: list[Product], customers: list[Customer]
+) -> Iterator[Plan]:
+    """The orders of the demo, in PO order. ``count`` includes PO 82."""
+    policies = _policies()
+    settings = [
+        Setting(loc.code, loc.vendor_code, policies[loc.code],
+                [p for p in catalog if p.vendor_code == loc.vendor_code])
+        for loc in LOCATIONS
+    ]
+    pos = list(range(1, count + 1)) if count >= WALKTHROUGH_PO else [
+        *range(1, count), WALKTHROUGH_PO
+    ]
+    if count <= 0:
+        return
+    serial = 0
+    for po in pos:
+        if po == WALKTHROUGH_PO:
+            yield _walkthrough_plan(settings[0], now_s)
+            continue
+        setting = rng.choices(settings, (55, 35, 10))[0]
+        n_lines = rng.choices((1, 2, 3, 4, 5, 6), (45, 25, 13, 8, 5, 4))[0]
+        products = rng.sample(setting.products, n_lines)
+        quantities = [rng.choices((1, 2, 3, 4, 5, 8, 12), (40, 25, 12, 8, 8, 4, 3))[0]
+                      for _ in products]
+        outcome = rng.choices(_OUTCOME_NAMES, _OUTCOME_WEIGHTS)[0]
+        plan = Plan(
+            po=po,
+            location_code=setting.code,
+            customer=rng.choice(customers),
+            products=products,
+            quantities=quantities,
+            order_date=0,
+            shipping=rng.choice(SHIPPING),
+            outcome=outcome,
+            user=rng.choice(USERS),
+        )
+        serial = _decide(rng, plan, setting.policy, now_s, serial)
+        yield plan
+
+
+def _walkthrough_plan(setting: Setting, now_s: int) -> Plan:
+    product = setting.products[0]
+    return Plan(
+        po=WALKTHROUGH_PO,
+        location_code=setting.code,
+        customer=Customer(WALKTHROUGH_CUSTOMER, WALKTHROUGH_CUSTOMER.model_dump_json(),
+                          "Ann Lee", "ann lee", "ann", "lee"),
+        products=[product],
+        quantities=[5],
+        order_date=now_s - 2 * HOUR,
+        shipping="Ground",
+        outcome="new",
+        user="jordan",
+    )
+
+
+def _decide(rng: random.Random, plan: Plan, policy: SlaPolicy, now_s: int, serial: int) -> int:
+    """Fill in the plan's actions and their times; returns the next tracking serial."""
+    ack_s, ship_s = policy.hours_to_acknowledge * HOUR, policy.hours_to_ship * HOUR
+    outcome = plan.outcome
+    units = sum(plan.quantities)
+
+    def sla_span(window: int) -> int:
+        """How long from order date to the deciding moment: on time mostly, some at risk,
+        some overdue."""
+        kind = rng.choices((0, 1, 2), (70, 15, 15))[0]
+        low, high = ((0.05, 0.78), (0.81, 0.98), (1.02, 1.6))[kind]
+        return int(window * rng.uniform(low, high))
+
+    # Acknowledgement: which lines are short, and why.
+    if outcome == "cancel_r4":
+        plan.accepted = {i + 1: 0 for i in range(len(plan.products))}
+        plan.reason_all = rng.choice(_SHORT_REASONS)
+    elif outcome != "new" and outcome != "cancel_new" and rng.random() < 0.22:
+        for i, qty in enumerate(plan.quantities):
+            if rng.random() < 0.5 or (i == len(plan.quantities) - 1 and not plan.accepted):
+                plan.accepted[i + 1] = rng.randrange(0, qty)
+        if all(plan.accepted.get(i + 1, q) == 0 for i, q in enumerate(plan.quantities)):
+            plan.accepted.pop(len(plan.quantities))  # keep something to ship
+        if len(plan.accepted) > 1 and rng.random() < 0.5:
+            plan.reason_all = rng.choice(_SHORT_REASONS)
+        else:
+            plan.reasons = {lid: rng.choice(_SHORT_REASONS) for lid in plan.accepted}
+    accepted_units = units - sum(
+        plan.quantities[lid - 1] - v for lid, v in plan.accepted.items()
+    )
+
+    steps: list[str] = []
+    if outcome in ("ack", "slips", "tracked", "invoiced", "completed", "cancel_ip", "cancel_r4"):
+        steps.append("ack")
+    if outcome in ("slips", "tracked", "invoiced", "completed") or (
+        outcome == "cancel_ip" and rng.random() < 0.5
+    ):
+        plan.slip_count = min(accepted_units, rng.choices((1, 2, 3), (70, 20, 10))[0])
+        steps.append("slips")
+        if outcome == "slips":
+            plan.tracked = rng.randrange(0, plan.slip_count)
+        elif outcome == "cancel_ip":
+            plan.tracked = plan.slip_count if rng.random() < 0.5 else 0
+        else:
+            plan.tracked = plan.slip_count
+        for _ in range(plan.tracked):
+            serial += 1
+            if plan.vendor_code == "MYSTIC":
+                plan.tracking_numbers.append(ups_number("A5R73V", "03", serial))
+            else:
+                plan.tracking_numbers.append(ups_number("E4W912", "66", serial))
+            steps.append("track")
+    if outcome in ("invoiced", "completed"):
+        plan.invoice = True
+        steps.append("invoice")
+    if outcome == "completed":
+        plan.complete = True
+        steps.append("complete")
+    if outcome in ("cancel_new", "cancel_ip"):
+        plan.cancel = rng.choice(_CANCEL_REASONS)
+        steps.append("cancel")
+
+    # Times. Open orders: the order's age decides its SLA status now. Finished orders: the
+    # moment of the last action decides the status they keep.
+    if outcome == "new":
+        age = sla_span(ack_s)
+        plan.order_date = now_s - max(60, age)
+        return serial
+    if outcome in ("ack", "slips", "tracked", "invoiced"):
+        age = max(len(steps) * 120 + 240, sla_span(ship_s))
+        plan.order_date = now_s - age
+        end = now_s - rng.randrange(60, 120)
+    else:
+        window = ack_s if outcome in ("cancel_new", "cancel_r4") else ship_s
+        span = max(len(steps) * 120, sla_span(window))
+        end_age = rng.randrange(0, 60 * 24 * HOUR)
+        plan.order_date = now_s - end_age - span
+        end = plan.order_date + span
+    # The acknowledgement comes early (mostly within the acknowledgement window).
+    start = plan.order_date + 60
+    times = sorted(rng.randrange(start, end + 1) for _ in steps)
+    times[-1] = end
+    # Strictly increasing, whole seconds.
+    for i in range(1, len(times)):
+        times[i] = max(times[i], times[i - 1] + 1)
+    plan.times = times
+    return serial
+
+
+# --- the domain path ------------------------------------------------------------------------
+
+
+def initial_order(plan: Plan) -> Order:
+    """The order as the operator sends it (New)."""
+    lines = [
+        Line(
+            line_id=i + 1,
+            product_code=p.product_code,
+            variation_product_code=p.variation_product_code,
+            sku=p.sku,
+            vendor_sku=p.vendor_sku,
+            upc=p.upc,
+            description=p.description,
+            quantity_ordered=qty,
+            retail_price=_dec(p.retail_cents),
+            contracted_price=_dec(p.contracted_cents),
+            weight_kg=Decimal(p.weight_kg),
+            dimensions_cm=p.dimensions_cm,
+        )
+        for i, (p, qty) in enumerate(zip(plan.products, plan.quantities))
+    ]
+    order_date = _dt(plan.order_date)
+    return Order(
+        po_number=plan.po,
+        order_number=str(plan.po + ORDER_NUMBER_OFFSET),
+        vendor_code=plan.vendor_code,
+        location_code=plan.location_code,
+        ship_to=plan.customer.ship_to,
+        order_date=order_date,
+        requested_ship_date=order_date + timedelta(days=3),
+        currency=plan.products[0].currency,
+        shipping_method=plan.shipping,
+        lines=lines,
+    )
+
+
+def run_plan(store: SqliteStore, plan: Plan) -> None:
+    """Drive an imported order through its actions with the real store and rules."""
+    clock = {"now": _dt(plan.order_date)}
+    saved = store.clock, store.user
+    store.clock = lambda: clock["now"]
+    store.user = plan.user
+    try:
+        times = iter(plan.times)
+
+        def at() -> None:
+            clock["now"] = _dt(next(times))
+
+        po = plan.po
+        if plan.outcome == "new":
+            return
+        if plan.outcome != "cancel_new":
+            at()
+            order = store.acknowledge(po, 1, plan.accepted, plan.reasons, plan.reason_all)
+        if plan.slip_count:
+            at()
+            order = store.get_order(po)
+            order = store.save_slips(po, order.version, even_allocation(order, plan.slip_count))
+        for slip, number in enumerate(plan.tracking_numbers, start=1):
+            at()
+            order = store.save_tracking(po, order.version, slip, number)
+        if plan.invoice:
+            at()
+            order = store.generate_invoice(po, order.version)
+        if plan.complete:
+            at()
+            store.complete(po, order.version)
+        if plan.cancel is not None:
+            at()
+            store.cancel(po, None, plan.cancel)
+    finally:
+        store.clock, store.user = saved
+
+
+# --- the fast path --------------------------------------------------------------------------
+
+
+def _dec(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2).quantize(Decimal("0.01"))
+
+
+def _money(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _dt(seconds: int) -> datetime:
+    return _EPOCH + timedelta(seconds=seconds)
+
+
+def _zulu(seconds: int) -> str:
+    """A time as pydantic serialises a UTC datetime."""
+    return _dt(seconds).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _iso(seconds: int) -> str:
+    """A time as ``datetime.isoformat()`` (the activity table's ``at``)."""
+    return _dt(seconds).isoformat()
+
+
+def _js(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _units(n: int) -> str:
+    return f"{n} unit" if n == 1 else f"{n} units"
+
+
+@dataclass
+class _Frag:
+    """Pre-serialised JSON of a product's line, minus the per-order numbers."""
+
+    head: str  # up to and including "quantity_ordered":
+    tail: str  # from ,"retail_price": to the end
+
+
+def _line_frags(product: Product) -> _Frag:
+    head = (
+        '"product_code":' + _js(product.product_code)
+        + ',"variation_product_code":' + _js(product.variation_product_code)
+        + ',"sku":' + _js(product.sku)
+        + ',"vendor_sku":' + _js(product.vendor_sku)
+        + ',"upc":' + _js(product.upc)
+        + ',"description":' + _js(product.description)
+        + ',"quantity_ordered":'
+    )
+    tail = (
+        ',"retail_price":"' + _money(product.retail_cents) + '"'
+        + ',"contracted_price":"' + _money(product.contracted_cents) + '"'
+        + ',"weight_kg":"' + product.weight_kg + '"'
+        + ',"dimensions_cm":' + _js(product.dimensions_cm) + "}"
+    )
+    return _Frag(head, tail)
+
+
+class FastWriter:
+    """Builds exactly the rows the domain path writes, without building any model."""
+
+    def __init__(self, thresholds, vendors: dict[str, Vendor]) -> None:
+        self.policies = _policies()
+        self.vendor_json = {code: v.model_dump_json() for code, v in vendors.items()}
+        self.frags: dict[str, _Frag] = {}
+        self.offsets: dict[tuple[str, int], tuple[int, int]] = {}
+        for code, policy in self.policies.items():
+            for window in (policy.hours_to_acknowledge, policy.hours_to_ship):
+                allowed = timedelta(hours=window)
+                self.offsets[(code, window)] = (
+                    (allowed * float(thresholds.at_risk)) // _US,
+                    (allowed * float(thresholds.overdue)) // _US,
+                )
+        self.invoices = 0
+
+    def frag(self, product: Product) -> _Frag:
+        f = self.frags.get(product.sku)
+        if f is None:
+            f = self.frags[product.sku] = _line_frags(product)
+        return f
+
+    def status(self, code: str, window_hours: int, elapsed_s: int) -> SlaStatus:
+        at_risk, overdue = self.offsets[(code, window_hours)]
+        elapsed = elapsed_s * 1_000_000
+        if elapsed >= overdue:
+            return SlaStatus.OVERDUE
+        if elapsed >= at_risk:
+            return SlaStatus.AT_RISK
+        return SlaStatus.ON_TIME
+
+    def rows(self, plan: Plan):
+        """(order row, line rows, tracking rows, invoice row or None, activity rows)."""
+        po = plan.po
+        policy = self.policies[plan.location_code]
+        user = plan.user
+        n = len(plan.products)
+        qty = plan.quantities
+        accepted = [plan.accepted.get(i + 1, q) for i, q in enumerate(qty)]
+        times = iter(plan.times)
+        activity: list[tuple] = []
+        canceled: list[str] = []  # JSON objects
+        version = 1
+        stage = "new"
+        ack_at = completed_at = canceled_at = None
+        final: SlaStatus | None = None
+        quantity_accepted: list[int | None] = [None] * n
+        slips: list[dict[int, int]] = []
+        slip_tracking: list[tuple[str, int] | None] = []
+        invoice_json = "null"
+        invoice_row = None
+        currency = plan.products[0].currency
+
+        def entry(t: int, action: str, details: str) -> None:
+            activity.append((po, _iso(t), user, action, details))
+
+        def cancel_item(line_id: int, quantity: int, reason: Reason, t: int) -> str:
+            return (
+                f'{{"line_id":{line_id},"quantity":{quantity},"reason_code":"{reason.code.value}"'
+                f',"reason_text":{_js(reason.text.strip())},"at":"{_zulu(t)}","by":{_js(user)}}}'
+            )
+
+        def cancel_all(reasons: dict[int, Reason], t: int, rule: str) -> None:
+            nonlocal stage, canceled_at, final, version, slips, slip_tracking
+            entries = []
+            for lid in range(1, n + 1):
+                already = qty[lid - 1] - accepted[lid - 1] if ack_at is not None else 0
+                remaining = qty[lid - 1] - already
+                if remaining > 0:
+                    reason = reasons[lid]
+                    canceled.append(cancel_item(lid, remaining, reason, t))
+                    entries.append(
+                        (po, _iso(t), user, "Line canceled",
+                         f"Line {lid} ({plan.products[lid - 1].sku}): {_units(remaining)} — "
+                         f"{reason.describe()}")
+                    )
+            dropped = [(i + 1, tr[0]) for i, tr in enumerate(slip_tracking) if tr]
+            detail = "every line validated to 0" if rule == "R4" else ""
+            if dropped:
+                numbers = ", ".join(f"slip {s} {num}" for s, num in dropped)
+                detail = (detail + "; " if detail else "") + f"tracking dropped: {numbers}"
+            activity.append((po, _iso(t), user, "Order canceled", detail))
+            activity.extend(entries)
+            window = policy.hours_to_ship if stage == "in_progress" else policy.hours_to_acknowledge
+            final = self.status(plan.location_code, window, t - plan.order_date)
+            for i in range(n):
+                quantity_accepted[i] = 0
+            slips, slip_tracking = [], []
+            stage = "canceled"
+            canceled_at = t
+            version += 1
+
+        if plan.outcome == "cancel_r4":
+            t = next(times)
+            reason = plan.reason_all
+            assert reason is not None
+            cancel_all({lid: reason for lid in range(1, n + 1)}, t, "R4")
+        elif plan.outcome != "new" and plan.outcome != "cancel_new":
+            t = next(times)
+            ack_at = t
+            entries = [(po, _iso(t), user, "Order acknowledged",
+                        f"{sum(accepted)} of {_units(sum(qty))} accepted")]
+            for lid in range(1, n + 1):
+                short = qty[lid - 1] - accepted[lid - 1]
+                if short:
+                    reason = plan.reasons.get(lid) or plan.reason_all
+                    assert reason is not None
+                    canceled.append(cancel_item(lid, short, reason, t))
+                    entries.append(
+                        (po, _iso(t), user, "Line short",
+                         f"Line {lid} ({plan.products[lid - 1].sku}): {_units(short)} not "
+                         f"fulfilled — {reason.describe()}")
+                    )
+            activity.extend(entries)
+            quantity_accepted = list(accepted)
+            stage = "in_progress"
+            version += 1
+        if plan.slip_count:
+            t = next(times)
+            plan_slips: list[dict[int, int]] = [{} for _ in range(plan.slip_count)]
+            slot = 0
+            for lid in range(1, n + 1):
+                for _ in range(accepted[lid - 1]):
+                    plan_slips[slot][lid] = plan_slips[slot].get(lid, 0) + 1
+                    slot = (slot + 1) % plan.slip_count
+            slips = [dict(sorted(s.items())) for s in plan_slips]
+            slip_tracking = [None] * plan.slip_count
+            summary = ", ".join(
+                f"#{i + 1}: {_units(sum(s.values()))}" for i, s in enumerate(slips)
+            )
+            entry(t, "Packing slips saved", f"{len(slips)} slip(s) — {summary}")
+            version += 1
+        for i, number in enumerate(plan.tracking_numbers):
+            t = next(times)
+            slip_tracking[i] = (number, t)
+            entry(t, "Tracking number saved", f"Slip {i + 1}: UPS {number}")
+            version += 1
+        if plan.invoice:
+            t = next(times)
+            self.invoices += 1
+            number = invoice_number(self.invoices)
+            rows_json = []
+            subtotal = 0
+            for i, p in enumerate(plan.products):
+                q = accepted[i]
+                if q <= 0:
+                    continue
+                amount = p.contracted_cents * q
+                subtotal += amount
+                rows_json.append(
+                    f'{{"line_id":{i + 1},"sku":{_js(p.sku)},"vendor_sku":{_js(p.vendor_sku)}'
+                    f',"description":{_js(p.description)},"quantity":{q}'
+                    f',"unit_price":"{_money(p.contracted_cents)}","amount":"{_money(amount)}"}}'
+                )
+            total = _money(subtotal)
+            invoice_json = (
+                f'{{"invoice_number":"{number}","issued_at":"{_zulu(t)}","po_number":{po}'
+                f',"order_number":"{po + ORDER_NUMBER_OFFSET}"'
+                f',"vendor":{self.vendor_json[plan.vendor_code]}'
+                f',"ship_to":{plan.customer.json},"rows":[{",".join(rows_json)}]'
+                f',"subtotal":"{total}","total":"{total}","currency":"{currency}"}}'
+            )
+            invoice_row = (number, po)
+            entry(t, "Invoice generated", f"{number}: {total} {currency} for {_units(sum(accepted))}")
+            version += 1
+        if plan.complete:
+            t = next(times)
+            final = self.status(plan.location_code, policy.hours_to_ship, t - plan.order_date)
+            entry(t, "Order completed", f"SLA {final.label}")
+            stage = "completed"
+            completed_at = t
+            version += 1
+        if plan.cancel is not None:
+            t = next(times)
+            cancel_all({lid: plan.cancel for lid in range(1, n + 1)}, t, "R10")
+
+        tracking_rows = [(tr[0], po, i + 1) for i, tr in enumerate(slip_tracking) if tr]
+
+        # The body, field by field in the model's order.
+        lines_json = ",".join(
+            f'{{"line_id":{i + 1},{self.frag(p).head}{qty[i]},"quantity_accepted":'
+            f'{"null" if quantity_accepted[i] is None else quantity_accepted[i]}{self.frag(p).tail}'
+            for i, p in enumerate(plan.products)
+        )
+        slips_json = ",".join(
+            '{"number":%d,"lines":{%s},%s}' % (
+                i + 1,
+                ",".join(f'"{lid}":{u}' for lid, u in s.items()),
+                '"tracking_number":null,"carrier":null,"tracking_url":null,"tracked_at":null'
+                if slip_tracking[i] is None else
+                '"tracking_number":"%s","carrier":"UPS","tracking_url":%s,"tracked_at":"%s"' % (
+                    slip_tracking[i][0],
+                    _js(tracking.tracking_url("UPS", slip_tracking[i][0]) or ""),
+                    _zulu(slip_tracking[i][1]),
+                ),
+            )
+            for i, s in enumerate(slips)
+        )
+        ship_date = _zulu(plan.order_date + 3 * 24 * HOUR)
+
+        def opt(t: int | None) -> str:
+            return "null" if t is None else f'"{_zulu(t)}"'
+
+        body = (
+            f'{{"po_number":{po},"order_number":"{po + ORDER_NUMBER_OFFSET}"'
+            f',"vendor_code":"{plan.vendor_code}","location_code":"{plan.location_code}"'
+            f',"ship_to":{plan.customer.json},"order_date":"{_zulu(plan.order_date)}"'
+            f',"requested_ship_date":"{ship_date}","currency":"{currency}"'
+            f',"shipping_method":{_js(plan.shipping)},"lines":[{lines_json}]'
+            f',"stage":"{stage}","version":{version},"acknowledged_at":{opt(ack_at)}'
+            f',"canceled_items":[{",".join(canceled)}],"slips":[{slips_json}]'
+            f',"invoice":{invoice_json},"completed_at":{opt(completed_at)}'
+            f',"canceled_at":{opt(canceled_at)}'
+            f',"final_sla_status":{"null" if final is None else chr(34) + final.value + chr(34)}}}'
+        )
+
+        # The indexed columns, as rows.order_row computes them.
+        if stage in ("new", "in_progress"):
+            window = policy.hours_to_acknowledge if stage == "new" else policy.hours_to_ship
+            off_risk, off_over = self.offsets[(plan.location_code, window)]
+            start = plan.order_date * 1_000_000
+            at_risk, overdue, final_value = start + off_risk, start + off_over, None
+        else:
+            assert final is not None
+            at_risk, overdue = FINAL_MARKS[final]
+            final_value = final.value
+        if stage == "completed":
+            progress = 100
+        elif slips and all(slip_tracking):
+            progress = 75
+        elif slips:
+            progress = 50
+        elif ack_at is not None:
+            progress = 25
+        else:
+            progress = 0
+        customer = plan.customer
+        row = (
+            po, str(po + ORDER_NUMBER_OFFSET), plan.vendor_code, plan.location_code,
+            customer.name, customer.name_key, customer.first_key, customer.last_key,
+            plan.order_date * 1_000_000, stage, _RANK[stage], at_risk, overdue, final_value,
+            progress, sum(qty), version, body,
+        )
+        line_rows = [
+            (po, i + 1, p.sku, p.vendor_sku, p.upc) for i, p in enumerate(plan.products)
+        ]
+        return row, line_rows, tracking_rows, invoice_row, activity
+
+
+_RANK = {"new": 0, "in_progress": 1, "completed": 2, "canceled": 3}
+
+
+# --- building ---------------------------------------------------------------------------------
+
+
+@dataclass
+class DemoSummary:
+    path: Path
+    orders: int
+    seed: int
+    now: datetime
+    fast: bool
+
+
+def setup(store: SqliteStore, rng: random.Random) -> list[Product]:
+    """Vendors, locations, catalog, mappings and a few stock levels."""
+    catalog = build_catalog(rng)
+    store.add_vendor(MYSTIC)
+    store.add_vendor(ALPINE)
+    store.add_location_group(WEST_GROUP)
+    for location in LOCATIONS:
+        store.add_location(location)
+    store.add_sku_mappings([p.mapping() for p in catalog])
+    for p in catalog[:MYSTIC_PRODUCTS:3]:
+        store.set_stock(p.vendor_sku, "MYSTIC-WH1", rng.choice((0, 2, 3, 10, 50, 200)))
+    return catalog
+
+
+def build_demo(
+    target: SqliteStore | str | os.PathLike[str],
+    orders: int = 200,
+    seed: int = 1,
+    now: datetime | None = None,
+    *,
+    fast: bool | None = None,
+    progress=None,
+) -> DemoSummary:
+    """Fill an empty store with demo data (see the module docstring). ``target`` is an
+    open store or a path. ``progress(done, total)`` is called now and then."""
+    if now is None:
+        now = utc_now()
+    now = now.astimezone(timezone.utc).replace(microsecond=0)
+    fast = orders > FAST_THRESHOLD if fast is None else fast
+    own = not isinstance(target, SqliteStore)
+    store = SqliteStore(target, clock=lambda: now) if own else target
+    try:
+        with store.lock:
+            if store.connection.execute("SELECT 1 FROM orders LIMIT 1").fetchone():
+                raise InvalidInputError("The demo needs an empty store; this one has orders")
+        rng = random.Random(seed)
+        catalog = setup(store, rng)
+        customers = build_customers(rng)
+        now_s = int(now.timestamp())
+        plans = make_plans(rng, orders, now_s, catalog, customers)
+        if fast:
+            _bulk_load(store, plans, orders, progress)
+        else:
+            done = 0
+            batch: list[Plan] = []
+            for plan in plans:
+                batch.append(plan)
+                if len(batch) == 500:
+                    done = _run_batch(store, batch, done, orders, progress)
+                    batch = []
+            _run_batch(store, batch, done, orders, progress)
+        return DemoSummary(store.path, orders, seed, now, fast)
+    finally:
+        if own:
+            store.close()
+
+
+def _run_batch(store: SqliteStore, batch: list[Plan], done: int, total: int, progress) -> int:
+    store.import_orders([initial_order(p) for p in batch])
+    for plan in batch:
+        run_plan(store, plan)
+    done += len(batch)
+    if progress:
+        progress(done, total)
+    return done
+
+
+def _bulk_load(store: SqliteStore, plans: Iterator[Plan], total: int, progress) -> None:
+    writer = FastWriter(store.thresholds, {v.code: v for v in (MYSTIC, ALPINE)})
+    conn = store.connection
+    placeholders = ", ".join("?" * len(ORDER_COLUMNS))
+    insert_order = f"INSERT INTO orders({', '.join(ORDER_COLUMNS)}) VALUES ({placeholders})"
+    with store.lock:
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("PRAGMA threads = 4")
+        names = [
+            r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            )
+        ]
+        triggers = [
+            r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'orders_count_%'"
+            )
+        ]
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for name in names:
+                conn.execute(f"DROP INDEX {name}")
+            for name in triggers:
+                conn.execute(f"DROP TRIGGER {name}")
+            done = 0
+            while True:
+                chunk = [writer.rows(p) for p in _take(plans, 20000)]
+                if not chunk:
+                    break
+                conn.executemany(insert_order, [c[0] for c in chunk])
+                conn.executemany(
+                    "INSERT INTO lines(po_number, line_id, sku, vendor_sku, upc) VALUES (?, ?, ?, ?, ?)",
+                    [r for c in chunk for r in c[1]],
+                )
+                conn.executemany(
+                    "INSERT INTO tracking(number, po_number, slip) VALUES (?, ?, ?)",
+                    [r for c in chunk for r in c[2]],
+                )
+                conn.executemany(
+                    "INSERT INTO invoices(number, po_number) VALUES (?, ?)",
+                    [c[3] for c in chunk if c[3] is not None],
+                )
+                conn.executemany(
+                    "INSERT INTO activity(po_number, at, user, action, details) VALUES (?, ?, ?, ?, ?)",
+                    [r for c in chunk for r in c[4]],
+                )
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+            conn.execute(
+                "UPDATE sequences SET value = ? WHERE name = 'invoice'", (writer.invoices,)
+            )
+            for sql in schema.RECOUNT + schema.COUNT_TRIGGERS + schema.INDEXES:
+                conn.execute(sql)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA analysis_limit = 1000")
+        conn.execute("ANALYZE")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _take(it: Iterator[Plan], n: int) -> list[Plan]:
+    out = []
+    for plan in it:
+        out.append(plan)
+        if len(out) >= n:
+            break
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m dropship_tui.store.demo PATH --orders N --seed S``"""
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(prog="python -m dropship_tui.store.demo")
+    parser.add_argument("path", nargs="?", default=None)
+    parser.add_argument("--orders", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    from .paths import resolve_db_path
+
+    path = resolve_db_path(args.path)
+    started = time.perf_counter()
+    summary = build_demo(path, orders=args.orders, seed=args.seed)
+    print(f"{summary.orders} demo orders in {path} ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
