@@ -476,8 +476,24 @@ def test_ctrl_c_exits_130_quietly(monkeypatch, capsys, tmp_path):
     assert capsys.readouterr().err == ""
 
 
-def test_demo_builds_a_store(cli_):
+def test_demo_builds_a_store_and_walks_po_82(cli_):
     pytest.importorskip("dropship_tui.store.demo")
     out = cli_.ok("demo", "--orders", "30", "--seed", "7")
     assert str(cli_.db) in out and "Next:" in out
     assert len(cli_.json("orders", "--limit", "0")) == 30
+    assert "empty store" in cli_.refused("demo")
+
+    po = cli_.json("show", "82")
+    assert (po["order_number"], po["stage"], po["lines"][0]["quantity_ordered"]) == ("119", "new", 5)
+    assert "4 of 5 units; 1 unit canceled (Out of stock)" in cli_.ok("ack", "82", "--qty", "1=4", "--reason", "1=out_of_stock")
+    cli_.ok("slips", "82", "--count", "2", "--put", "1:1=2", "--put", "1:2=2")
+    cli_.ok("track", "82", "1", UPS_1)
+    cli_.ok("track", "82", "2", UPS_2)
+    cli_.ok("invoice", "82")
+    cli_.ok("complete", "82")
+    data = cli_.json("show", "82")
+    assert data["stage"] == "completed" and data["progress"] == 100
+    price = data["lines"][0]["contracted_price"]
+    from decimal import Decimal
+
+    assert Decimal(data["invoice"]["total"]) == Decimal(price) * 4

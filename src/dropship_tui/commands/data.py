@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -80,8 +81,6 @@ class StoreCatalog:
 
 def _read(name: str) -> tuple[str, str]:
     if name == "-":
-        import sys
-
         return sys.stdin.read(), "stdin"
     path = Path(name)
     try:
@@ -140,14 +139,35 @@ def run_import(args: argparse.Namespace) -> int:
 # --- demo -------------------------------------------------------------------------------
 
 
+def _progress(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """A progress line on a terminal's stderr; nothing when piped."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        sys.stderr.write(f"\rBuilding the demo store: {done:,} of {total:,} orders")
+        sys.stderr.flush()
+
+    return report
+
+
 def run_demo(args: argparse.Namespace) -> int:
     from ..store import demo
 
     path = db_path(args)
     options = {k: v for k, v in (("orders", args.orders), ("seed", args.seed)) if v is not None}
     with open_store(args) as store:
+        if store.counts().total:
+            raise InvalidInputError(
+                f"{path} already has orders; the demo needs an empty store (use --db NEW.db)"
+            )
+        report = _progress(args)
+        if report is not None:
+            options["progress"] = report
         demo.build_demo(store, **options)
         counts = store.counts()
+    if sys.stderr.isatty() and not args.json:
+        sys.stderr.write("\r\033[K")
     if args.json:
         output.print_json({"db": str(path), **counts.model_dump()})
         return 0

@@ -173,7 +173,10 @@ def order_view(order: Order, status: SlaStatus, vendor: Any, location: Any, acti
     if order.requested_ship_date:
         _kv(summary, "Ship by", output.local_time(order.requested_ship_date))
     _kv(summary, "Shipping method", order.shipping_method)
-    _kv(summary, "Units", f"{order.units_ordered} ordered, {order.units_accepted} accepted")
+    units = f"{order.units_ordered} ordered"
+    if order.acknowledged:
+        units += f", {order.units_accepted} accepted"
+    _kv(summary, "Units", units)
     vendor_name = f"{vendor.name} ({vendor.code})" if vendor else order.vendor_code
     _kv(summary, "Vendor", vendor_name)
     loc_name = f"{location.name} ({location.code})" if location else order.location_code
