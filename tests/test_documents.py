@@ -3,6 +3,7 @@ rendered to pixels to decode the barcodes)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import shutil
 import subprocess
@@ -453,3 +454,151 @@ def test_paper_size_from_the_config(tmp_path, monkeypatch, setting, size):
 def test_unknown_paper_is_refused(tmp_path):
     with pytest.raises(InvalidInputError, match="letter"):
         render_invoice(partial_order(), tmp_path / "x.pdf", paper="tabloid")
+
+
+# --- the CLI -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    """``run(*argv) -> (code, stdout, stderr)`` in-process, against a store with PO 82
+    (partial, two tracked slips, not invoiced), PO 83 (slips saved) and PO 84 (New).
+    The documents commands are registered even before ``commands.NAMES`` lists them."""
+    from dropship_tui import cli as cli_module
+    from dropship_tui import commands
+    from dropship_tui.commands import documents as documents_commands
+    from dropship_tui.store.sqlite import SqliteStore
+
+    if documents_commands not in commands.MODULES:
+        monkeypatch.setattr(commands, "MODULES", [*commands.MODULES, documents_commands])
+    db = tmp_path / "store.db"
+    monkeypatch.setenv("DROPSHIP_TUI_DB", str(db))
+    monkeypatch.setenv("DROPSHIP_TUI_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(tmp_path / "Documents"))
+    store = SqliteStore(db, user="test", clock=lambda: f.NOW)
+    try:
+        store.add_vendor(f.vendor())
+        store.add_location(f.location())
+        lines = [f.line(1, 5, "SKU-123", contracted="19.99", retail=RETAIL),
+                 f.line(2, 3, "SKU-456", contracted="7.35", retail=RETAIL)]
+        store.import_orders([f.order(po=82, lines=lines, first_name=HOSTILE),
+                             f.order(po=83), f.order(po=84)])
+        store.acknowledge(82, None, {1: 4}, {1: Reason(code=ReasonCode.OUT_OF_STOCK)})
+        store.save_slips(82, None, [{1: 3, 2: 1}, {1: 1, 2: 2}])
+        store.save_tracking(82, None, 1, TRACK1)
+        store.save_tracking(82, None, 2, TRACK2, "Local Courier")
+        store.acknowledge(83, None, {}, {})
+        store.save_slips(83, None, [{1: 5}])
+    finally:
+        store.close()
+
+    def run(*argv: str):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli_module.main(list(argv))
+        return code, out.getvalue(), err.getvalue()
+
+    run.tmp = tmp_path
+    return run
+
+
+def test_cli_packing_slips_of_one_po(cli):
+    out = cli.tmp / "slips.pdf"
+    code, stdout, stderr = cli("packing-slips", "82", "--out", str(out))
+    assert code == 0, stderr
+    assert str(out) in stdout
+    reader = PdfReader(out)
+    assert len(reader.pages) == 2
+    assert HOSTILE in reader.pages[0].extract_text()
+
+
+def test_cli_default_folder_and_name(cli):
+    code, stdout, _ = cli("packing-slips", "82")
+    assert code == 0
+    path = cli.tmp / "Documents" / "dropship-tui" / "PO-82-packing-slips.pdf"
+    assert path.exists() and str(path) in stdout
+
+
+def test_cli_packing_slips_refused_without_slips(cli):
+    code, _, stderr = cli("packing-slips", "84")
+    assert code == 1
+    assert "no packing slips" in stderr and stderr.count("\n") == 1
+
+
+def test_cli_usage_errors(cli):
+    assert cli("packing-slips")[0] == 2
+    assert cli("packing-slips", "82", "--stage", "in-progress")[0] == 2
+    assert cli("packing-slips", "--stage", "shipped")[0] == 2
+    assert cli("invoice", "82", "--pdf", "x.pdf", "--paper", "a5")[0] == 2
+
+
+def test_cli_batch_of_a_stage(cli):
+    out = cli.tmp / "batch.pdf"
+    code, stdout, stderr = cli("packing-slips", "--stage", "in-progress", "--out", str(out), "--json")
+    assert code == 0, stderr
+    import json
+
+    data = json.loads(stdout)
+    assert data["po_numbers"] == [82, 83] and data["pages"] == 3 and data["path"] == str(out)
+    assert len(PdfReader(out).pages) == 3
+    code, stdout, _ = cli("packing-slips", "--stage", "in-progress", "--search", "83", "--out", str(out), "--json")
+    assert json.loads(stdout)["po_numbers"] == [83]
+    code, _, stderr = cli("packing-slips", "--stage", "new", "--out", str(out))
+    assert code == 1 and "No packing slips" in stderr
+
+
+def test_cli_invoice_generates_then_renders(cli):
+    out = cli.tmp / "inv.pdf"
+    cli.tmp.joinpath("config.toml").write_text('paper_size = "a4"\nbill_to_name = "Acme Retail"\n', encoding="utf-8")
+    code, stdout, stderr = cli("invoice", "82", "--pdf", str(out))
+    assert code == 0, stderr
+    assert "invoiced" in stdout and str(out) in stdout
+    reader = PdfReader(out)
+    text = reader.pages[0].extract_text()
+    assert "Acme Retail" in text and "102.01 USD" in text and RETAIL not in text
+    assert round(float(reader.pages[0].mediabox.width)) == 595
+    # Already invoiced: rendered again, not refused, same invoice number.
+    out.unlink()
+    code, stdout, stderr = cli("invoice", "82", "--pdf", str(out), "--paper", "letter")
+    assert code == 0, stderr
+    assert round(float(PdfReader(out).pages[0].mediabox.width)) == 612
+
+
+def test_cli_invoice_refused_by_r8(cli):
+    code, _, stderr = cli("invoice", "83", "--pdf", str(cli.tmp / "x.pdf"))
+    assert code == 1 and "tracking number" in stderr
+    assert not (cli.tmp / "x.pdf").exists()
+
+
+def test_cli_print_without_a_printer_says_so_and_keeps_the_pdf(cli, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
+    out = cli.tmp / "slips.pdf"
+    code, stdout, stderr = cli("packing-slips", "82", "--out", str(out), "--print")
+    assert code == 1
+    assert "not printed" in stderr and "lp" in stderr and str(out) in stderr
+    assert out.exists()
+
+
+def test_cli_print_with_the_configured_command(cli):
+    log = cli.tmp / "printed.txt"
+    printer = cli.tmp / "printer.sh"
+    printer.write_text(f'#!/bin/sh\necho "$@" > "{log}"\necho "request id is desk-1"\n', encoding="utf-8")
+    printer.chmod(0o755)
+    cli.tmp.joinpath("config.toml").write_text(f'print_command = "{printer} -o fit"\n', encoding="utf-8")
+    out = cli.tmp / "slips.pdf"
+    code, stdout, stderr = cli("packing-slips", "82", "--out", str(out), "--print")
+    assert code == 0, stderr
+    assert log.read_text().split() == ["-o", "fit", str(out)]
+    assert "request id is desk-1" in stdout
+
+
+def test_cli_as_a_subprocess(cli):
+    from dropship_tui import commands
+
+    if "documents" not in commands.NAMES:
+        pytest.skip('commands.NAMES does not list "documents" yet (the CLI owner adds it)')
+    out = cli.tmp / "sub.pdf"
+    done = subprocess.run([sys.executable, "-m", "dropship_tui", "packing-slips", "82", "--out", str(out)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert len(PdfReader(out).pages) == 2
