@@ -1,56 +1,74 @@
-"""``dropship-tui`` with no command (and ``dropship-tui --demo``): the full-screen app.
+"""``dropship-tui`` with no command: the full-screen app.
 
-HOOK for the TUI: replace the body of ``run`` with launching the Textual app on the store
-``open_store(args)`` opens (``args.demo`` asks for the demo store). Until then it prints
-the dashboard's list and a hint, so the bare command is never a dead end.
+* ``dropship-tui`` opens the default store (``--db``, else ``$DROPSHIP_TUI_DB``, else the
+  config's ``default_store``, else the user data directory);
+* ``dropship-tui --db PATH`` opens another;
+* ``dropship-tui --demo`` builds a demo store (2,000 orders, fixed seed) in a fresh
+  temporary folder, opens it, and deletes it on exit: it never touches a real store;
+* ``--low-bandwidth`` (or ``low_bandwidth = true`` in the config) for slow links: no
+  animations, no mouse tracking, no blinking cursor, no spinners.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
 
-from . import output
-from .common import open_store
+from .common import acting_user
+
+DEMO_ORDERS = 2_000
+DEMO_SEED = 7
+
+
+def store_path(args: argparse.Namespace, config) -> Path:
+    from ..store.paths import ENV_VAR, resolve_db_path
+
+    explicit = getattr(args, "db", None)
+    if not explicit and not os.environ.get(ENV_VAR, "").strip():
+        explicit = getattr(config, "default_store", None)
+    return resolve_db_path(explicit)
+
+
+def build_demo_store(folder: Path, user: str, orders: int = DEMO_ORDERS, seed: int = DEMO_SEED):
+    from ..store import demo
+    from ..store.sqlite import SqliteStore
+
+    store = SqliteStore(folder / "demo.db", user=user)
+    try:
+        demo.build_demo(store, orders=orders, seed=seed)
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..app import DropshipApp
+    from ..config import load_config
+    from ..store.sqlite import SqliteStore
+
+    config = load_config()
+    low_bandwidth = bool(getattr(args, "low_bandwidth", False) or config.low_bandwidth)
+    user = acting_user(args)
+    temp: tempfile.TemporaryDirectory | None = None
     if getattr(args, "demo", False):
-        from . import data
-
-        ensure_demo(args, data)
-    from .orders import run_orders
-    from ..store.base import SortKey
-
-    listing = argparse.Namespace(
-        **{
-            **vars(args),
-            "stage": None,
-            "sla": None,
-            "search": "",
-            "sort": SortKey.PO_NUMBER,
-            "desc": False,
-            "limit": 20,
-        }
-    )
-    code = run_orders(listing)
-    if not args.json:
-        output.console().print(
-            output.text(
-                ("The full-screen app is not available yet. ", "bold"),
-                "Use the commands: dropship-tui --help",
-            )
-        )
-    return code
-
-
-def ensure_demo(args: argparse.Namespace, data: object) -> None:
-    """Build the demo store on first use (an empty store), then reuse it."""
-    with open_store(args) as store:
-        empty = store.counts().total == 0
-    if empty:
-        quiet = argparse.Namespace(**{**vars(args), "orders": None, "seed": None, "json": True})
-        import contextlib
-        import io
-
-        with contextlib.redirect_stdout(io.StringIO()):
-            data.run_demo(quiet)  # type: ignore[attr-defined]
+        temp = tempfile.TemporaryDirectory(prefix="dropship-tui-demo-")
+        print(f"Building a demo store ({DEMO_ORDERS:,} orders) in {temp.name} …", file=sys.stderr)
+        store = build_demo_store(Path(temp.name), user)
+        label = "demo store (deleted on exit)"
+    else:
+        path = store_path(args, config)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        store = SqliteStore(path, user=user)
+        label = str(path)
+    try:
+        app = DropshipApp(store, config, store_label=label, low_bandwidth=low_bandwidth)
+        app.run(mouse=not low_bandwidth)
+        return int(app.return_code or 0)
+    finally:
+        store.close()
+        if temp is not None:
+            temp.cleanup()

@@ -37,19 +37,19 @@ SLA_CYCLE: list[SlaStatus | None] = [None, SlaStatus.ON_TIME, SlaStatus.AT_RISK,
 SORT_CYCLE: list[SortKey] = [c.key for c in columns_for(120)]
 SORT_TITLES = {c.key: c.title for c in columns_for(120)}
 
-EMPTY_STORE = """\
-This store has no orders yet.
-
-Load the demo data (a few thousand sample orders):
-    dropship-tui demo
-
-Import purchase orders from a file:
-    dropship-tui import FILE.json
-
-Or try everything on a throwaway store:
-    dropship-tui --demo
-
-Then press r here to refresh, or q to quit."""
+def empty_store_text() -> Text:
+    """What an empty store shows instead of an empty grid: how to get orders in."""
+    text = Text()
+    text.append("This store has no orders yet.\n\n", style="bold")
+    for intro, command in (
+        ("Load the demo data (a few thousand sample orders):", "dropship-tui demo"),
+        ("Import purchase orders from a file:", "dropship-tui import FILE.json"),
+        ("Or try everything on a throwaway store:", "dropship-tui --demo"),
+    ):
+        text.append(intro + "\n")
+        text.append("    " + command + "\n\n", style="bold")
+    text.append("Then press r here to refresh, or q to quit.", style="italic")
+    return text
 
 
 class SearchBox(Input):
@@ -116,7 +116,7 @@ class DashboardScreen(Screen):
         )
         with Vertical(id="body"):
             yield OrderList(id="orders")
-            yield Static(EMPTY_STORE, id="empty", markup=False)
+            yield Static(empty_store_text(), id="empty")
         yield Footer()
 
     @property
@@ -143,6 +143,17 @@ class DashboardScreen(Screen):
         self._show_filters()
         self.refresh_orders(keep_cursor=False)
 
+    LIST_ACTIONS = frozenset(
+        {"start_search", "open_order", "fulfil", "cycle_stage", "cycle_sla", "cycle_sort", "reverse_sort", "tile", "sort"}
+    )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """An empty store has nothing to search, filter, sort or open: those keys leave
+        the footer until orders arrive."""
+        if action in self.LIST_ACTIONS and self.counts is not None and self.counts.total == 0:
+            return False
+        return True
+
     # --- loading -------------------------------------------------------------------
 
     def refresh_orders(self, keep_cursor: bool = True) -> None:
@@ -168,7 +179,7 @@ class DashboardScreen(Screen):
             else:
                 counts = self.app.store.counts()
         except Exception as exc:
-            self.app.call_from_thread(self.notify, f"Could not read the counts: {exc}", severity="error")
+            self.app.call_from_thread(self.notify, f"Could not read the counts: {exc}", severity="error", markup=False)
             return
         self.app.call_from_thread(self._show_counts, counts)
 
@@ -178,6 +189,7 @@ class DashboardScreen(Screen):
         empty = counts.total == 0
         self.query_one("#empty").display = empty
         self.order_list.display = not empty
+        self.refresh_bindings()
 
     def _set_query(self, **changes) -> None:
         self.query_state = self.query_state.model_copy(update=changes)
@@ -211,7 +223,7 @@ class DashboardScreen(Screen):
         self._show_filters(message.total)
 
     def on_order_list_failed(self, message: OrderList.Failed) -> None:
-        self.notify(f"Could not read the orders: {message.error}", severity="error")
+        self.notify(f"Could not read the orders: {message.error}", severity="error", markup=False)
 
     # --- search --------------------------------------------------------------------
 
@@ -343,14 +355,14 @@ class DashboardScreen(Screen):
             else:
                 order = self.app.store.get_order(po)
         except Exception as exc:
-            self.app.call_from_thread(self.notify, f"Could not open PO {po}: {exc}", severity="error")
+            self.app.call_from_thread(self.notify, f"Could not open PO {po}: {exc}", severity="error", markup=False)
             return
 
         def push() -> None:
             try:
                 screen = screen_for(order)
             except Exception as exc:  # e.g. a finished order has no fulfillment step
-                self.notify(str(exc), severity="warning")
+                self.notify(str(exc), severity="warning", markup=False)
                 return
             if screen is None:
                 self.notify(f"PO {po} is {order.stage.label.lower()}: nothing left to fulfil.")

@@ -440,10 +440,10 @@ class OrderList(ScrollView, can_focus=True):
         for col, (text, component) in zip(cols, values):
             segments.append(Segment(" ", base))
             style = base
-            if component is not None:
+            if component is not None and not is_cursor:
+                # the cursor row is one colour pair: a stage or SLA colour on the cursor
+                # background could vanish (the words and symbols still say it all)
                 style = base + self.get_component_rich_style(component, partial=True)
-                if is_cursor:
-                    style = style + Style(bgcolor=base.bgcolor)
             segments.append(Segment(_fit(text, col.width, col.right), style))
         return Strip(segments).adjust_cell_length(width, base)
 
