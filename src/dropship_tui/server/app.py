@@ -1,0 +1,138 @@
+"""The HTTP API: ``create_app(db_path or store_factory)`` builds the FastAPI app that serves
+one SQLite store to many vendors and users (``dropship-tui serve``).
+
+- JSON in and out, validated by the domain's own pydantic models; OpenAPI at
+  ``/openapi.json``.
+- Every error is ``{"error": code, "message": text}``: 401 no/revoked token, 403 the role
+  may not, 404 what the caller may not see (another vendor's PO is answered exactly like
+  a missing one), 409 a refused workflow action or a stale version, 422 malformed input.
+  Bad input never gets a 500.
+- Responses are gzip-compressed; every GET carries a weak ETag and answers 304 to a
+  matching ``If-None-Match``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+
+from .. import __version__
+from ..domain.errors import (
+    ConflictError,
+    DomainError,
+    InvalidInputError,
+    NotFoundError,
+    WorkflowError,
+)
+from ..store.base import Clock, utc_now
+from . import routes_orders, routes_platform, routes_setup
+from .auth import ForbiddenError, UnauthorizedError
+from .backend import ServerStore
+
+log = logging.getLogger("dropship_tui.server")
+
+GZIP_MIN_SIZE = 200
+
+
+def status_of(exc: DomainError) -> int:
+    if isinstance(exc, UnauthorizedError):
+        return 401
+    if isinstance(exc, ForbiddenError):
+        return 403
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, (ConflictError, WorkflowError)):
+        return 409
+    if isinstance(exc, InvalidInputError):
+        return 422
+    return 400
+
+
+def error_body(code: str, message: str, problems: list[str] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"error": code, "message": message}
+    if problems and problems != [message]:
+        body["problems"] = problems
+    return body
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[str, list[str]]:
+    problems = []
+    for err in exc.errors()[:10]:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
+        where = ".".join(loc)
+        if where in ("po_number", "shipmentNumber") and err.get("type") in (
+            "greater_than_equal", "less_than_equal", "int_parsing", "int_from_float",
+        ):
+            problems.append(f"{where} must be a positive 32-bit integer (1 to 2147483647)")
+            continue
+        msg = str(err.get("msg", "invalid"))
+        problems.append(f"{where}: {msg}" if where else msg)
+    return "; ".join(problems) or "Malformed request", problems
+
+
+def create_app(
+    store: str | os.PathLike[str] | Callable[[], ServerStore],
+    clock: Clock | None = None,
+) -> FastAPI:
+    """``store`` is the SQLite file to serve or a factory returning a ``ServerStore``.
+    The store is open from here until the app shuts down (``app.state.store``)."""
+    if callable(store):
+        backend = store()
+    else:
+        backend = ServerStore(store, user="server", clock=clock or utc_now)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        app.state.store.close()
+
+    app = FastAPI(
+        title="dropship-tui API",
+        version=__version__,
+        description="Remote mode of dropship-tui: the Store protocol over HTTP, plus the "
+        "platform's dropship endpoints. Authenticate with 'Authorization: Bearer TOKEN'.",
+        lifespan=lifespan,
+    )
+    app.state.store = backend
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_SIZE)
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, UnauthorizedError) else None
+        return JSONResponse(
+            error_body(exc.code, exc.message, exc.problems), status_code=status_of(exc),
+            headers=headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        message, problems = _validation_message(exc)
+        return JSONResponse(error_body("invalid", message, problems), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(
+            exc.status_code, "error"
+        )
+        return JSONResponse(
+            error_body(code, str(exc.detail)), status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return JSONResponse(error_body("internal", "Internal server error"), status_code=500)
+
+    for module in (routes_orders, routes_setup, routes_platform):
+        app.include_router(module.router)
+    return app
