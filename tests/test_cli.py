@@ -440,6 +440,14 @@ def test_import_json_output_and_mapping_price(cli_):
     assert lines[1]["contracted_price"] is None  # no mapping: billed at the line's price
 
 
+@pytest.mark.xfail(reason="SqliteStore.import_orders (apply_mappings) overrides a line's explicit contracted_price with the mapping's", strict=False)
+def test_import_explicit_contracted_price_wins_over_mapping(cli_):
+    doc = order_doc(82)
+    doc["lines"][0]["contracted_price"] = "17.00"
+    cli_.import_(doc)
+    assert cli_.json("show", "82")["lines"][0]["contracted_price"] == "17.00"
+
+
 def test_import_from_stdin(cli_):
     argv = [sys.executable, "-m", "dropship_tui", "import", "-", "--db", str(cli_.db)]
     result = subprocess.run(argv, input=json.dumps(import_doc(order_doc(82))), capture_output=True, text=True, env=cli_.env)
