@@ -505,3 +505,25 @@ def test_demo_builds_a_store_and_walks_po_82(cli_):
     from decimal import Decimal
 
     assert Decimal(data["invoice"]["total"]) == Decimal(price) * 4
+
+
+def test_ack_all_new_reports_failures_and_exits_1(monkeypatch, capsys, tmp_path):
+    from dropship_tui.store.base import BatchResult
+    from dropship_tui.store.sqlite import SqliteStore
+
+    db = str(tmp_path / "s.db")
+    path = tmp_path / "o.json"
+    path.write_text(json.dumps(import_doc(order_doc(82), order_doc(83))), encoding="utf-8")
+    assert cli.main(["import", str(path), "--db", db]) == 0
+
+    def flaky(self, pos):
+        return BatchResult(succeeded=[pos[0]], failed={pos[1]: f"PO {pos[1]} was changed by someone else; reload"})
+
+    monkeypatch.setattr(SqliteStore, "acknowledge_all", flaky)
+    capsys.readouterr()
+    assert cli.main(["ack", "--all-new", "--db", db]) == 1
+    captured = capsys.readouterr()
+    out = captured.out
+    assert captured.err == "dropship-tui: 1 of 2 New orders not acknowledged\n"
+    assert "Acknowledged 1 order of 2" in out
+    assert "PO 83: PO 83 was changed by someone else; reload" in out

@@ -8,6 +8,7 @@ import argparse
 from typing import Any
 
 from ..domain import workflow
+from ..domain.errors import WorkflowError
 from ..domain.models import Order, Reason, Stage
 from ..store.base import OrderQuery
 from . import output
@@ -224,7 +225,10 @@ def _ack_all(args: argparse.Namespace) -> int:
             )
             for po, why in failed.items():
                 out.print(output.text(("failed", "bold red"), f" PO {po}: {why}"))
-    return 1 if failed else 0
+    if failed:
+        # Exit 1 like any refusal, with its one line on stderr.
+        raise WorkflowError(f"{len(failed)} of {len(pos)} New orders not acknowledged")
+    return 0
 
 
 # --- slips and tracking -------------------------------------------------------------------
