@@ -73,9 +73,9 @@ class _InvoiceDoc:
         rest = w - 24 - sum(c.width for c in nums)
         self.columns = [
             Column("#", 24, "right"),
-            Column("SKU", rest * 0.22),
-            Column("Vendor SKU", rest * 0.22),
-            Column("Description", rest * 0.56, wrap=True),
+            Column("SKU", rest * 0.22, wrap=True),
+            Column("Vendor SKU", rest * 0.22, wrap=True),
+            Column("Description", rest * 0.56, wrap=True, max_lines=4),
             *nums,
         ]
 
@@ -157,15 +157,18 @@ class _InvoiceDoc:
         ship_lines += [(st.phone, False), (st.email, False)]
         bill_lines = [(self.bill_to, True)]
 
+        vendor_parts = [
+            part for ln, bold in vendor_lines for part in text.wrap(ln, half - 10, 9, bold, max_lines=4)
+        ]
         if dry_run:  # the same arithmetic as the drawing below
-            y = min(top - 34 - 12 * len(vendor_lines), top - 42 - 13 * len(pairs)) - 16
-            shown = max(len([ln for ln, _ in ship_lines if ln]), len(bill_lines))
+            y = min(top - 34 - 12 * len(vendor_parts), top - 42 - 13 * len(pairs)) - 16
+            shown = max(layout.block_lines(ship_lines, half - 10), layout.block_lines(bill_lines, half - 10))
             return y - 13 - 12 * shown - 4
 
         text.draw_fit(c, left, top - 16, v.name, half - 10, 16, bold=True)
         y_left = top - 34
-        for ln, bold in vendor_lines:
-            text.draw_fit(c, left, y_left, ln, half - 10, 9, bold=bold)
+        for part in vendor_parts:
+            text.draw_fit(c, left, y_left, part, half - 10, 9)
             y_left -= 12
         text.draw(c, right, top - 18, "INVOICE", 22, bold=True, align="right")
         y_right = layout.kv_block(c, left + half + 40, top - 42, half - 40, pairs, size=9, label_width=70)

@@ -72,9 +72,16 @@ def block(canvas: Canvas, x: float, y: float, width: float, title: str,
     for line, bold in lines:
         if not line:
             continue
-        text.draw_fit(canvas, x, y, line, width, size, bold=bold)
-        y -= size + 3
+        # Wrapped rather than cut: an address is never shortened on a document.
+        for part in text.wrap(line, width, size, bold=bold, max_lines=4):
+            text.draw_fit(canvas, x, y, part, width, size, bold=bold)
+            y -= size + 3
     return y
+
+
+def block_lines(lines: Sequence[tuple[str, bool]], width: float, size: float = 9) -> int:
+    """How many printed lines ``block`` uses for ``lines`` (to plan a page)."""
+    return sum(len(text.wrap(line, width, size, bold=bold, max_lines=4)) for line, bold in lines if line)
 
 
 def kv_block(canvas: Canvas, x: float, y: float, width: float,
@@ -126,6 +133,8 @@ class Column:
     align: str = "left"
     wrap: bool = False
     title2: str = ""
+    max_lines: int = 3
+    """With ``wrap``: lines a cell may take before it is cut with an ellipsis."""
     """Second header line (for narrow numeric columns)."""
 
 
@@ -169,7 +178,7 @@ class Table:
         for col, cell in zip(self.columns, cells):
             inner = col.width - 6
             if col.wrap:
-                out.append(text.wrap(cell, inner, self.size, max_lines=3) or [""])
+                out.append(text.wrap(cell, inner, self.size, max_lines=col.max_lines) or [""])
             else:
                 out.append([text.fit(cell, inner, self.size, min_size=6)[0]])
         return out

@@ -161,11 +161,11 @@ class _SlipPage:
 
         if self.slip.tracking_number:
             y -= 40
-            layout.barcode(c, right, y, self.slip.tracking_number, self.width * 0.6, height=32,
-                           label=f"{self.slip.carrier or 'Tracking'} {self.slip.tracking_number}",
-                           align="right")
+            used = layout.barcode(c, right, y, self.slip.tracking_number, self.width * 0.6, height=32,
+                                  label=f"{self.slip.carrier or 'Tracking'} {self.slip.tracking_number}",
+                                  align="right")
             c.setFillColor(layout.GREY)
-            text.draw(c, left, y + 12, "Tracking number", 7, bold=True)
+            text.draw(c, right - used - 6, y + 12, "TRACKING NUMBER", 7, bold=True, align="right")
             c.setFillColor(black)
             y -= 18
         else:
@@ -191,10 +191,10 @@ class _SlipPage:
                 y = self._new_page()
             y = self._section_title(y, "Not shipped")
             cols = [
-                Column("SKU", self.width * 0.2),
+                Column("SKU", self.width * 0.2, wrap=True),
                 Column("Description", self.width * 0.36, wrap=True),
                 Column("Qty", self.width * 0.08, "right"),
-                Column("Reason", self.width * 0.36, wrap=True),
+                Column("Reason", self.width * 0.36, wrap=True, max_lines=12),
             ]
             rows = []
             for item in order.canceled_items:
@@ -225,10 +225,10 @@ class _SlipPage:
         ]
         rest = w - sum(c.width for c in nums)
         return [
-            Column("SKU", rest * 0.2),
-            Column("Vendor SKU", rest * 0.2),
-            Column("UPC", rest * 0.2),
-            Column("Description", rest * 0.4, wrap=True),
+            Column("SKU", rest * 0.2, wrap=True),
+            Column("Vendor SKU", rest * 0.2, wrap=True),
+            Column("UPC", rest * 0.22, wrap=True),
+            Column("Description", rest * 0.38, wrap=True, max_lines=4),
             *nums,
         ]
 
