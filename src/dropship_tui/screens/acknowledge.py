@@ -45,7 +45,7 @@ class LineRow(Horizontal):
         yield Static(Text(plain(line.vendor_sku), no_wrap=True, overflow="ellipsis"), classes="c-vsku")
         yield Static(Text(plain(line.upc), no_wrap=True, overflow="ellipsis"), classes="c-upc")
         yield Static(Text(str(line.quantity_ordered), justify="right"), classes="c-num")
-        yield QtyInput(self.value, maximum=line.quantity_ordered, id=f"qty-{line.line_id}", classes="c-qty")
+        yield QtyInput(self.value, maximum=line.quantity_ordered, id=f"qty-{line.line_id}", classes="c-qty", column="ack")
         yield Static("", id=f"qty-problem-{line.line_id}", classes="c-problem")
 
 

@@ -401,10 +401,20 @@ class PrepareShipmentsScreen(OrderScreen):
             number = typed[0] if typed else (slip.tracking_number or "")
             carrier = typed[1] if typed else ""
             rows.append(
-                Horizontal(
-                    Static(Text(f"Slip {slip.number} of {len(order.slips)} · {units(slip.units)}"), classes="t-slip"),
-                    TrackingInput(slip.number, number),
-                    Input(carrier, placeholder="Carrier", id=f"carrier-{slip.number}", classes="t-carrier", compact=True, max_length=40),
+                Vertical(
+                    Horizontal(
+                        Static(Text(f"Slip {slip.number} of {len(order.slips)} · {units(slip.units)}"), classes="t-slip"),
+                        TrackingInput(slip.number, number),
+                        Input(
+                            carrier,
+                            placeholder="Carrier (if not recognised)",
+                            id=f"carrier-{slip.number}",
+                            classes="t-carrier",
+                            compact=True,
+                            max_length=40,
+                        ),
+                        classes="track-inputs",
+                    ),
                     Static("", id=f"track-state-{slip.number}", classes="t-state"),
                     classes="track-row",
                 )
