@@ -12,6 +12,7 @@ NAMES = [
     "orders",  # orders, show, activity
     "workflow",  # ack, slips, track, invoice, complete, cancel, address
     "data",  # import, demo
+    "server",  # serve, users, login, logout (remote mode)
 ]
 
 MODULES: list[ModuleType] = [import_module(f"{__name__}.{name}") for name in NAMES]
