@@ -358,3 +358,18 @@ async def test_f_starts_fulfillment_of_the_order_under_the_cursor(tmp_path):
 
 def test_every_sample_customer_is_unique():
     assert len({f"{a} {b}" for a, b in CUSTOMERS}) == len(CUSTOMERS)
+
+
+@needs_detail
+async def test_a_scanned_po_then_enter_opens_that_order(tmp_path):
+    """A barcode scanner types "/1017⏎" and the user hits ⏎ at once: the detail of PO
+    1017 opens, never the row that was under the cursor before the search ran."""
+    from dropship_tui.screens.order_detail import OrderDetailScreen
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "1", "0", "1", "7", "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OrderDetailScreen)
+        assert app.screen.po_number == 1017

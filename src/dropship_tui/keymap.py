@@ -47,7 +47,7 @@ _register(
     Action("app.palette", "ctrl+p", "app.command_palette", "Commands", show=False,
            help="Search every action of this screen by name"),
     # --- dashboard -----------------------------------------------------------------
-    Action("dashboard.search", "slash", "start_search", "Search",
+    Action("dashboard.search", "slash", "start_search", "Search", priority=True,
            help="Search by PO number, order number, customer name or SKU as you type"),
     Action("dashboard.open", "enter", "open_order", "Open", help="Open the order under the cursor"),
     Action("dashboard.fulfil", "f", "fulfil", "Fulfil",

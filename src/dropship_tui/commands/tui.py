@@ -38,7 +38,7 @@ def build_demo_store(folder: Path, user: str, orders: int = DEMO_ORDERS, seed: i
 
     store = SqliteStore(folder / "demo.db", user=user)
     try:
-        demo.build_demo(store, orders=orders, seed=seed)
+        demo.build_demo(store, orders=orders, seed=seed, fast=True)
     except BaseException:
         store.close()
         raise

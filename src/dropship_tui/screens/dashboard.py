@@ -14,10 +14,9 @@ G`` sort by a column (again: reverse), ``enter`` open, ``f`` fulfil, ``r`` refre
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
@@ -53,21 +52,35 @@ def empty_store_text() -> Text:
 
 
 class SearchBox(Input):
-    """The search field: as you type, the list narrows (debounced)."""
+    """The search field: as you type, the list narrows (debounced).
+
+    Enter (or down) hands the focus to the list at once, not via a message, and a key
+    that arrives after that in the same burst (a fast "/1017⏎⏎") goes on to the widget
+    that has the focus now, so it acts on the list instead of landing in the box.
+    """
 
     BINDINGS = bindings("search.done", "search.cancel")
 
-    class Done(Message):
-        pass
+    def __init__(self, *, on_done, on_cancel, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._on_done = on_done
+        self._on_cancel = on_cancel
 
-    class Cancel(Message):
-        pass
+    async def _on_key(self, event: events.Key) -> None:
+        focused = self.screen.focused
+        if focused is not None and focused is not self:
+            event.prevent_default()
+            event.stop()
+            focused.post_message(events.Key(event.key, event.character))
+
+    def action_submit(self) -> None:
+        self._on_done()
 
     def action_search_done(self) -> None:
-        self.post_message(self.Done())
+        self._on_done()
 
     def action_search_cancel(self) -> None:
-        self.post_message(self.Cancel())
+        self._on_cancel()
 
 
 class DashboardScreen(Screen):
@@ -102,6 +115,9 @@ class DashboardScreen(Screen):
         self.query_state = OrderQuery()
         self.counts: StageCounts | None = None
         self._search_timer: Timer | None = None
+        self._deferred = None
+        """An open/fulfil asked for while a new search result was on its way: run when
+        it arrives, so a fast "/1017⏎⏎" opens PO 1017 and never the row that was there."""
 
     # --- layout --------------------------------------------------------------------
 
@@ -110,6 +126,8 @@ class DashboardScreen(Screen):
         yield StageTiles(id="tiles")
         yield Static(id="filters", markup=False)
         yield SearchBox(
+            on_done=self._search_done,
+            on_cancel=self._clear_search,
             placeholder="Search: PO number, order number, customer name or SKU",
             id="search",
             select_on_focus=False,
@@ -221,6 +239,9 @@ class DashboardScreen(Screen):
 
     def on_order_list_loaded(self, message: OrderList.Loaded) -> None:
         self._show_filters(message.total)
+        if self._deferred is not None and not self.order_list.pending:
+            deferred, self._deferred = self._deferred, None
+            deferred()
 
     def on_order_list_failed(self, message: OrderList.Failed) -> None:
         self.notify(f"Could not read the orders: {message.error}", severity="error", markup=False)
@@ -228,9 +249,16 @@ class DashboardScreen(Screen):
     # --- search --------------------------------------------------------------------
 
     def action_start_search(self) -> None:
+        # A priority binding: it runs before the key is passed on, so the keys typed right
+        # after it in one burst ("/1017⏎") already go to the box.
         box = self.search_box
+        if self.focused is box:  # "/" typed inside the search itself
+            box.insert_text_at_cursor("/")
+            return
         box.display = True
-        box.focus()
+        # focus now, not after a refresh: keys typed in one burst ("/1017⏎" from a
+        # barcode scanner or a fast typist) must land in the box, then in the list
+        self.set_focus(box)
         box.cursor_position = len(box.value)
 
     @on(Input.Changed, "#search")
@@ -240,25 +268,18 @@ class DashboardScreen(Screen):
         self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._apply_search)
 
     def _apply_search(self) -> None:
-        self._search_timer = None
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
         value = self.search_box.value.strip()
         if value != self.query_state.search:
             self._set_query(search=value)
 
-    @on(SearchBox.Done)
     def _search_done(self) -> None:
         self._apply_search()
         if not self.search_box.value:
             self.search_box.display = False
-        self.order_list.focus()
-
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self) -> None:
-        self._search_done()
-
-    @on(SearchBox.Cancel)
-    def _search_cancel(self) -> None:
-        self._clear_search()
+        self.set_focus(self.order_list)
 
     def _clear_search(self) -> None:
         if self._search_timer is not None:
@@ -268,7 +289,7 @@ class DashboardScreen(Screen):
         with box.prevent(Input.Changed):
             box.value = ""
         box.display = False
-        self.order_list.focus()
+        self.set_focus(self.order_list)
         if self.query_state.search:
             self._set_query(search="")
 
@@ -323,7 +344,18 @@ class DashboardScreen(Screen):
             return None
         return summary.po_number
 
+    def _wait_for_results(self, action) -> bool:
+        """True (and ``action`` deferred) while a search or filter is still running."""
+        if self._search_timer is not None:
+            self._apply_search()
+        if self.order_list.pending:
+            self._deferred = action
+            return True
+        return False
+
     def action_open_order(self) -> None:
+        if self._wait_for_results(self.action_open_order):
+            return
         po = self._current_po()
         if po is None:
             return
@@ -335,6 +367,8 @@ class DashboardScreen(Screen):
         self.app.push_screen(OrderDetailScreen(po))
 
     def action_fulfil(self) -> None:
+        if self._wait_for_results(self.action_fulfil):
+            return
         po = self._current_po()
         if po is None:
             return

@@ -249,6 +249,11 @@ class OrderList(ScrollView, can_focus=True):
         return rows[pos] if pos < len(rows) else None
 
     @property
+    def pending(self) -> bool:
+        """A new query was asked for and its result has not arrived yet."""
+        return self._generation != self._shown_generation
+
+    @property
     def current(self) -> OrderSummary | None:
         return self.row(self.cursor) if self.total else None
 
