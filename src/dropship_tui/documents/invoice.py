@@ -66,16 +66,16 @@ class _InvoiceDoc:
         self.bottom = MARGIN + layout.FOOTER
         w = self.width
         nums = [
-            Column("Qty", 40, "right"),
-            Column("Unit price", 70, "right"),
-            Column("Amount", 80, "right"),
+            Column("Qty", 36, "right"),
+            Column("Unit price", 64, "right"),
+            Column("Amount", 72, "right"),
         ]
         rest = w - 24 - sum(c.width for c in nums)
         self.columns = [
             Column("#", 24, "right"),
-            Column("SKU", rest * 0.22, wrap=True),
-            Column("Vendor SKU", rest * 0.22, wrap=True),
-            Column("Description", rest * 0.56, wrap=True, max_lines=4),
+            Column("SKU", rest * 0.25, code=True),
+            Column("Vendor SKU", rest * 0.25, code=True),
+            Column("Description", rest * 0.5, wrap=True, max_lines=4),
             *nums,
         ]
 

@@ -135,10 +135,14 @@ class Column:
     title2: str = ""
     max_lines: int = 3
     """With ``wrap``: lines a cell may take before it is cut with an ellipsis."""
+    code: bool = False
+    """An identifier (SKU, UPC): shrunk to fit one line when it can be, wrapped only
+    when even the smallest size is too wide."""
     """Second header line (for narrow numeric columns)."""
 
 
 HEADER_H = 22.0
+CODE_MIN_SIZE = 6.5
 LINE_H = 10.5
 ROW_PAD = 5.0
 
@@ -177,7 +181,9 @@ class Table:
         out = []
         for col, cell in zip(self.columns, cells):
             inner = col.width - 6
-            if col.wrap:
+            if col.code and text.width(text.clean(cell), CODE_MIN_SIZE) <= inner:
+                out.append([text.clean(cell)])
+            elif col.wrap or col.code:
                 out.append(text.wrap(cell, inner, self.size, max_lines=col.max_lines) or [""])
             else:
                 out.append([text.fit(cell, inner, self.size, min_size=6)[0]])

@@ -18,7 +18,7 @@ from reportlab.lib.colors import black
 from reportlab.pdfgen.canvas import Canvas
 
 from ..domain.errors import WorkflowError
-from ..domain.models import Location, Order, PackingSlip, Vendor
+from ..domain.models import Location, Order, PackingSlip, Stage, Vendor
 from . import layout, text
 from .layout import MARGIN, Column, Output, Table
 from .text import Paper
@@ -36,6 +36,8 @@ class SlipJob(NamedTuple):
 def slips_problem(order: Order) -> str | None:
     """Why an order has no packing slips to print yet, or None."""
     if not order.slips:
+        if order.stage is Stage.CANCELED:
+            return f"PO {order.po_number} is canceled; it has no packing slips"
         return f"PO {order.po_number} has no packing slips saved yet (save them in step 2 first)"
     return None
 
@@ -191,7 +193,7 @@ class _SlipPage:
                 y = self._new_page()
             y = self._section_title(y, "Not shipped")
             cols = [
-                Column("SKU", self.width * 0.2, wrap=True),
+                Column("SKU", self.width * 0.2, code=True),
                 Column("Description", self.width * 0.36, wrap=True),
                 Column("Qty", self.width * 0.08, "right"),
                 Column("Reason", self.width * 0.36, wrap=True, max_lines=12),
@@ -225,9 +227,9 @@ class _SlipPage:
         ]
         rest = w - sum(c.width for c in nums)
         return [
-            Column("SKU", rest * 0.2, wrap=True),
-            Column("Vendor SKU", rest * 0.2, wrap=True),
-            Column("UPC", rest * 0.22, wrap=True),
+            Column("SKU", rest * 0.2, code=True),
+            Column("Vendor SKU", rest * 0.2, code=True),
+            Column("UPC", rest * 0.22, code=True),
             Column("Description", rest * 0.38, wrap=True, max_lines=4),
             *nums,
         ]

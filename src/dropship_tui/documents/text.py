@@ -183,8 +183,13 @@ def wrap(text: object, max_width: float, size: float, bold: bool = False,
                 hi = mid - 1
         cut = lo
         space = s.rfind(" ", 0, cut + 1)
-        if space > 0 and s[cut:cut + 1] != "" and space > cut // 2:
+        if space > 0 and space > cut // 2:
             cut = space
+        else:
+            # No space to break at: after a hyphen, slash or underscore if there is one.
+            mark = max(s.rfind(ch, 0, cut) for ch in "-/_")
+            if mark > 0 and mark + 1 > cut // 2:
+                cut = mark + 1
         lines.append(s[:cut].rstrip())
         s = s[cut:].lstrip()
     if s and lines:
