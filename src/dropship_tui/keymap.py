@@ -130,11 +130,13 @@ def check_keymap(keymap: Mapping[str, str]) -> list[str]:
 
 
 def clean_keymap(keymap: Mapping[str, str] | None) -> dict[str, str]:
-    """The usable part of a keymap table: known ids with a non-blank key string."""
+    """The usable part of a keymap table: every id with a non-blank key string (ids of
+    other screens' bindings, not registered here, are kept: Textual applies them to
+    whatever binding carries that id)."""
     if not keymap:
         return {}
     return {
         k: ",".join(part.strip() for part in v.split(",") if part.strip())
         for k, v in keymap.items()
-        if k in ACTIONS and isinstance(v, str) and v.strip()
+        if isinstance(k, str) and isinstance(v, str) and v.strip()
     }

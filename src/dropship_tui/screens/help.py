@@ -26,34 +26,41 @@ def describe_key(app, key: str) -> str:
         return key
 
 
-GROUPS = {"dashboard": "This screen", "list": "Order list", "search": "Search box", "app": "Everywhere"}
-GROUP_ORDER = ["This screen", "Order list", "Search box", "Everywhere"]
+def _group_name(screen: Screen, node) -> str:
+    """Where a binding applies: the whole app, this screen, or one widget of it."""
+    if node is screen.app:
+        return "Everywhere"
+    if node is screen:
+        return "This screen"
+    name = type(node).__name__
+    spaced = "".join(" " + c.lower() if c.isupper() else c for c in name).strip()
+    return spaced[:1].upper() + spaced[1:]
 
 
 def screen_keys(screen: Screen) -> list[tuple[str, str, str, str]]:
     """(group, keys, description, binding id) for every active binding of ``screen``,
-    several keys of one action joined with ", ". Our own actions are grouped by where
-    they apply; Textual's built-in ones (tab, shift+tab...) go under "Everywhere"."""
+    several keys of one action joined with ", ", grouped by where they apply (this
+    screen first, then its widgets, then the app)."""
     app = screen.app
     found: dict[str, list[str]] = {}
     info: dict[str, tuple[str, str]] = {}
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        ident = binding.id or binding.action
         action = ACTIONS.get(binding.id or "")
-        if action is not None:
-            prefix = action.id.split(".", 1)[0]
-            group = GROUPS.get(prefix, "This screen")
-            description = action.help or binding.description
-        else:
-            if not binding.description:
-                continue
-            group = "Everywhere"
-            description = binding.tooltip or binding.description
+        if action is None and not binding.description:
+            continue
+        ident = binding.id or binding.action
+        description = (action.help if action and action.help else "") or binding.tooltip or binding.description
         found.setdefault(ident, []).append(describe_key(app, key))
+        # Textual's own bindings (tab, shift+tab, copy) have no id: they work everywhere
+        group = _group_name(screen, active.node) if binding.id else "Everywhere"
         info[ident] = (group, description)
     rows = [(info[i][0], ", ".join(keys), info[i][1], i) for i, keys in found.items()]
-    rows.sort(key=lambda r: GROUP_ORDER.index(r[0]) if r[0] in GROUP_ORDER else len(GROUP_ORDER))
+
+    def rank(group: str) -> int:
+        return {"This screen": 0, "Everywhere": 2}.get(group, 1)
+
+    rows.sort(key=lambda r: rank(r[0]))
     return rows
 
 
