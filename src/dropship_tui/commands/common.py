@@ -25,8 +25,19 @@ class UsageError(Exception):
     """A bad command line found after parsing (exit 2, one line)."""
 
 
+_CONTROLS = {c: "\ufffd" for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]}
+_CONTROLS.update({ord("\t"): " ", ord("\n"): " ", ord("\r"): " "})
+
+
+def clean(value: object) -> str:
+    """User data made safe for a terminal: control characters (an ESC could recolour or
+    retitle the terminal) become U+FFFD, tabs and newlines a space. Everything else,
+    markup-looking text included, is kept as it is."""
+    return str(value).translate(_CONTROLS)
+
+
 def one_line(message: str) -> str:
-    return " ".join(str(message).split())
+    return " ".join(clean(message).split())
 
 
 class Parser(argparse.ArgumentParser):
@@ -66,6 +77,13 @@ def add_global_options(parser: argparse.ArgumentParser, *, top_level: bool = Fal
         action="store_true",
         default=default(False),
         help="print machine-readable JSON (keys as in the spec's records, snake_case)",
+    )
+    group.add_argument(
+        "--api",
+        metavar="URL",
+        default=default(None),
+        help="work against the dropship-tui server at URL instead of a local file "
+        "(run 'dropship-tui login URL' once first)",
     )
     group.add_argument(
         "--user",
@@ -187,6 +205,15 @@ def acting_user(args: argparse.Namespace) -> str:
 def open_store(args: argparse.Namespace) -> Iterator["Store"]:
     from ..store.sqlite import SqliteStore
 
+    if getattr(args, "api", None):  # remote mode: the acting user is the token's user
+        from ..store.remote import RemoteStore
+
+        remote = RemoteStore.open(args.api)
+        try:
+            yield remote
+        finally:
+            remote.close()
+        return
     path = db_path(args)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
