@@ -344,7 +344,7 @@ def test_barcodes_scan_back_to_po_and_tracking_number(tmp_path):
     slips_pdf(order, tmp_path)
     found: list[set[str]] = []
     for page in (1, 2):
-        subprocess.run(["pdftoppm", "-gray", "-r", "300", "-f", str(page), "-l", str(page), "-png",
+        subprocess.run(["pdftoppm", "-gray", "-r", "200", "-f", str(page), "-l", str(page), "-png",
                         str(tmp_path / "slips.pdf"), str(tmp_path / f"p{page}")], check=True)
         (png,) = tmp_path.glob(f"p{page}*.png")
         found.append(decode_code128_image(png))
@@ -374,7 +374,7 @@ def decode_code128_image(png: Path) -> set[str]:
     w, h = img.size
     pixels = img.load()
     results = set()
-    for y in range(0, h, 3):
+    for y in range(0, h, 6):
         row_px = [pixels[x, y] < 128 for x in range(w)]
         runs: list[tuple[bool, int]] = []
         for dark in row_px:
@@ -382,6 +382,8 @@ def decode_code128_image(png: Path) -> set[str]:
                 runs[-1] = (dark, runs[-1][1] + 1)
             else:
                 runs.append((dark, 1))
+        if sum(1 for dark, _ in runs if dark) < 20:  # no barcode on this row
+            continue
         value = _decode_runs(runs)
         if value:
             results.update(value)
@@ -602,3 +604,19 @@ def test_cli_as_a_subprocess(cli):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert len(PdfReader(out).pages) == 2
+
+
+def test_cli_out_may_name_a_folder(cli):
+    folder = cli.tmp / "out"
+    folder.mkdir()
+    code, stdout, stderr = cli("packing-slips", "82", "--out", str(folder))
+    assert code == 0, stderr
+    assert (folder / "PO-82-packing-slips.pdf").exists()
+
+
+def test_cli_unwritable_output_is_a_one_line_refusal(cli):
+    blocker = cli.tmp / "file"
+    blocker.write_text("x")
+    code, _, stderr = cli("packing-slips", "82", "--out", str(blocker / "sub" / "x.pdf"))
+    assert code == 1
+    assert "Cannot write" in stderr and stderr.count("\n") == 1

@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..domain.errors import WorkflowError
+from ..domain.errors import InvalidInputError, WorkflowError
 from ..domain.models import Stage
 from . import output
 from .common import PROG, UsageError, add_command, one_line, open_store, po_number
@@ -125,6 +127,15 @@ def _deliver(args: argparse.Namespace, config: Any, path: Path, data: dict[str, 
     return code
 
 
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """A file that cannot be written is a refusal naming the path (exit 1), not a crash."""
+    try:
+        yield
+    except OSError as exc:
+        raise InvalidInputError(f"Cannot write {path}: {exc.strerror or exc}") from None
+
+
 # --- packing slips --------------------------------------------------------------------
 
 
@@ -147,7 +158,8 @@ def run_packing_slips(args: argparse.Namespace) -> int:
                 raise WorkflowError(problem)
             path = delivery.output_path(args.out, delivery.slips_filename(order.po_number))
             jobs = list(delivery.slip_jobs(store, [order]))
-            pages = render_packing_slips(jobs, path, paper=paper)
+            with _writing(path):
+                pages = render_packing_slips(jobs, path, paper=paper)
             pos = [order.po_number]
             skipped: list[int] = []
         else:
@@ -165,7 +177,8 @@ def run_packing_slips(args: argparse.Namespace) -> int:
                     yield order
 
             try:
-                pages = render_packing_slips(delivery.slip_jobs(store, tracked()), path, paper=paper)
+                with _writing(path):
+                    pages = render_packing_slips(delivery.slip_jobs(store, tracked()), path, paper=paper)
             except WorkflowError:
                 if pos:
                     raise
@@ -235,6 +248,7 @@ def run_invoice_pdf(args: argparse.Namespace, write_pdf: bool = True) -> int:
     from ..documents.invoice import render_invoice
 
     path = delivery.output_path(args.pdf, delivery.invoice_filename(order.po_number))
-    pages = render_invoice(order, path, paper=paper, bill_to=config.bill_to_name)
+    with _writing(path):
+        pages = render_invoice(order, path, paper=paper, bill_to=config.bill_to_name)
     data.update(path=str(path), pages=pages, paper=paper)
     return _deliver(args, config, path, data, f"{head}; PDF ({output.plural(pages, 'page')}) written to {path}")

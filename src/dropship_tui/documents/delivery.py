@@ -36,9 +36,11 @@ def invoice_filename(po_number: int) -> str:
 
 
 def output_path(explicit: str | Path | None, default_name: str) -> Path:
-    """An explicit path as given (``~`` expanded), else the default folder + name."""
+    """An explicit path as given (``~`` expanded; an existing folder gets the default
+    name inside it), else the default folder + name."""
     if explicit is not None and str(explicit).strip():
-        return Path(explicit).expanduser()
+        path = Path(explicit).expanduser()
+        return path / default_name if path.is_dir() else path
     return default_dir() / default_name
 
 
