@@ -292,8 +292,10 @@ class PrepareShipmentsScreen(OrderScreen):
                     style="bold yellow",
                 )
             )
-        else:
+        elif count != self.count:
             note.update(Text("the units are spread evenly; type over any number", style="dim"))
+        else:
+            note.update("")
         if count != self.count:
             self.confirm_drop = False
             self.seed(count)
