@@ -620,3 +620,20 @@ def test_cli_unwritable_output_is_a_one_line_refusal(cli):
     code, _, stderr = cli("packing-slips", "82", "--out", str(blocker / "sub" / "x.pdf"))
     assert code == 1
     assert "Cannot write" in stderr and stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("order", [("workflow", "documents"), ("documents", "workflow")])
+def test_invoice_pdf_options_whatever_the_registration_order(monkeypatch, order):
+    from dropship_tui import cli as cli_module
+    from dropship_tui import commands
+    from dropship_tui.commands import documents as documents_commands
+
+    modules = {m.__name__.rsplit(".", 1)[1]: m for m in commands.MODULES}
+    modules["documents"] = documents_commands
+    names = [n for n in commands.NAMES if n not in ("workflow", "documents")] + list(order)
+    monkeypatch.setattr(commands, "NAMES", names)
+    monkeypatch.setattr(commands, "MODULES", [modules[n] for n in names])
+    args = cli_module.build_parser().parse_args(["invoice", "82", "--pdf", "x.pdf", "--print"])
+    assert args.pdf == "x.pdf" and args.print_ is True
+    args = cli_module.build_parser().parse_args(["invoice", "82"])
+    assert args.pdf is None

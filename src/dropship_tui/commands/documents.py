@@ -81,13 +81,38 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run_packing_slips)
 
     existing = getattr(subparsers, "choices", {}).get("invoice")
-    if existing is None:
+    if existing is not None:
+        _extend_invoice(existing)
+    elif _workflow_registers_later():
+        # commands.NAMES lists "workflow" after "documents": extend its ``invoice`` the
+        # moment it is added (adding a second "invoice" here would be a parser conflict).
+        add_parser = subparsers.add_parser
+
+        def add_then_extend(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+            parser = add_parser(name, **kwargs)
+            if name == "invoice":
+                _extend_invoice(parser)
+            return parser
+
+        subparsers.add_parser = add_then_extend
+    else:
         p = add_command(subparsers, "invoice", "generate the invoice (every slip tracked); --pdf writes it")
         p.add_argument("po", type=po_number, metavar="PO")
-        original = None
-    else:
-        p = existing
-        original = p.get_default("func")
+        p.set_defaults(func=None)
+        _extend_invoice(p)
+
+
+def _workflow_registers_later() -> bool:
+    try:
+        from . import NAMES
+    except ImportError:
+        return False
+    return "workflow" in NAMES and "documents" in NAMES and NAMES.index("workflow") > NAMES.index("documents")
+
+
+def _extend_invoice(p: argparse.ArgumentParser) -> None:
+    """Add the PDF options to the ``invoice`` subcommand; without them it runs as before."""
+    original = p.get_default("func")
     p.add_argument("--pdf", nargs="?", const="", default=None, metavar="FILE.pdf",
                    help="also write the invoice PDF (no FILE: <Documents>/dropship-tui/PO-N-invoice.pdf); "
                    "an order already invoiced is just rendered")
