@@ -382,6 +382,22 @@ def test_hostile_names_print_literally(cli_, name):
     assert cli_.json("show", "82")["ship_to"]["first_name"] == name
 
 
+def test_terminal_escapes_in_data_are_neutralised(cli_):
+    cli_.import_(order_doc(82, first_name="Ann\x1b]0;pwned\x07", last_name="\x1b[31mLee"))
+    for out in (cli_.ok("orders"), cli_.ok("show", "82"), cli_.ok("orders", "--limit", "0")):
+        assert "\x1b" not in out and "\x07" not in out
+        assert "Ann\ufffd]0;pwned\ufffd" in out
+    assert cli_.json("show", "82")["ship_to"]["first_name"] == "Ann\x1b]0;pwned\x07"  # data kept as is
+
+
+def test_long_listing_streams_plain_lines(cli_):
+    cli_.import_(*[order_doc(po, first_name="[bold]Ann[/]") for po in range(100, 1102)])
+    lines = cli_.ok("orders", "--limit", "0").splitlines()
+    assert len(lines) == 2 + 1002
+    assert lines[0].split() == ["PO", "Order", "Customer", "Order", "date", "Stage", "SLA", "Progress"]
+    assert "[bold]Ann[/] Lee" in lines[2] and lines[2].split()[0] == "100"
+
+
 def test_global_options_before_or_after_the_command(po82):
     before = subprocess.run(
         [sys.executable, "-m", "dropship_tui", "--db", str(po82.db), "--json", "orders"],

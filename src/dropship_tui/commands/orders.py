@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from rich.console import Group
@@ -14,7 +15,9 @@ from ..store.base import OrderQuery, SortKey
 from . import output
 from .common import add_command, non_negative, open_store, po_number
 
-PAGE = 500
+PAGE = 5000
+TABLE_MAX = 1000
+"""Longer listings are streamed as plain fixed-width lines instead of a table."""
 
 _STAGES = {s.value.replace("_", "-"): s for s in Stage}
 _SLAS = {s.value.replace("_", "-"): s for s in SlaStatus}
@@ -84,6 +87,17 @@ def register(subparsers: Any) -> None:
 # --- orders ---------------------------------------------------------------------------
 
 
+def _pages(store: Any, query: OrderQuery, wanted: int):  # type: ignore[no-untyped-def]
+    """The first ``wanted`` matching summaries, a page at a time."""
+    done = 0
+    while done < wanted:
+        page = store.list_orders(query, offset=done, limit=min(PAGE, wanted - done))
+        if not page:
+            return
+        done += len(page)
+        yield page
+
+
 def run_orders(args: argparse.Namespace) -> int:
     query = OrderQuery(
         stage=args.stage,
@@ -94,19 +108,24 @@ def run_orders(args: argparse.Namespace) -> int:
     )
     with open_store(args) as store:
         total = store.count_orders(query)
-        rows = []
         wanted = args.limit or total
-        while len(rows) < wanted:
-            page = store.list_orders(query, offset=len(rows), limit=min(PAGE, wanted - len(rows)))
-            if not page:
-                break
-            rows.extend(page)
-    if args.json:
-        output.print_json([output.summary_json(r) for r in rows])
-        return 0
+        if args.json:
+            # Streamed page by page: `--limit 0 --json` on a million orders stays flat.
+            output.print_json_list(
+                output.summary_json(row) for page in _pages(store, query, wanted) for row in page
+            )
+            return 0
+        if wanted > TABLE_MAX:
+            write = sys.stdout.write
+            for line in output.orders_plain(
+                row for page in _pages(store, query, wanted) for row in page
+            ):
+                write(line + "\n")
+            return 0
+        rows = [row for page in _pages(store, query, wanted) for row in page]
     out = output.console()
     if not rows:
-        out.print(Text("No orders match." if total == 0 and _filtered(query) else "No orders.", style="dim"))
+        out.print(output.plain("No orders match." if _filtered(query) else "No orders yet.", style="dim"))
         return 0
     out.print(output.orders_table(rows))
     if len(rows) < total:
@@ -149,13 +168,13 @@ def _spaced(block: Any) -> tuple[Text, Any]:
 
 
 def _kv(t: Any, label: str, value: str | Text) -> None:
-    t.add_row(Text(label, style="bold"), value if isinstance(value, Text) else Text(value))
+    t.add_row(output.plain(label, style="bold"), value if isinstance(value, Text) else output.plain(value))
 
 
 def order_view(order: Order, status: SlaStatus, vendor: Any, location: Any, activity: list) -> Group:
     """The order detail as printable blocks (every value from the data is plain Text)."""
     blocks: list[Any] = []
-    title = Text.assemble(
+    title = output.text(
         (f"PO {order.po_number}", "bold"),
         "  order ",
         order.order_number,
@@ -183,7 +202,7 @@ def order_view(order: Order, status: SlaStatus, vendor: Any, location: Any, acti
     _kv(summary, "Location", loc_name)
     ship = order.ship_to
     who = ", ".join(p for p in (ship.full_name, ship.company) if p)
-    _kv(summary, "Ship to", Text("\n".join([who, *ship.address.lines()])))
+    _kv(summary, "Ship to", Text("\n".join(output.clean(p) for p in [who, *ship.address.lines()])))
     contact = "  ".join(p for p in (ship.phone, ship.email) if p)
     if contact:
         _kv(summary, "Contact", contact)
@@ -210,29 +229,29 @@ def order_view(order: Order, status: SlaStatus, vendor: Any, location: Any, acti
         amount = money(line.billing_price * billed)
         total += amount
         lines.add_row(
-            Text(str(line.line_id)),
-            Text(line.sku),
-            Text(line.vendor_sku),
-            Text(line.upc),
-            Text(line.description),
-            Text(str(line.quantity_ordered)),
+            output.plain(str(line.line_id)),
+            output.plain(line.sku),
+            output.plain(line.vendor_sku),
+            output.plain(line.upc),
+            output.plain(line.description),
+            output.plain(str(line.quantity_ordered)),
             Text("" if accepted is None else str(accepted)),
-            Text(str(order.canceled_quantity(line.line_id) or "")),
-            Text(str(line.billing_price)),
-            Text(str(amount)),
+            output.plain(str(order.canceled_quantity(line.line_id) or "")),
+            output.plain(str(line.billing_price)),
+            output.plain(str(amount)),
         )
-    lines.add_row(*[Text("")] * 8, Text("Total", style="bold"), Text(f"{money(total)} {order.currency}", style="bold"))
+    lines.add_row(*[Text("")] * 8, output.plain("Total", style="bold"), Text(f"{money(total)} {order.currency}", style="bold"))
     blocks.extend(_spaced(lines))
 
     if order.canceled_items:
         canceled = output.table(("Line", "right"), ("Qty", "right"), "Reason", "When", "By", title="Canceled items")
         for item in order.canceled_items:
             canceled.add_row(
-                Text(str(item.line_id)),
-                Text(str(item.quantity)),
-                Text(item.reason.describe()),
-                Text(output.local_time(item.at)),
-                Text(item.by),
+                output.plain(str(item.line_id)),
+                output.plain(str(item.quantity)),
+                output.plain(item.reason.describe()),
+                output.plain(output.local_time(item.at)),
+                output.plain(item.by),
             )
         blocks.extend(_spaced(canceled))
 
@@ -242,10 +261,10 @@ def order_view(order: Order, status: SlaStatus, vendor: Any, location: Any, acti
             contents = ", ".join(f"line {lid} × {n}" for lid, n in slip.lines.items())
             slips.add_row(
                 Text(f"{slip.number} of {len(order.slips)}"),
-                Text(contents),
-                Text(slip.carrier or ""),
-                Text(slip.tracking_number or "(none yet)", style="" if slip.tracking_number else "dim"),
-                Text(slip.tracking_url or ""),
+                output.plain(contents),
+                output.plain(slip.carrier or ""),
+                output.plain(slip.tracking_number or "(none yet)", style="" if slip.tracking_number else "dim"),
+                output.plain(slip.tracking_url or ""),
             )
         blocks.extend(_spaced(slips))
 
@@ -253,7 +272,7 @@ def order_view(order: Order, status: SlaStatus, vendor: Any, location: Any, acti
         inv = order.invoice
         blocks.extend(
             _spaced(
-                Text.assemble(
+                output.text(
                     ("Invoice ", "bold"),
                     inv.invoice_number,
                     f"  issued {output.local_time(inv.issued_at)}  total ",
@@ -263,7 +282,7 @@ def order_view(order: Order, status: SlaStatus, vendor: Any, location: Any, acti
         )
 
     if activity:
-        blocks.extend(_spaced(Text("Activity", style="italic")))
+        blocks.extend(_spaced(output.plain("Activity", style="italic")))
         blocks.append(output.activity_table(activity[:10]))
         if len(activity) > 10:
             blocks.append(Text(f"… {len(activity) - 10} older entries: dropship-tui activity {order.po_number}", style="dim"))

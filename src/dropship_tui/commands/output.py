@@ -15,11 +15,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from ..domain import sla
+from .common import clean
 from ..domain.models import ActivityEntry, Order, OrderSummary, SlaStatus, Stage
 
 
@@ -30,9 +32,20 @@ def console() -> Console:
     return Console(highlight=False, emoji=False, markup=False, width=width)
 
 
-def text(*parts: str | tuple[str, str]) -> Text:
+def plain(value: object, style: str = "") -> Text:
+    """User data as a ``Text``: printed literally (never markup), control characters
+    neutralised."""
+    return Text(clean(value), style=style)
+
+
+def text(*parts: str | Text | tuple[str, str]) -> Text:
     """Plain text from pieces; a piece ``(value, style)`` is styled, never parsed."""
-    return Text.assemble(*parts)
+    return Text.assemble(
+        *(
+            p if isinstance(p, Text) else (clean(p[0]), p[1]) if isinstance(p, tuple) else clean(p)
+            for p in parts
+        )
+    )
 
 
 def _default(value: Any) -> Any:
@@ -45,6 +58,17 @@ def _default(value: Any) -> Any:
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_default) + "\n")
+
+
+def print_json_list(items: Iterable[Any]) -> None:
+    """A JSON list written item by item (same text as ``print_json`` of the list)."""
+    write = sys.stdout.write
+    first = True
+    for item in items:
+        body = json.dumps(item, indent=2, ensure_ascii=False, default=_default)
+        write(("[\n" if first else ",\n") + "  " + body.replace("\n", "\n  "))
+        first = False
+    write("[]\n" if first else "\n]\n")
 
 
 # --- records as JSON ------------------------------------------------------------------
@@ -107,11 +131,11 @@ _SLA_STYLE = {
 
 
 def stage_text(stage: Stage) -> Text:
-    return Text(stage.label, style=_STAGE_STYLE[stage])
+    return plain(stage.label, style=_STAGE_STYLE[stage])
 
 
 def sla_text(status: SlaStatus) -> Text:
-    return Text(status.label, style=_SLA_STYLE[status])
+    return plain(status.label, style=_SLA_STYLE[status])
 
 
 # --- tables -------------------------------------------------------------------------
@@ -132,21 +156,58 @@ def orders_table(rows: Iterable[OrderSummary]) -> Table:
     )
     for row in rows:
         t.add_row(
-            Text(str(row.po_number)),
-            Text(row.order_number),
-            Text(row.customer_name),
-            Text(local_time(row.order_date)),
+            plain(str(row.po_number)),
+            plain(row.order_number),
+            plain(row.customer_name),
+            plain(local_time(row.order_date)),
             stage_text(row.stage),
             sla_text(row.sla_status),
-            Text(f"{row.progress} %"),
+            plain(f"{row.progress} %"),
         )
     return t
+
+
+def fit(value: str, width: int) -> str:
+    """``value`` cut (with …) or padded to ``width`` terminal cells (CJK counts double)."""
+    if cell_len(value) > width:
+        value = set_cell_size(value, width - 1) + "…"
+    return set_cell_size(value, width)
+
+
+ORDER_COLUMNS = (("PO", 10, True), ("Order", 12, False), ("Customer", 28, False), ("Order date", 16, False), ("Stage", 11, False), ("SLA", 7, False), ("Progress", 8, True))
+
+
+def _cells(values: Sequence[str]) -> str:
+    parts = []
+    for (_, width, right), value in zip(ORDER_COLUMNS, values):
+        value = clean(value)
+        parts.append(value.rjust(width) if right else fit(value, width))
+    return "  ".join(parts).rstrip()
+
+
+def orders_plain(rows: Iterable[OrderSummary]) -> Iterable[str]:
+    """The order list as fixed-width lines, produced as the rows arrive (for listings
+    too long for a table: constant memory, and ``| head`` answers at once)."""
+    yield _cells([name for name, _, _ in ORDER_COLUMNS])
+    yield _cells(["-" * width for _, width, _ in ORDER_COLUMNS])
+    for row in rows:
+        yield _cells(
+            [
+                str(row.po_number),
+                row.order_number,
+                row.customer_name,
+                local_time(row.order_date),
+                row.stage.label,
+                row.sla_status.label,
+                f"{row.progress} %",
+            ]
+        )
 
 
 def activity_table(entries: Iterable[ActivityEntry]) -> Table:
     t = table("When", "Who", "What", "Details")
     for entry in entries:
         t.add_row(
-            Text(local_time(entry.at)), Text(entry.user), Text(entry.action), Text(entry.details)
+            plain(local_time(entry.at)), plain(entry.user), plain(entry.action), plain(entry.details)
         )
     return t

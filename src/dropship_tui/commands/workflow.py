@@ -201,7 +201,7 @@ def _ack_all(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         pos: list[int] = []
         while True:
-            page = store.list_orders(query, offset=len(pos), limit=500)
+            page = store.list_orders(query, offset=len(pos), limit=5000)
             if not page:
                 break
             pos.extend(row.po_number for row in page)
