@@ -473,12 +473,29 @@ def test_import_from_stdin(cli_):
 # --- robustness -----------------------------------------------------------------------------
 
 
-def test_unexpected_error_is_one_line_and_debug_shows_traceback(cli_):
+def test_a_file_that_is_not_a_store_is_refused_in_one_line(cli_):
     cli_.db.write_bytes(b"this is not a sqlite database, just some bytes" * 100)
     line = cli_.refused("orders")
-    assert line.startswith("dropship-tui: unexpected error:") and "DROPSHIP_TUI_DEBUG" in line
-    debug = cli_.run("orders", env={"DROPSHIP_TUI_DEBUG": "1"})
-    assert debug.returncode == 1 and "Traceback" in debug.stderr
+    assert line.startswith(f"dropship-tui: cannot open the store {cli_.db}:")
+    folder = cli_.run("orders", "--db", str(cli_.tmp), db=False)
+    assert folder.returncode == 1 and folder.stderr.startswith("dropship-tui: cannot open the store")
+
+
+def test_unexpected_error_is_one_line_and_debug_shows_traceback(monkeypatch, capsys, tmp_path):
+    from dropship_tui.commands import orders
+
+    def broken(args):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(orders, "run_orders", broken)
+    monkeypatch.delenv("DROPSHIP_TUI_DEBUG", raising=False)
+    assert cli.main(["orders", "--db", str(tmp_path / "x.db")]) == 1
+    err = capsys.readouterr().err
+    assert err == "dropship-tui: unexpected error: RuntimeError: disk on fire (set DROPSHIP_TUI_DEBUG=1 for details)\n"
+    monkeypatch.setenv("DROPSHIP_TUI_DEBUG", "1")
+    assert cli.main(["orders", "--db", str(tmp_path / "x.db")]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err and err.endswith("dropship-tui: unexpected error: RuntimeError: disk on fire\n")
 
 
 def test_broken_pipe_is_quiet(cli_):

@@ -87,6 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _quiet_stdout()
         return 141
+    except OSError as exc:  # a file we cannot create, read or write: say which and why
+        if debug:
+            traceback.print_exc()
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(f"{where}{exc.strerror or exc}", 1)
     except Exception as exc:
         if debug:
             traceback.print_exc()

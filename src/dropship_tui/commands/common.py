@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import sqlite3
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from ..domain.errors import InvalidInputError
 from ..domain.models import Reason, ReasonCode
 
 if TYPE_CHECKING:
@@ -215,11 +217,11 @@ def open_store(args: argparse.Namespace) -> Iterator["Store"]:
             remote.close()
         return
     path = db_path(args)
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except AttributeError:
-        pass
-    store = SqliteStore(path, user=acting_user(args))
+        store = SqliteStore(path, user=acting_user(args))
+    except sqlite3.DatabaseError as exc:  # not a store, unreadable, a folder, ...
+        raise InvalidInputError(f"cannot open the store {path}: {exc}") from exc
     try:
         yield store
     finally:

@@ -11,7 +11,7 @@ from .. import importer
 from ..domain.errors import InvalidInputError, NotFoundError
 from ..domain.models import SkuMapping
 from . import output
-from .common import add_command, db_path, non_negative, open_store, positive
+from .common import UsageError, add_command, db_path, non_negative, open_store, positive
 
 
 def register(subparsers: Any) -> None:
@@ -154,6 +154,8 @@ def _progress(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def run_demo(args: argparse.Namespace) -> int:
     from ..store import demo
 
+    if getattr(args, "api", None):
+        raise UsageError("demo builds a local store file; use --db PATH, not --api")
     path = db_path(args)
     options = {k: v for k, v in (("orders", args.orders), ("seed", args.seed)) if v is not None}
     with open_store(args) as store:
