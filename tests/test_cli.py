@@ -560,3 +560,18 @@ def test_ack_all_new_reports_failures_and_exits_1(monkeypatch, capsys, tmp_path)
     assert captured.err == "dropship-tui: 1 of 2 New orders not acknowledged\n"
     assert "Acknowledged 1 order of 2" in out
     assert "PO 83: PO 83 was changed by someone else; reload" in out
+
+
+def test_sigint_exits_130_without_traceback(cli_):
+    import signal
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dropship_tui", "import", "-", "--db", str(cli_.db)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_.env,
+    )
+    time.sleep(2.0)  # by then reading stdin, which never ends
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert err == "" and out == ""
