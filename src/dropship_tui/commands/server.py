@@ -82,11 +82,14 @@ def run_serve(args: argparse.Namespace) -> int:
     app = create_app(path)
     scheme = "https" if args.ssl_certfile else "http"
     print(f"Serving {path} on {scheme}://{args.host}:{args.port} (Ctrl-C stops)", file=sys.stderr)
-    uvicorn.run(
-        app, host=args.host, port=args.port, log_level="info",
-        ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile,
-        proxy_headers=False,
-    )
+    try:
+        uvicorn.run(
+            app, host=args.host, port=args.port, log_level="info",
+            ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile,
+            proxy_headers=False,
+        )
+    finally:
+        app.state.store.close()
     return 0
 
 

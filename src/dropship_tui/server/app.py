@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -84,23 +83,18 @@ def create_app(
     clock: Clock | None = None,
 ) -> FastAPI:
     """``store`` is the SQLite file to serve or a factory returning a ``ServerStore``.
-    The store is open from here until the app shuts down (``app.state.store``)."""
+    The store (``app.state.store``) is open from here on; whoever created the app closes
+    it (``app.state.store.close()``) once the server has stopped."""
     if callable(store):
         backend = store()
     else:
         backend = ServerStore(store, user="server", clock=clock or utc_now)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI):
-        yield
-        app.state.store.close()
 
     app = FastAPI(
         title="dropship-tui API",
         version=__version__,
         description="Remote mode of dropship-tui: the Store protocol over HTTP, plus the "
         "platform's dropship endpoints. Authenticate with 'Authorization: Bearer TOKEN'.",
-        lifespan=lifespan,
     )
     app.state.store = backend
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_SIZE)
