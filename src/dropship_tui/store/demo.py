@@ -27,9 +27,12 @@ Two ways to write the same orders, chosen by ``fast`` (default: fast above
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import random
+from bisect import bisect
+from itertools import accumulate
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -52,6 +55,7 @@ from ..domain.models import (
     SkuMapping,
     SlaPolicy,
     SlaStatus,
+    SlaThresholds,
     Vendor,
 )
 from ..domain.workflow import even_allocation
@@ -60,7 +64,7 @@ from .base import utc_now
 from .rows import FINAL_MARKS, ORDER_COLUMNS, name_key
 from .sqlite import SqliteStore, invoice_number
 
-FAST_THRESHOLD = 5000
+FAST_THRESHOLD = 2000
 WALKTHROUGH_PO = 82
 ORDER_NUMBER_OFFSET = 37  # PO 82 is the operator's order 119
 USERS = ("jordan", "sam", "priya")
@@ -358,6 +362,27 @@ SHIPPING = ["Ground", "2-Day", "Next Day", "Standard International"]
 HOUR = 3600
 
 
+class _Weighted:
+    """``rng.choices(items, weights)[0]`` with the cumulative weights computed once (the
+    same draw, without the per-call set-up)."""
+
+    def __init__(self, items: Sequence, weights: Sequence[int]) -> None:
+        self.items = list(items)
+        self.cum = list(accumulate(weights))
+        self.total = float(self.cum[-1])
+        self.hi = len(self.cum) - 1
+
+    def pick(self, rng: random.Random):
+        return self.items[bisect(self.cum, rng.random() * self.total, 0, self.hi)]
+
+
+_N_LINES = _Weighted((1, 2, 3, 4, 5, 6), (45, 25, 13, 8, 5, 4))
+_QTY = _Weighted((1, 2, 3, 4, 5, 8, 12), (40, 25, 12, 8, 8, 4, 3))
+_OUTCOME = _Weighted(_OUTCOME_NAMES, _OUTCOME_WEIGHTS)
+_SLA_KIND = _Weighted((0, 1, 2), (70, 15, 15))
+_SLIP_COUNT = _Weighted((1, 2, 3), (70, 20, 10))
+
+
 @dataclass
 class Plan:
     po: int
@@ -405,45 +430,66 @@ def _policies() -> dict[str, SlaPolicy]:
     }
 
 
+CHUNK = 10_000
+"""Orders are planned in chunks of POs, each from its own ``Random(f"{seed}/{chunk}")``,
+so a worker process can plan and serialise chunk k without planning chunks 0..k-1."""
+MAX_SLIPS_PER_PLAN = 3
+
+
+def po_numbers(count: int) -> list[int]:
+    """1..count, with PO 82 always among them (as the last one when count < 82)."""
+    if count <= 0:
+        return []
+    return list(range(1, count + 1)) if count >= WALKTHROUGH_PO else [*range(1, count), WALKTHROUGH_PO]
+
+
+def chunk_count(count: int) -> int:
+    return (max(0, count) + CHUNK - 1) // CHUNK
+
+
 def make_plans(
-    rng: random.Random, count: int, now_s: int, catalog: list[Product], customers: list[Customer]
+    seed: int,
+    count: int,
+    now_s: int,
+    catalog: list[Product],
+    customers: list[Customer],
+    chunks: Sequence[int] | None = None,
 ) -> Iterator[Plan]:
-    """The orders of the demo, in PO order. ``count`` includes PO 82."""
+    """The orders of the demo, in PO order (``count`` includes PO 82); only the given
+    chunks when ``chunks`` is set."""
     policies = _policies()
     settings = [
         Setting(loc.code, loc.vendor_code, policies[loc.code],
                 [p for p in catalog if p.vendor_code == loc.vendor_code])
         for loc in LOCATIONS
     ]
-    pos = list(range(1, count + 1)) if count >= WALKTHROUGH_PO else [
-        *range(1, count), WALKTHROUGH_PO
-    ]
-    if count <= 0:
-        return
-    serial = 0
-    for po in pos:
-        if po == WALKTHROUGH_PO:
-            yield _walkthrough_plan(settings[0], now_s)
-            continue
-        setting = rng.choices(settings, (55, 35, 10))[0]
-        n_lines = rng.choices((1, 2, 3, 4, 5, 6), (45, 25, 13, 8, 5, 4))[0]
-        products = rng.sample(setting.products, n_lines)
-        quantities = [rng.choices((1, 2, 3, 4, 5, 8, 12), (40, 25, 12, 8, 8, 4, 3))[0]
-                      for _ in products]
-        outcome = rng.choices(_OUTCOME_NAMES, _OUTCOME_WEIGHTS)[0]
-        plan = Plan(
-            po=po,
-            location_code=setting.code,
-            customer=rng.choice(customers),
-            products=products,
-            quantities=quantities,
-            order_date=0,
-            shipping=rng.choice(SHIPPING),
-            outcome=outcome,
-            user=rng.choice(USERS),
-        )
-        serial = _decide(rng, plan, setting.policy, now_s, serial)
-        yield plan
+    where = _Weighted(settings, (55, 35, 10))
+    pos = po_numbers(count)
+    for chunk in range(chunk_count(count)) if chunks is None else chunks:
+        rng = random.Random(f"{seed}/{chunk}")
+        serial = chunk * CHUNK * MAX_SLIPS_PER_PLAN
+        for po in pos[chunk * CHUNK:(chunk + 1) * CHUNK]:
+            if po == WALKTHROUGH_PO:
+                yield _walkthrough_plan(settings[0], now_s)
+                continue
+            setting = where.pick(rng)
+            n_lines = _N_LINES.pick(rng)
+            products = rng.sample(setting.products, n_lines)
+            quantities = [_QTY.pick(rng) for _ in products]
+            outcome = _OUTCOME.pick(rng)
+            plan = Plan(
+                po=po,
+                location_code=setting.code,
+                customer=rng.choice(customers),
+                products=products,
+                quantities=quantities,
+                order_date=0,
+                shipping=rng.choice(SHIPPING),
+                outcome=outcome,
+                user=rng.choice(USERS),
+            )
+            serial = _decide(rng, plan, setting.policy, now_s, serial)
+            yield plan
 
 
 def _walkthrough_plan(setting: Setting, now_s: int) -> Plan:
@@ -471,7 +517,7 @@ def _decide(rng: random.Random, plan: Plan, policy: SlaPolicy, now_s: int, seria
     def sla_span(window: int) -> int:
         """How long from order date to the deciding moment: on time mostly, some at risk,
         some overdue."""
-        kind = rng.choices((0, 1, 2), (70, 15, 15))[0]
+        kind = _SLA_KIND.pick(rng)
         low, high = ((0.05, 0.78), (0.81, 0.98), (1.02, 1.6))[kind]
         return int(window * rng.uniform(low, high))
 
@@ -499,7 +545,7 @@ def _decide(rng: random.Random, plan: Plan, policy: SlaPolicy, now_s: int, seria
     if outcome in ("slips", "tracked", "invoiced", "completed") or (
         outcome == "cancel_ip" and rng.random() < 0.5
     ):
-        plan.slip_count = min(accepted_units, rng.choices((1, 2, 3), (70, 20, 10))[0])
+        plan.slip_count = min(accepted_units, _SLIP_COUNT.pick(rng))
         steps.append("slips")
         if outcome == "slips":
             plan.tracked = rng.randrange(0, plan.slip_count)
@@ -509,10 +555,11 @@ def _decide(rng: random.Random, plan: Plan, policy: SlaPolicy, now_s: int, seria
             plan.tracked = plan.slip_count
         for _ in range(plan.tracked):
             serial += 1
+            block, rest = divmod(serial, 10**7)
             if plan.vendor_code == "MYSTIC":
-                plan.tracking_numbers.append(ups_number("A5R73V", "03", serial))
+                plan.tracking_numbers.append(ups_number(f"A5R{block:03d}", "03", rest))
             else:
-                plan.tracking_numbers.append(ups_number("E4W912", "66", serial))
+                plan.tracking_numbers.append(ups_number(f"E4W{block:03d}", "66", rest))
             steps.append("track")
     if outcome in ("invoiced", "completed"):
         plan.invoice = True
@@ -641,18 +688,47 @@ def _dt(seconds: int) -> datetime:
     return _EPOCH + timedelta(seconds=seconds)
 
 
+_DAYS: dict[int, str] = {}
+_TIMES_OF_DAY: list[str] = []
+
+
+def _split(seconds: int) -> tuple[str, str]:
+    """(YYYY-MM-DD, HH:MM:SS) of an epoch second, from caches (formatting a million
+    datetimes would cost more than the whole database write)."""
+    if not _TIMES_OF_DAY:
+        _TIMES_OF_DAY.extend(
+            f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)
+        )
+    day, rest = divmod(seconds, 86400)
+    date = _DAYS.get(day)
+    if date is None:
+        date = _DAYS[day] = (_EPOCH + timedelta(days=day)).date().isoformat()
+    return date, _TIMES_OF_DAY[rest]
+
+
 def _zulu(seconds: int) -> str:
     """A time as pydantic serialises a UTC datetime."""
-    return _dt(seconds).strftime("%Y-%m-%dT%H:%M:%SZ")
+    date, time = _split(seconds)
+    return f"{date}T{time}Z"
 
 
 def _iso(seconds: int) -> str:
     """A time as ``datetime.isoformat()`` (the activity table's ``at``)."""
-    return _dt(seconds).isoformat()
+    date, time = _split(seconds)
+    return f"{date}T{time}+00:00"
+
+
+_JS: dict[str, str] = {}
 
 
 def _js(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    """A JSON string literal as pydantic writes it (UTF-8, not ASCII-escaped)."""
+    out = _JS.get(text)
+    if out is None:
+        out = json.dumps(text, ensure_ascii=False)
+        if len(_JS) < 100_000:
+            _JS[text] = out
+    return out
 
 
 def _units(n: int) -> str:
@@ -701,7 +777,6 @@ class FastWriter:
                     (allowed * float(thresholds.at_risk)) // _US,
                     (allowed * float(thresholds.overdue)) // _US,
                 )
-        self.invoices = 0
 
     def frag(self, product: Product) -> _Frag:
         f = self.frags.get(product.sku)
@@ -826,8 +901,7 @@ class FastWriter:
             version += 1
         if plan.invoice:
             t = next(times)
-            self.invoices += 1
-            number = invoice_number(self.invoices)
+            number = INVOICE_TOKEN  # numbered in PO order by the loader: fill_invoice
             rows_json = []
             subtotal = 0
             for i, p in enumerate(plan.products):
@@ -879,7 +953,7 @@ class FastWriter:
                 if slip_tracking[i] is None else
                 '"tracking_number":"%s","carrier":"UPS","tracking_url":%s,"tracked_at":"%s"' % (
                     slip_tracking[i][0],
-                    _js(tracking.tracking_url("UPS", slip_tracking[i][0]) or ""),
+                    _js(_UPS_URL + slip_tracking[i][0]),
                     _zulu(slip_tracking[i][1]),
                 ),
             )
@@ -936,6 +1010,20 @@ class FastWriter:
         return row, line_rows, tracking_rows, invoice_row, activity
 
 
+_UPS_URL = "https://www.ups.com/track?tracknum="
+INVOICE_TOKEN = "@@INVOICE@@"
+
+
+def fill_invoice(rows: tuple, n: int) -> tuple:
+    """Put the store's n-th invoice number into a fast-path order's rows."""
+    row, lines, tracking_rows, invoice_row, activity = rows
+    number = invoice_number(n)
+    row = (*row[:-1], row[-1].replace(INVOICE_TOKEN, number))
+    activity = [
+        (*a[:4], a[4].replace(INVOICE_TOKEN, number)) if a[3] == "Invoice generated" else a
+        for a in activity
+    ]
+    return row, lines, tracking_rows, (number, invoice_row[1]), activity
 _RANK = {"new": 0, "in_progress": 1, "completed": 2, "canceled": 3}
 
 
@@ -951,18 +1039,23 @@ class DemoSummary:
     fast: bool
 
 
-def setup(store: SqliteStore, rng: random.Random) -> list[Product]:
+def setup(store: SqliteStore, seed: int) -> list[Product]:
     """Vendors, locations, catalog, mappings and a few stock levels."""
-    catalog = build_catalog(rng)
+    catalog = build_catalog(random.Random(seed))
     store.add_vendor(MYSTIC)
     store.add_vendor(ALPINE)
     store.add_location_group(WEST_GROUP)
     for location in LOCATIONS:
         store.add_location(location)
     store.add_sku_mappings([p.mapping() for p in catalog])
+    rng = random.Random(f"{seed}/stock")
     for p in catalog[:MYSTIC_PRODUCTS:3]:
         store.set_stock(p.vendor_sku, "MYSTIC-WH1", rng.choice((0, 2, 3, 10, 50, 200)))
     return catalog
+
+
+def _customers(seed: int) -> list[Customer]:
+    return build_customers(random.Random(f"{seed}/customers"))
 
 
 def build_demo(
@@ -972,10 +1065,14 @@ def build_demo(
     now: datetime | None = None,
     *,
     fast: bool | None = None,
+    workers: int | None = None,
     progress=None,
 ) -> DemoSummary:
     """Fill an empty store with demo data (see the module docstring). ``target`` is an
-    open store or a path. ``progress(done, total)`` is called now and then."""
+    open store or a path. ``fast`` picks the bulk path (default: above
+    ``FAST_THRESHOLD`` orders); ``workers`` processes serialise its chunks (default: one
+    per CPU above ``PARALLEL_THRESHOLD`` orders, else none). ``progress(done, total)`` is
+    called now and then."""
     if now is None:
         now = utc_now()
     now = now.astimezone(timezone.utc).replace(microsecond=0)
@@ -986,14 +1083,14 @@ def build_demo(
         with store.lock:
             if store.connection.execute("SELECT 1 FROM orders LIMIT 1").fetchone():
                 raise InvalidInputError("The demo needs an empty store; this one has orders")
-        rng = random.Random(seed)
-        catalog = setup(store, rng)
-        customers = build_customers(rng)
+        catalog = setup(store, seed)
         now_s = int(now.timestamp())
-        plans = make_plans(rng, orders, now_s, catalog, customers)
         if fast:
-            _bulk_load(store, plans, orders, progress)
+            if workers is None:
+                workers = (os.cpu_count() or 1) if orders > PARALLEL_THRESHOLD else 0
+            _bulk_load(store, seed, orders, now_s, workers, progress)
         else:
+            plans = make_plans(seed, orders, now_s, catalog, _customers(seed))
             done = 0
             batch: list[Plan] = []
             for plan in plans:
@@ -1018,8 +1115,58 @@ def _run_batch(store: SqliteStore, batch: list[Plan], done: int, total: int, pro
     return done
 
 
-def _bulk_load(store: SqliteStore, plans: Iterator[Plan], total: int, progress) -> None:
-    writer = FastWriter(store.thresholds, {v.code: v for v in (MYSTIC, ALPINE)})
+PARALLEL_THRESHOLD = 50_000
+_WORLD: dict[int, tuple[list[Product], list[Customer]]] = {}
+
+
+def chunk_rows(seed: int, count: int, now_s: int, chunk: int, thresholds: SlaThresholds) -> list:
+    """The fast-path rows of one chunk of orders (run in a worker process)."""
+    gc.disable()
+    try:
+        world = _WORLD.get(seed)
+        if world is None:
+            world = _WORLD[seed] = (build_catalog(random.Random(seed)), _customers(seed))
+        writer = FastWriter(thresholds, {v.code: v for v in (MYSTIC, ALPINE)})
+        plans = make_plans(seed, count, now_s, world[0], world[1], chunks=[chunk])
+        return [writer.rows(p) for p in plans]
+    finally:
+        gc.enable()
+
+
+def _chunk_job(args: tuple) -> list:
+    return chunk_rows(*args)
+
+
+def _chunks(seed: int, count: int, now_s: int, thresholds: SlaThresholds, workers: int) -> Iterator[list]:
+    jobs = [(seed, count, now_s, c, thresholds) for c in range(chunk_count(count))]
+    if workers <= 1:
+        for job in jobs:
+            yield _chunk_job(job)
+        return
+    import multiprocessing
+    from collections import deque
+
+    # fork: the workers only run pure functions of their arguments, and unlike spawn it
+    # needs no importable __main__ (python -c, a REPL, pytest all work).
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(workers) as pool:
+        pending: deque = deque()
+        todo = iter(jobs)
+        for job in todo:  # a bounded window: at most 2 chunks per worker in flight
+            pending.append(pool.apply_async(_chunk_job, (job,)))
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            result = pending.popleft().get()
+            job = next(todo, None)
+            if job is not None:
+                pending.append(pool.apply_async(_chunk_job, (job,)))
+            yield result
+
+
+def _bulk_load(
+    store: SqliteStore, seed: int, total: int, now_s: int, workers: int, progress
+) -> None:
     conn = store.connection
     placeholders = ", ".join("?" * len(ORDER_COLUMNS))
     insert_order = f"INSERT INTO orders({', '.join(ORDER_COLUMNS)}) VALUES ({placeholders})"
@@ -1043,11 +1190,12 @@ def _bulk_load(store: SqliteStore, plans: Iterator[Plan], total: int, progress) 
                 conn.execute(f"DROP INDEX {name}")
             for name in triggers:
                 conn.execute(f"DROP TRIGGER {name}")
-            done = 0
-            while True:
-                chunk = [writer.rows(p) for p in _take(plans, 20000)]
-                if not chunk:
-                    break
+            done = invoices = 0
+            for chunk in _chunks(seed, total, now_s, store.thresholds, workers):
+                for i, rows in enumerate(chunk):
+                    if rows[3] is not None:
+                        invoices += 1
+                        chunk[i] = fill_invoice(rows, invoices)
                 conn.executemany(insert_order, [c[0] for c in chunk])
                 conn.executemany(
                     "INSERT INTO lines(po_number, line_id, sku, vendor_sku, upc) VALUES (?, ?, ?, ?, ?)",
@@ -1068,9 +1216,7 @@ def _bulk_load(store: SqliteStore, plans: Iterator[Plan], total: int, progress) 
                 done += len(chunk)
                 if progress:
                     progress(done, total)
-            conn.execute(
-                "UPDATE sequences SET value = ? WHERE name = 'invoice'", (writer.invoices,)
-            )
+            conn.execute("UPDATE sequences SET value = ? WHERE name = 'invoice'", (invoices,))
             for sql in schema.RECOUNT + schema.COUNT_TRIGGERS + schema.INDEXES:
                 conn.execute(sql)
             conn.execute("COMMIT")
@@ -1083,15 +1229,6 @@ def _bulk_load(store: SqliteStore, plans: Iterator[Plan], total: int, progress) 
         conn.execute("PRAGMA analysis_limit = 1000")
         conn.execute("ANALYZE")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-def _take(it: Iterator[Plan], n: int) -> list[Plan]:
-    out = []
-    for plan in it:
-        out.append(plan)
-        if len(out) >= n:
-            break
-    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
