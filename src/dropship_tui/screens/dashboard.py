@@ -230,11 +230,16 @@ class DashboardScreen(Screen):
         part("Sort", f"{SORT_TITLES[q.sort]} {'▼' if q.descending else '▲'}", False)
         if q.search:
             part("Search", f"“{plain(q.search)}”", True)
-        if total is None and self.order_list.loaded and self.order_list.query == q:
-            total = self.order_list.total
+        lst = self.order_list
+        showing = lst.loaded and lst.query == q and not lst.pending
+        if total is None and showing and not lst.counting:
+            total = lst.total
         if total is not None:
             text.append("  ·  ", style="dim")
             text.append(f"{total:,} order{'s' if total != 1 else ''}")
+        elif showing and lst.counting:
+            text.append("  ·  ", style="dim")
+            text.append(f"{lst.total:,}+ orders, counting…", style="dim")
         self.query_one("#filters", Static).update(text)
 
     def on_order_list_loaded(self, message: OrderList.Loaded) -> None:

@@ -20,6 +20,7 @@ Moving the cursor repaints just the old and the new cursor lines.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,6 +43,9 @@ from .safe import plain
 PAGE_SIZE = 64
 MAX_PAGES = 6
 """So the list holds at most 384 rows, whatever the store's size."""
+
+COUNT_DELAY = 0.3
+"""Seconds a search waits, rows already on screen, before counting its matches."""
 
 SLA_SYMBOL = {SlaStatus.ON_TIME: "✓", SlaStatus.AT_RISK: "▲", SlaStatus.OVERDUE: "✗"}
 
@@ -167,9 +171,10 @@ class OrderList(ScrollView, can_focus=True):
             self.summary = summary
 
     class Loaded(Message):
-        """A query's count and first rows arrived (``total`` matching orders)."""
+        """A query's first rows arrived; ``total`` is None while the count is still
+        running (a second ``Loaded`` follows with it)."""
 
-        def __init__(self, order_list: OrderList, query: OrderQuery, total: int) -> None:
+        def __init__(self, order_list: OrderList, query: OrderQuery, total: int | None) -> None:
             super().__init__()
             self.order_list = order_list
             self.query = query
@@ -182,14 +187,21 @@ class OrderList(ScrollView, can_focus=True):
             self.error = error
 
     class _Reset(Message):
-        def __init__(self, generation: int, query: OrderQuery, total: int, page: int, rows: list[OrderSummary], cursor: int) -> None:
+        def __init__(self, generation: int, query: OrderQuery, total: int, exact: bool, page: int, rows: list[OrderSummary], cursor: int) -> None:
             super().__init__()
             self.generation = generation
             self.query = query
             self.total = total
+            self.exact = exact
             self.page = page
             self.rows = rows
             self.cursor = cursor
+
+    class _Count(Message):
+        def __init__(self, generation: int, total: int) -> None:
+            super().__init__()
+            self.generation = generation
+            self.total = total
 
     class _Page(Message):
         def __init__(self, generation: int, page: int, rows: list[OrderSummary]) -> None:
@@ -205,7 +217,10 @@ class OrderList(ScrollView, can_focus=True):
         self.query = OrderQuery()
         self.total = 0
         self.loaded = False
-        """True once the first count arrived."""
+        """True once the first rows arrived."""
+        self.counting = False
+        """The rows are shown, the count of the query is still running (``total`` is a
+        lower bound until it arrives)."""
         self.cursor = 0
         self.empty_message = "No orders match. Press esc to clear the search and filters."
         self._generation = 0
@@ -264,8 +279,13 @@ class OrderList(ScrollView, can_focus=True):
         self._generation += 1
         generation = self._generation
         cursor = self.cursor if keep_cursor else 0
+        known = None
+        if not keep_cursor and self.loaded and not self.counting and not self.pending:
+            # a new sort of the same rows: same count
+            if query.model_copy(update={"sort": self.query.sort, "descending": self.query.descending}) == self.query:
+                known = self.total
         self.run_worker(
-            lambda: self._load(generation, query, cursor),
+            lambda: self._load(generation, query, cursor, known),
             thread=True,
             group="order-list-reset",
             exit_on_error=False,
@@ -281,24 +301,61 @@ class OrderList(ScrollView, can_focus=True):
         with self._lock:
             return fn(*args, **kwargs)
 
-    def _load(self, generation: int, query: OrderQuery, cursor: int) -> None:
+    def _rows(self, query: OrderQuery, page: int, total: int | None) -> list[OrderSummary]:
+        """One page of rows. Past the middle of a known total the page is read from the
+        other end (the reversed sort, a small offset) and turned around: SQLite walks
+        every row it skips, so "end" and the last pages cost what the first ones do."""
+        offset = page * PAGE_SIZE
+        if total is not None and total > PAGE_SIZE and offset > total // 2:
+            limit = min(PAGE_SIZE, total - offset)
+            if limit <= 0:
+                return []
+            reverse = query.model_copy(update={"descending": not query.descending})
+            rows = self._call(self.store.list_orders, reverse, offset=total - offset - limit, limit=limit)
+            return rows[::-1]
+        return self._call(self.store.list_orders, query, offset=offset, limit=PAGE_SIZE)
+
+    def _load(self, generation: int, query: OrderQuery, cursor: int, known: int | None = None) -> None:
+        """A new query: its first page first (on screen at once), then the count. A
+        reload that keeps a deep cursor counts first, to read the cursor's page."""
         try:
+            if cursor < PAGE_SIZE:
+                rows = self._rows(query, 0, None)
+                if generation != self._generation:
+                    return
+                if len(rows) < PAGE_SIZE:  # the whole result: no count needed
+                    self.post_message(self._Reset(generation, query, len(rows), True, 0, rows, min(cursor, max(0, len(rows) - 1))))
+                    return
+                if known is not None:  # re-sorted: the count did not change
+                    self.post_message(self._Reset(generation, query, known, True, 0, rows, cursor))
+                    return
+                self.post_message(self._Reset(generation, query, len(rows), False, 0, rows, cursor))
+                if query.search.strip():
+                    # counting a search scans many rows: wait until the typing pauses
+                    # (a newer keystroke makes this count unnecessary)
+                    time.sleep(COUNT_DELAY)
+                    if generation != self._generation:
+                        return
+                total = self._call(self.store.count_orders, query)
+                if generation == self._generation:
+                    self.post_message(self._Count(generation, total))
+                return
             total = self._call(self.store.count_orders, query)
             if generation != self._generation:
                 return
             cursor = max(0, min(cursor, total - 1))
             page = cursor // PAGE_SIZE
-            rows = self._call(self.store.list_orders, query, offset=page * PAGE_SIZE, limit=PAGE_SIZE) if total else []
+            rows = self._rows(query, page, total) if total else []
         except Exception as exc:  # a broken store must not kill the app
             self.post_message(self.Failed(self, f"{type(exc).__name__}: {exc}"))
             return
-        self.post_message(self._Reset(generation, query, total, page, rows, cursor))
+        self.post_message(self._Reset(generation, query, total, True, page, rows, cursor))
 
-    def _fetch(self, generation: int, query: OrderQuery, page: int) -> None:
+    def _fetch(self, generation: int, query: OrderQuery, page: int, total: int | None) -> None:
         try:
             if generation != self._generation:
                 return
-            rows = self._call(self.store.list_orders, query, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+            rows = self._rows(query, page, total)
         except Exception as exc:
             self.post_message(self.Failed(self, f"{type(exc).__name__}: {exc}"))
             return
@@ -310,6 +367,7 @@ class OrderList(ScrollView, can_focus=True):
             return  # a newer query is on its way
         self.query = message.query
         self.total = message.total
+        self.counting = not message.exact
         self.loaded = True
         self._shown_generation = message.generation
         self._pages.clear()
@@ -321,8 +379,19 @@ class OrderList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.virtual_size.width, self.total + 1)
         self._scroll_cursor_into_view(center=False)
         self.refresh()
-        self.post_message(self.Loaded(self, self.query, self.total))
+        self.post_message(self.Loaded(self, self.query, None if self.counting else self.total))
         self.post_message(self.Highlighted(self, self.cursor, self.current))
+
+    def on_order_list__count(self, message: _Count) -> None:
+        message.stop()
+        if message.generation != self._generation or message.generation != self._shown_generation:
+            return
+        self.counting = False
+        if message.total != self.total:
+            self.total = message.total
+            self.cursor = min(self.cursor, max(0, self.total - 1))
+            self.virtual_size = Size(self.virtual_size.width, self.total + 1)
+        self.post_message(self.Loaded(self, self.query, self.total))
 
     def on_order_list__page(self, message: _Page) -> None:
         message.stop()
@@ -344,14 +413,23 @@ class OrderList(ScrollView, can_focus=True):
         if first <= self.cursor < first + PAGE_SIZE:
             self.post_message(self.Highlighted(self, self.cursor, self.current))
 
+    def _prefetch_around(self, index: int) -> None:
+        """Ask for the pages a screen above and below ``index`` before they are shown,
+        so paging and scrolling rarely wait for the store."""
+        rows = self.visible_rows
+        for near in (index - rows, index + rows):
+            if 0 <= near < self.total and not self.counting:
+                self._want(near // PAGE_SIZE)
+
     def _want(self, page: int) -> None:
         if page in self._pending or page in self._pages:
             return
         self._pending.add(page)
         generation, query = self._generation, self.query
+        total = None if self.counting else self.total
         self.fetches += 1
         self.run_worker(
-            lambda: self._fetch(generation, query, page),
+            lambda: self._fetch(generation, query, page, total),
             thread=True,
             group="order-list-page",
             exit_on_error=False,
@@ -395,6 +473,8 @@ class OrderList(ScrollView, can_focus=True):
         summary = self.row(index)
         if summary is None:
             self._want(index // PAGE_SIZE)
+        if y == 1 or y == self.visible_rows:
+            self._prefetch_around(index)
         is_cursor = index == self.cursor
         key = (self._shown_generation, index, width, is_cursor, summary is not None)
         strip = self._strips.get(key)

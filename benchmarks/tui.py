@@ -1,0 +1,218 @@
+"""How fast the dashboard is on a big store, each figure next to its target.
+
+    python benchmarks/tui.py                       # 1,000,000 orders (built once, then reused)
+    python benchmarks/tui.py --orders 100000       # a smaller store
+    python benchmarks/tui.py --db PATH             # an existing store
+
+The store is built with the demo fast path into ``--cache`` (default
+``$TMPDIR/dropship-tui-bench/<N>.db``) on the first run and reused after. The app runs
+headless at 120×36 (``App.run_test``), with the real SQLite store.
+
+Figures:
+
+* launch to first dashboard paint: open the store, start the app, until the first page of
+  rows is on screen (target < 1.0 s);
+* cursor down, page down, a search keystroke (the query the keystroke starts once the
+  150 ms debounce is over, until its rows are on screen), a sort change: each from the
+  key to the repaint with the new rows, median and worst of 20 (target < 50 ms).
+
+Exit status 1 if a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from dropship_tui.app import DropshipApp  # noqa: E402
+from dropship_tui.config import Config  # noqa: E402
+from dropship_tui.store.sqlite import SqliteStore  # noqa: E402
+from dropship_tui.widgets.order_list import OrderList  # noqa: E402
+
+NOW = datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)
+LAUNCH_TARGET = 1.0
+STEP_TARGET = 0.050
+SEARCH_TERMS = ["an", "ma", "jo", "li", "北", "Ω", "82", "1000", "SKU-1", "mar", "el", "ro", "sa", "ta", "ni", "Ив", "pe", "mi", "da", "ka"]
+
+
+def ensure_store(orders: int, cache: Path) -> Path:
+    path = cache / f"{orders}.db"
+    if path.exists():
+        return path
+    from dropship_tui.store.demo import build_demo
+
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".building")
+    if tmp.exists():
+        tmp.unlink()
+    print(f"building a demo store of {orders:,} orders in {path} (once) …", flush=True)
+    t0 = time.perf_counter()
+    build_demo(tmp, orders=orders, seed=1, now=NOW, fast=True)
+    for suffix in ("-wal", "-shm"):
+        Path(str(tmp) + suffix).unlink(missing_ok=True)
+    tmp.rename(path)
+    print(f"  built in {time.perf_counter() - t0:.1f} s", flush=True)
+    return path
+
+
+async def until(predicate, pilot, timeout: float = 30.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the dashboard did not get there in time")
+        await asyncio.sleep(0.0005)
+    await pilot.pause()  # the repaint
+
+
+def shown(lst: OrderList) -> bool:
+    """The list shows its newest query, with the rows on screen loaded."""
+    if lst.pending or not lst.loaded:
+        return False
+    top = int(lst.scroll_offset.y)
+    last = min(lst.total, top + lst.visible_rows)
+    return all(lst.row(i) is not None for i in range(top, last))
+
+
+def report(name: str, samples: list[float], target: float) -> bool:
+    med, worst = statistics.median(samples), max(samples)
+    if os.environ.get("BENCH_VERBOSE"):
+        print("   ", " ".join(f"{x * 1000:.0f}" for x in samples))
+    ok = worst < target
+    print(f"{name:<34} median {med * 1000:7.1f} ms   worst {worst * 1000:7.1f} ms   target < {target * 1000:.0f} ms   {'ok' if ok else 'MISSED'}")
+    return ok
+
+
+class PaintClock:
+    """Records when the screen sends a frame to the terminal (``App._display``; headless
+    it is composed but not written). A step is timed from its key to the first frame
+    composed once its result is in place (``probe()`` true when the frame is made)."""
+
+    def __init__(self, app) -> None:
+        self.probe = None
+        self.hit: float | None = None
+        original = app._display
+
+        def spy(screen, renderable) -> None:
+            original(screen, renderable)
+            if renderable is not None and self.probe is not None and self.hit is None and self.probe():
+                self.hit = time.perf_counter()
+
+        app._display = spy
+
+    def arm(self, probe) -> None:
+        self.probe, self.hit = probe, None
+
+    async def wait(self, timeout: float = 30.0) -> float:
+        deadline = time.perf_counter() + timeout
+        while self.hit is None:
+            if time.perf_counter() > deadline:
+                raise TimeoutError("no repaint")
+            await asyncio.sleep(0.0002)
+        self.probe = None
+        return self.hit
+
+
+def press(app, key: str) -> None:
+    """A key as the terminal driver would deliver it (no test-harness waiting)."""
+    from textual import events
+
+    character = key if len(key) == 1 else None
+    app.post_message(events.Key(key, character))
+
+
+async def run(db: Path, repeat: int) -> bool:
+    results = True
+    t0 = time.perf_counter()
+    store = SqliteStore(db, user="bench", clock=lambda: NOW)
+    app = DropshipApp(store, Config(), clock=lambda: NOW)
+    async with app.run_test(size=(120, 36)) as pilot:
+        paints = PaintClock(app)
+        lst = app.screen.query_one(OrderList)
+        await until(lambda: shown(lst), pilot)
+        launch = time.perf_counter() - t0
+        ok = launch < LAUNCH_TARGET
+        results &= ok
+        print(f"{'launch to first dashboard paint':<34} {launch * 1000:7.1f} ms   ({lst.total:,} orders)                 target < {LAUNCH_TARGET * 1000:.0f} ms   {'ok' if ok else 'MISSED'}")
+
+        async def timed(action, changed) -> float:
+            """From ``action`` (a key) to the first frame made after ``changed()`` holds
+            and the rows on screen are loaded."""
+            await pilot.pause()
+            paints.arm(lambda: changed() and shown(lst))
+            start = time.perf_counter()
+            action()
+            return await paints.wait() - start
+
+        def moved(before: int):
+            return lambda: lst.cursor != before
+
+        samples = []
+        for _ in range(repeat):
+            samples.append(await timed(lambda: press(app, "down"), moved(lst.cursor)))
+        results &= report("cursor down", samples, STEP_TARGET)
+        samples = []
+        for _ in range(repeat):
+            samples.append(await timed(lambda: press(app, "pagedown"), moved(lst.cursor)))
+        results &= report("page down (new rows fetched)", samples, STEP_TARGET)
+        press(app, "end")
+        await until(lambda: shown(lst) and lst.cursor == lst.total - 1, pilot)
+        samples = []
+        for _ in range(repeat):
+            samples.append(await timed(lambda: press(app, "pageup"), moved(lst.cursor)))
+        results &= report("page up from the end", samples, STEP_TARGET)
+
+        screen = app.screen
+        press(app, "slash")
+        await pilot.pause()
+        samples = []
+        for term in SEARCH_TERMS[:repeat]:
+            def search(term=term) -> None:
+                screen.search_box.value = term
+                screen._apply_search()  # what the debounce timer calls
+
+            samples.append(await timed(search, lambda term=term: lst.query.search == term))
+        results &= report("search keystroke (after debounce)", samples, STEP_TARGET)
+        screen._clear_search()
+        await until(lambda: shown(lst) and not lst.query.search, pilot)
+
+        keys = ["P", "N", "D", "S", "L", "G", "C"]
+        samples = []
+        for i in range(repeat):
+            before = (lst.query.sort, lst.query.descending)
+            samples.append(
+                await timed(
+                    lambda i=i: press(app, keys[i % len(keys)]),
+                    lambda before=before: (lst.query.sort, lst.query.descending) != before,
+                )
+            )
+        results &= report("sort change (a column key)", samples, STEP_TARGET)
+        print(f"rows held by the list: {lst.cached_rows} (of {lst.total:,}); pages fetched: {lst.fetches}")
+    store.close()
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "dropship-tui-bench")
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    os.environ.setdefault("TZ", "UTC")
+    time.tzset()
+    db = args.db or ensure_store(args.orders, args.cache)
+    return 0 if asyncio.run(run(db, args.repeat)) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
