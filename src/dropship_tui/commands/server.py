@@ -28,6 +28,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--port", type=int, default=8080, help="port (default 8080)")
     p.add_argument("--ssl-certfile", metavar="PEM", default=None, help="serve HTTPS with this certificate")
     p.add_argument("--ssl-keyfile", metavar="PEM", default=None, help="the certificate's private key")
+    p.add_argument("--log-level", choices=["debug", "info", "warning", "error"], default="info",
+                   help="server log level (info logs every request; never a token)")
     p.set_defaults(func=run_serve)
 
     users = subparsers.add_parser(
@@ -84,7 +86,7 @@ def run_serve(args: argparse.Namespace) -> int:
     print(f"Serving {path} on {scheme}://{args.host}:{args.port} (Ctrl-C stops)", file=sys.stderr)
     try:
         uvicorn.run(
-            app, host=args.host, port=args.port, log_level="info",
+            app, host=args.host, port=args.port, log_level=args.log_level,
             ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile,
             proxy_headers=False,
         )
