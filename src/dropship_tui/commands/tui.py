@@ -54,7 +54,12 @@ def run(args: argparse.Namespace) -> int:
     low_bandwidth = bool(getattr(args, "low_bandwidth", False) or config.low_bandwidth)
     user = acting_user(args)
     temp: tempfile.TemporaryDirectory | None = None
-    if getattr(args, "demo", False):
+    if getattr(args, "api", None) and not getattr(args, "demo", False):
+        from ..store.remote import RemoteStore  # remote mode: the token's user acts
+
+        store = RemoteStore.open(args.api)
+        label = store.url
+    elif getattr(args, "demo", False):
         temp = tempfile.TemporaryDirectory(prefix="dropship-tui-demo-")
         print(f"Building a demo store ({DEMO_ORDERS:,} orders) in {temp.name} …", file=sys.stderr)
         store = build_demo_store(Path(temp.name), user)
