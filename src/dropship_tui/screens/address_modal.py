@@ -37,7 +37,7 @@ ADDRESS_FIELDS = {"line1", "line2", "city", "state", "postal_code", "country_cod
 class AddressModal(ModalScreen[ShipTo | None]):
     BINDINGS = ADDRESS_BINDINGS
     DEFAULT_CSS = """
-    AddressModal { align: center middle; }
+    AddressModal { align: center middle; background: $background 60%; }
     AddressModal > Vertical {
         width: 84; max-width: 100%; height: auto; max-height: 100%;
         border: thick $accent; background: $surface; padding: 0 1;

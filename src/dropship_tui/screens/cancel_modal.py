@@ -24,7 +24,7 @@ def reason_options() -> list[tuple[Text, ReasonCode]]:
 class CancelModal(ModalScreen[Reason | None]):
     BINDINGS = CANCEL_BINDINGS
     DEFAULT_CSS = """
-    CancelModal { align: center middle; }
+    CancelModal { align: center middle; background: $background 60%; }
     CancelModal > Vertical {
         width: 72; height: auto; max-height: 90%;
         border: thick $error; background: $surface; padding: 1 2;

@@ -223,8 +223,15 @@ class OrderScreen(StoreCalls, Screen):
         self.po_number = po_number
         self.order: Order | None = order
 
+    NARROW = 100
+    """Below this width the screens drop secondary columns (UPC, vendor SKU)."""
+
     def on_mount(self) -> None:
+        self.set_class(self.app.size.width < self.NARROW, "-narrow")
         self.reload()
+
+    def on_resize(self) -> None:
+        self.set_class(self.app.size.width < self.NARROW, "-narrow")
 
     def reload(self) -> None:
         self.call_store(self.fetch, self.loaded, self.load_failed)

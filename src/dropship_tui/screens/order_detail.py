@@ -81,6 +81,7 @@ class OrderDetailScreen(OrderScreen):
         super().__init__(po_number)
         self.detail: Detail | None = None
         self.active_tab: str | None = None
+        self._shown_layout: tuple[bool, bool] | None = None
 
     def compose(self) -> ComposeResult:
         detail = self.detail
@@ -91,36 +92,28 @@ class OrderDetailScreen(OrderScreen):
             return
         order = detail.order
         yield Static(order_title(order), id="title")
+        narrow, short = self._layout()
+        self._shown_layout = (narrow, short)
         with Horizontal(id="summary"):
-            yield Static(self._status_block(detail), id="summary-status")
+            yield Static(self._status_block(detail, with_total=narrow), id="summary-status")
             yield Static(self._dates_block(order), id="summary-dates")
-            yield Static(self._totals_block(order), id="summary-totals")
-        with Horizontal(id="parties"):
-            ship = order.ship_to
-            yield Static(
-                _lines("Customer (ship to)", [ship.full_name, ship.company, *ship.address.lines(), ship.phone, ship.email]),
-                id="customer",
-            )
-            vendor = detail.vendor
-            yield Static(
-                _lines(
-                    "Vendor",
-                    [vendor.name, f"{vendor.code}", vendor.contact.name, vendor.contact.phone, vendor.contact.email]
-                    if vendor
-                    else [order.vendor_code],
-                ),
-                id="vendor",
-            )
-            location = detail.location
-            yield Static(
-                _lines(
-                    "Location",
-                    [location.name, location.code, *location.address.lines()] if location else [order.location_code],
-                ),
-                id="location",
-            )
+            if not narrow:
+                yield Static(self._totals_block(order), id="summary-totals")
+        narrow, short = self._layout()
+        if not short:
+            with Horizontal(id="parties"):
+                yield from self._parties(detail)
         yield Static("", id="status")
-        with TabbedContent(id="tabs", initial=self.active_tab or "tab-items"):
+        available = {"tab-items", "tab-shipping", "tab-activity"}
+        available |= {"tab-parties"} if short else set()
+        available |= {"tab-canceled"} if order.canceled_items else set()
+        available |= {"tab-invoice"} if order.invoice is not None else set()
+        initial = self.active_tab if self.active_tab in available else "tab-items"
+        with TabbedContent(id="tabs", initial=initial):
+            if short:
+                with TabPane("Ship to & vendor", id="tab-parties"):
+                    with Horizontal(classes="parties-tab"):
+                        yield from self._parties(detail)
             with TabPane("Items", id="tab-items"):
                 yield self._items_table(order)
                 yield Static(self._items_total(order), classes="table-total")
@@ -136,19 +129,64 @@ class OrderDetailScreen(OrderScreen):
                     yield from self._invoice(order)
         yield Footer()
 
+    def _parties(self, detail: Detail) -> ComposeResult:
+        order = detail.order
+        ship = order.ship_to
+        yield Static(
+            _lines("Customer (ship to)", [ship.full_name, ship.company, *ship.address.lines(), ship.phone, ship.email]),
+            id="customer",
+        )
+        vendor = detail.vendor
+        yield Static(
+            _lines(
+                "Vendor",
+                [vendor.name, f"{vendor.code}", vendor.contact.name, vendor.contact.phone, vendor.contact.email]
+                if vendor
+                else [order.vendor_code],
+            ),
+            id="vendor",
+        )
+        location = detail.location
+        yield Static(
+            _lines(
+                "Location",
+                [location.name, location.code, *location.address.lines()] if location else [order.location_code],
+            ),
+            id="location",
+        )
+
+    def _layout(self) -> tuple[bool, bool]:
+        """(narrow, short): below 100 columns the totals move into the summary; below
+        30 rows customer, vendor and location move into their own tab."""
+        size = self.app.size
+        return size.width < 100, size.height < 30
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        if self.detail is not None and self._layout() != self._shown_layout:
+            self.call_later(self._relayout)
+
+    async def _relayout(self) -> None:
+        try:
+            self.active_tab = self.query_one("#tabs", TabbedContent).active or self.active_tab
+        except Exception:
+            pass
+        await self.recompose()
+
     # --- blocks --------------------------------------------------------------------------
 
-    def _status_block(self, detail: Detail) -> Text:
+    def _status_block(self, detail: Detail, with_total: bool = False) -> Text:
         order = detail.order
-        return _kv(
-            [
-                ("Status", Text(order.stage.label, style=STAGE_STYLE[order.stage])),
-                ("SLA", Text(detail.sla.label, style=SLA_STYLE[detail.sla])),
-                ("Progress", progress_bar(sla.progress(order))),
-                ("Shipping", order.shipping_method or "—"),
-            ],
-            "Summary",
-        )
+        rows: list[tuple[str, Text | str]] = [
+            ("Status", Text(order.stage.label, style=STAGE_STYLE[order.stage])),
+            ("SLA", Text(detail.sla.label, style=SLA_STYLE[detail.sla])),
+            ("Progress", progress_bar(sla.progress(order), 8 if with_total else 12)),
+            ("Shipping", order.shipping_method or "—"),
+        ]
+        if with_total:
+            _, total = self._billable(order)
+            rows.append(("Total", Text(f"{total:,.2f} {plain(order.currency)}", style="bold")))
+        return _kv(rows, "Summary")
 
     def _dates_block(self, order: Order) -> Text:
         rows: list[tuple[str, Text | str]] = [

@@ -43,7 +43,7 @@ class ReasonModal(ModalScreen[dict[int, Reason] | None]):
                 yield Static(
                     Text(
                         "Nothing would ship, so the order will not be acknowledged: confirming "
-                        "CANCELS the order with the reasons below (R4).",
+                        "CANCELS the order with the reasons below.",
                         style="bold",
                     ),
                     id="all-zero",
@@ -104,6 +104,7 @@ class ReasonModal(ModalScreen[dict[int, Reason] | None]):
                 yield Button("Back  esc", id="reason-back", compact=True)
 
     def on_mount(self) -> None:
+        self.set_class(self.app.size.width < 100, "-narrow")
         self.refresh_count()
         if self.short:
             target = "#reason-all" if len(self.short) > 1 else f"#reason-{self.short[0].line_id}"
