@@ -175,3 +175,12 @@ def test_plain_http_only_for_loopback():
     for bad in ("http://api.example.com", "ftp://x", "https://u:p@x.example", "https://x.example/?q=1"):
         with pytest.raises(InvalidInputError):
             normalize_url(bad)
+
+
+def test_old_idempotency_records_are_pruned(backend):
+    from datetime import timedelta
+
+    with backend.remote("jordan") as store:
+        store.acknowledge(82, 1, {}, {})
+    assert backend.store.prune_idempotency() == 0
+    assert backend.store.prune_idempotency(keep=timedelta(seconds=-1)) == 1

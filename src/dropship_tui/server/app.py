@@ -89,6 +89,7 @@ def create_app(
         backend = store()
     else:
         backend = ServerStore(store, user="server", clock=clock or utc_now)
+    backend.prune_idempotency()
 
     app = FastAPI(
         title="dropship-tui API",

@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from ..domain import workflow
@@ -110,6 +111,13 @@ class ServerStore(SqliteStore):
             if keyed is not None and keyed.body is None:
                 keyed.body = order.model_dump_json()
             return order
+
+    def prune_idempotency(self, keep: timedelta = timedelta(days=7)) -> int:
+        """Forget stored responses older than ``keep`` (a client retries for seconds,
+        not days)."""
+        cutoff = (self._now() - keep).isoformat()
+        with super()._write() as conn:
+            return conn.execute("DELETE FROM idempotency WHERE created_at < ?", (cutoff,)).rowcount
 
     def replayed(self, user: str, key: str) -> Replay | None:
         with self._lock:
