@@ -50,6 +50,10 @@ COUNT_DELAY = 0.3
 SLA_SYMBOL = {SlaStatus.ON_TIME: "✓", SlaStatus.AT_RISK: "▲", SlaStatus.OVERDUE: "✗"}
 
 
+_STAGE_COMPONENT = {stage: f"order-list--stage-{stage.value.replace('_', '-')}" for stage in Stage}
+_SLA_COMPONENT = {status: f"order-list--sla-{status.value.replace('_', '-')}" for status in SlaStatus}
+
+
 def sla_words(status: SlaStatus) -> str:
     """The SLA status as a symbol and words: never colour alone."""
     return f"{SLA_SYMBOL[status]} {status.label}"
@@ -229,6 +233,7 @@ class OrderList(ScrollView, can_focus=True):
         self._pending: set[int] = set()
         self._strips: LRUCache[tuple, Strip] = LRUCache(256)
         self._columns_cache: tuple[int, list[Column]] | None = None
+        self._style_cache: dict[str, Style] | None = None
         self._lock = threading.Lock()
         self.fetches = 0
         """Pages fetched so far (for tests and benchmarks)."""
@@ -441,35 +446,49 @@ class OrderList(ScrollView, can_focus=True):
         y = index + 1 - int(self.scroll_offset.y)
         self.refresh(Region(0, y, self.size.width, count))
 
+    def _forget_rendering(self) -> None:
+        self._strips.clear()
+        self._style_cache = None
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._strips.clear()
+        self._forget_rendering()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._strips.clear()
+        self._forget_rendering()
         self.virtual_size = Size(event.size.width, self.total + 1)
 
     def on_focus(self) -> None:
-        self._strips.clear()
+        self._forget_rendering()
         self.refresh()
 
     def on_blur(self) -> None:
-        self._strips.clear()
+        self._forget_rendering()
         self.refresh()
+
+    def _styles(self) -> dict[str, Style]:
+        """Every Rich style a row needs, worked out once per theme / focus change (asking
+        Textual for a widget's style is costly enough to matter 36 times a frame)."""
+        if self._style_cache is None:
+            base = self.rich_style
+            cursor = base + self.get_component_rich_style("order-list--cursor", partial=True)
+            styles = {"base": base, "cursor": cursor}
+            for name in self.COMPONENT_CLASSES:
+                styles[name] = base + self.get_component_rich_style(name, partial=True)
+            styles["header"] = self.get_component_rich_style("order-list--header")
+            styles["header-sorted"] = self.get_component_rich_style("order-list--header-sorted")
+            self._style_cache = styles
+        return self._style_cache
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if y == 0:
             return self._header_strip(width)
         index = int(self.scroll_offset.y) + y - 1
-        if not self.loaded:
-            return Strip.blank(width, self.rich_style)
-        if self.total == 0:
-            if y == 1:
+        if not self.loaded or index >= self.total:
+            if self.loaded and self.total == 0 and y == 1:
                 return self._message_strip(self.empty_message, width)
-            return Strip.blank(width, self.rich_style)
-        if index >= self.total:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._styles()["base"])
         summary = self.row(index)
         if summary is None:
             self._want(index // PAGE_SIZE)
@@ -484,52 +503,60 @@ class OrderList(ScrollView, can_focus=True):
         return strip
 
     def _header_strip(self, width: int) -> Strip:
-        base = self.get_component_rich_style("order-list--header")
-        sorted_style = self.get_component_rich_style("order-list--header-sorted")
+        styles = self._styles()
+        base = styles["header"]
         segments = []
         for col in self.columns:
             title = col.title
             style = base
             if col.key is self.query.sort:
                 title += " ▼" if self.query.descending else " ▲"
-                style = sorted_style
+                style = styles["header-sorted"]
             segments.append(Segment(" ", base))
             segments.append(Segment(_fit(title, col.width, col.right), style))
         return Strip(segments).adjust_cell_length(width, base)
 
     def _message_strip(self, message: str, width: int) -> Strip:
-        style = self.rich_style + self.get_component_rich_style("order-list--empty")
-        return Strip([Segment(_fit(" " + plain(message), width), style)])
+        return Strip([Segment(_fit(" " + plain(message), width), self._styles()["order-list--empty"])], width)
 
     def _row_strip(self, summary: OrderSummary | None, width: int, is_cursor: bool) -> Strip:
-        base = self.rich_style
-        if is_cursor:
-            cursor = self.get_component_rich_style("order-list--cursor", partial=True)
-            base = base + cursor
+        styles = self._styles()
+        base = styles["cursor"] if is_cursor else styles["base"]
         cols = self.columns
         if summary is None:
-            style = base + self.get_component_rich_style("order-list--placeholder", partial=True)
-            segments = [Segment(" " + _fit("…", cols[0].width, True), style)]
-            return Strip(segments).adjust_cell_length(width, base)
+            style = base if is_cursor else styles["order-list--placeholder"]
+            return Strip([Segment(" " + _fit("…", cols[0].width), style)]).adjust_cell_length(width, base)
         narrow = cols[3].width < 16
         values = (
             (str(summary.po_number), "order-list--po"),
             (plain(summary.order_number), None),
             (plain(summary.customer_name), None),
             (local_time(summary.order_date, narrow), None),
-            (summary.stage.label, f"order-list--stage-{summary.stage.value.replace('_', '-')}"),
-            (sla_words(summary.sla_status), f"order-list--sla-{summary.sla_status.value.replace('_', '-')}"),
+            (summary.stage.label, _STAGE_COMPONENT[summary.stage]),
+            (sla_words(summary.sla_status), _SLA_COMPONENT[summary.sla_status]),
             (progress_bar(summary.progress, 3 if narrow else 5), "order-list--progress"),
         )
+        # cells of one style are joined into one segment: fewer segments, less work for
+        # every later stage of the frame
         segments = []
+        run: list[str] = []
+        run_style = base
+        used = 0
         for col, (text, component) in zip(cols, values):
-            segments.append(Segment(" ", base))
-            style = base
-            if component is not None and not is_cursor:
-                # the cursor row is one colour pair: a stage or SLA colour on the cursor
-                # background could vanish (the words and symbols still say it all)
-                style = base + self.get_component_rich_style(component, partial=True)
-            segments.append(Segment(_fit(text, col.width, col.right), style))
+            # the cursor row is one colour pair: a stage or SLA colour on the cursor
+            # background could vanish (the words and symbols still say it all)
+            style = styles[component] if component is not None and not is_cursor else base
+            for piece, piece_style in ((" ", base), (_fit(text, col.width, col.right), style)):
+                if piece_style is not run_style:
+                    if run:
+                        segments.append(Segment("".join(run), run_style))
+                    run, run_style = [piece], piece_style
+                else:
+                    run.append(piece)
+            used += col.width + 1
+        segments.append(Segment("".join(run), run_style))
+        if used == width:  # every cell was fitted to its column: the length is known
+            return Strip(segments, width)
         return Strip(segments).adjust_cell_length(width, base)
 
     # --- cursor --------------------------------------------------------------------
