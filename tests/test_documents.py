@@ -91,6 +91,17 @@ def squeeze(text: str) -> str:
     return "".join(text.split())
 
 
+def embedded_fonts(page) -> set[str]:
+    """Fonts whose program is inside the PDF (FontFile2: TrueType), subset tag removed."""
+    out = set()
+    for ref in page["/Resources"]["/Font"].values():
+        font = ref.get_object()
+        descriptor = font.get("/FontDescriptor")
+        if descriptor is not None and "/FontFile2" in descriptor.get_object():
+            out.add(str(font["/BaseFont"]).split("+", 1)[-1])
+    return out
+
+
 def fonts_used(page) -> dict[str, str]:
     """BaseFont names on a page -> encoding (or subtype)."""
     out = {}
@@ -296,8 +307,14 @@ def test_every_alphabet_prints_with_a_font_that_has_it(tmp_path, script):
         used = fonts_used(page)
         assert any(font in base for base in used), used
         if font == "DejaVuSans":
-            # The glyphs are embedded (a subset of the vendored font), not a standard font.
+            # The glyphs are embedded (a subset of the vendored font, which has every one
+            # of them), not left to a standard Latin-1 font.
             assert any(base.endswith("+DejaVuSans-Bold") for base in used)
+            assert embedded_fonts(page) >= {"DejaVuSans", "DejaVuSans-Bold"}
+            from dropship_tui.documents import text as doc_text
+
+            doc_text.register_fonts()
+            assert all(ord(ch) in doc_text._cmap for ch in rtl.visual(name) if not ch.isspace())
         text = texts(reader)[0]
         if script in ("hebrew", "arabic"):
             # Drawn in display order; pypdf gives it back in logical order.
