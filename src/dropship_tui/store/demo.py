@@ -294,8 +294,8 @@ def build_customers(rng: random.Random, count: int = CUSTOMER_POOL) -> list[Cust
     for i in range(count):
         country, firsts, lasts, cities, streets, _ = rng.choices(_LOCALES, weights)[0]
         first, last, company = rng.choice(firsts), rng.choice(lasts), ""
-        if i % 97 == 5:
-            first, last = HOSTILE[(i // 97) % len(HOSTILE)]
+        if i < len(HOSTILE) or i % 97 == 5:  # the first ones: POs 1-6 of every demo
+            first, last = HOSTILE[i % len(HOSTILE) if i < len(HOSTILE) else (i // 97) % len(HOSTILE)]
         elif i % 53 == 7:
             first, last, company = "", "", rng.choice(COMPANIES)
         elif i % 11 == 3:
@@ -477,10 +477,13 @@ def make_plans(
             products = rng.sample(setting.products, n_lines)
             quantities = [_QTY.pick(rng) for _ in products]
             outcome = _OUTCOME.pick(rng)
+            customer = rng.choice(customers)
+            if po <= len(HOSTILE):  # names that look like markup, in every demo
+                customer = customers[po - 1]
             plan = Plan(
                 po=po,
                 location_code=setting.code,
-                customer=rng.choice(customers),
+                customer=customer,
                 products=products,
                 quantities=quantities,
                 order_date=0,
