@@ -41,6 +41,10 @@ def register_fonts() -> None:
     for name in CJK_FONTS.values():
         pdfmetrics.registerFont(UnicodeCIDFont(name))
     _cmap = frozenset(regular.face.charToGlyph)
+    # Binary (zlib) streams, not ASCII85 text around them: smaller files, faster saves.
+    from reportlab import rl_config
+
+    rl_config.useA85 = 0
     _registered = True
 
 
@@ -109,6 +113,7 @@ def clean(text: object) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in s)
 
 
+@lru_cache(maxsize=16384)
 def width(text: str, size: float, bold: bool = False) -> float:
     return sum(pdfmetrics.stringWidth(run, font, size) for font, run in segments(visual(text), bold))
 
@@ -120,7 +125,7 @@ def draw(canvas, x: float, y: float, text: object, size: float = 9, bold: bool =
     if not s:
         return 0.0
     segs = segments(visual(s), bold)
-    w = sum(pdfmetrics.stringWidth(run, font, size) for font, run in segs)
+    w = width(s, size, bold)
     if align == "right":
         x -= w
     elif align == "center":
