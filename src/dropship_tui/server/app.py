@@ -21,6 +21,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -40,6 +41,23 @@ from .backend import ServerStore
 log = logging.getLogger("dropship_tui.server")
 
 GZIP_MIN_SIZE = 200
+
+
+class ErrorBody(BaseModel):
+    """Every error: a stable code for machines and a message for the person."""
+
+    error: str
+    message: str
+    problems: list[str] | None = None
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "No token, or an unknown or revoked one"},
+    403: {"model": ErrorBody, "description": "The user's role may not do this"},
+    404: {"model": ErrorBody, "description": "Not found, or not the caller's to see"},
+    409: {"model": ErrorBody, "description": "Refused by a workflow rule, or a stale version"},
+    422: {"model": ErrorBody, "description": "Malformed input"},
+}
 
 
 def status_of(exc: DomainError) -> int:
@@ -129,5 +147,5 @@ def create_app(
         return JSONResponse(error_body("internal", "Internal server error"), status_code=500)
 
     for module in (routes_orders, routes_setup, routes_platform):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=ERROR_RESPONSES)
     return app

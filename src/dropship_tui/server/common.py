@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic_core import to_json
 
 from ..domain.errors import InvalidInputError, NotFoundError
@@ -23,7 +24,13 @@ def get_store(request: Request) -> ServerStore:
     return request.app.state.store
 
 
-def get_principal(request: Request) -> Principal:
+_BEARER = HTTPBearer(auto_error=False, description="The API token from 'dropship-tui users add'")
+
+
+def get_principal(
+    request: Request,
+    _: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)] = None,
+) -> Principal:
     store: ServerStore = request.app.state.store
     token = bearer(request.headers.get("authorization"))
     with store.lock:
