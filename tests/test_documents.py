@@ -612,10 +612,6 @@ def test_cli_print_with_the_configured_command(cli):
 
 
 def test_cli_as_a_subprocess(cli):
-    from dropship_tui import commands
-
-    if "documents" not in commands.NAMES:
-        pytest.skip('commands.NAMES does not list "documents" yet (the CLI owner adds it)')
     out = cli.tmp / "sub.pdf"
     done = subprocess.run([sys.executable, "-m", "dropship_tui", "packing-slips", "82", "--out", str(out)],
                           capture_output=True, text=True, timeout=60)

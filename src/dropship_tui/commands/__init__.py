@@ -11,6 +11,7 @@ from . import tui
 NAMES = [
     "orders",  # orders, show, activity
     "workflow",  # ack, slips, track, invoice, complete, cancel, address
+    "documents",  # packing-slips; --pdf/--print/--paper on invoice
     "data",  # import, demo
     "server",  # serve, users, login, logout (remote mode)
 ]
