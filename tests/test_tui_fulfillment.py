@@ -321,3 +321,59 @@ async def test_hostile_names_display_literally(tmp_path):
         await open_screen(pilot, OrderDetailScreen(82))
         await keys(pilot, "right")
         assert "Other: [bold]why[/]" in screen_text(app)
+
+
+async def test_keys_are_remappable_by_id_and_listed_in_help(tmp_path):
+    app = make_app(tmp_path, orders=[factories.order()], keymap={"ack.confirm": "f2", "order.fulfil": "g"})
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_screen(pilot, OrderDetailScreen(82))
+        await keys(pilot, "question_mark")
+        text = screen_text(app)
+        assert "Correct the ship-to address" in text and "order.save_invoice" in text
+        await keys(pilot, "escape")
+        assert isinstance(app.screen, OrderDetailScreen)
+        await keys(pilot, "g")
+        assert isinstance(app.screen, AcknowledgeScreen)
+        assert "f2 Acknowledge order" in screen_text(app).replace("  ", " ")
+        await keys(pilot, "ctrl+s")
+        assert isinstance(app.screen, AcknowledgeScreen)
+        await keys(pilot, "f2")
+        assert isinstance(app.screen, PrepareShipmentsScreen)
+        assert app.store.get_order(82).stage is Stage.IN_PROGRESS
+
+
+class SlowLink:
+    """The real store behind a 300 ms link (what a remote store feels like): every call
+    waits, then runs on the real store."""
+
+    def __init__(self, store, delay: float = 0.3) -> None:
+        self._store = store
+        self._delay = delay
+
+    def __getattr__(self, name):
+        import time
+
+        value = getattr(self._store, name)
+        if not callable(value):
+            return value
+
+        def slow(*args, **kwargs):
+            time.sleep(self._delay)
+            return value(*args, **kwargs)
+
+        return slow
+
+
+async def test_slow_store_never_blocks_and_a_double_press_writes_once(tmp_path):
+    from tui_support import make_store
+
+    store = make_store(tmp_path / "store.db", [factories.order()])
+    app = make_app(tmp_path, store=SlowLink(store))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_screen(pilot, AcknowledgeScreen(82))
+        await pilot.press("ctrl+s", "ctrl+s")
+        # The UI answered both presses while the first write was still on the link.
+        assert app.screen.busy
+        await settle(pilot)
+        assert isinstance(app.screen, PrepareShipmentsScreen)
+        assert [e.action for e in store.activity(82)].count("Order acknowledged") == 1

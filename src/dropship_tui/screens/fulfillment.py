@@ -65,9 +65,9 @@ QTY_LESS = _bind("qty.less", "minus", "nudge(-1)", "-1", show=False, help="One f
 ORDER_BINDINGS = [
     _bind("order.back", "escape", "back", "Back", help="Back to the previous screen"),
     _bind("order.fulfil", "f", "fulfil", "Fulfil", help="Start or continue fulfillment of this order"),
-    _bind("order.cancel", "x", "cancel_order", "Cancel order", help="Cancel the order with a reason (R10)"),
+    _bind("order.cancel", "x", "cancel_order", "Cancel order", help="Cancel the order with a reason"),
     _bind("order.address", "a", "correct_address", "Correct address",
-          help="Correct the ship-to address (before packing slips are saved, R14)"),
+          help="Correct the ship-to address (until packing slips are saved)"),
     _bind("order.save_invoice", "p", "save_invoice", "Save invoice PDF", help="Write the invoice as a PDF file"),
     _bind("order.reload", "r,ctrl+r", "reload", "Reload", help="Read the order again from the store"),
     _bind("order.next_tab", "right_square_bracket", "next_tab", "Next tab", show=False, help="Next tab"),
@@ -77,7 +77,7 @@ ORDER_BINDINGS = [
 STEP_BINDINGS = [
     _bind("step.back", "escape", "back", "Back", help="Leave fulfillment; nothing unsaved is written"),
     _bind("step.cancel", "ctrl+x", "cancel_order", "Cancel order", priority=True,
-          help="Cancel the order with a reason (R10)"),
+          help="Cancel the order with a reason"),
     _bind("step.reload", "ctrl+r", "reload", "Reload", help="Read the order again, keeping what you typed"),
 ]
 
@@ -103,7 +103,7 @@ SHIP_TRACKING = _bind("ship.save_tracking", "enter", "save_tracking", "Save trac
 INVOICE_BINDINGS = [
     _bind("invoice.back", "escape", "back", "Back", help="Back to the packing slips"),
     _bind("invoice.save_pdf", "p,ctrl+o", "save_pdf", "Save PDF", help="Write the invoice as a PDF file"),
-    _bind("invoice.done", "ctrl+s,d", "done", "Done", help="Mark the order Completed (R9)"),
+    _bind("invoice.done", "ctrl+s,d", "done", "Done", help="Mark the order Completed and go back to the orders"),
 ]
 
 CANCEL_BINDINGS = [
