@@ -27,17 +27,21 @@ def make_v1_store(path) -> None:
     assert "stock" not in names(conn, "table")
     v, loc = vendor(), location()
     o = order(82, hours_old=30)  # New, 30 h of 24: overdue
+    done = order(83, hours_old=100).model_copy(  # finished late: keeps "overdue"
+        update={"stage": Stage.COMPLETED, "final_sla_status": SlaStatus.OVERDUE, "completed_at": NOW}
+    )
     conn.execute("BEGIN")
     conn.execute("INSERT INTO vendors(code, name, body) VALUES (?, ?, ?)", (v.code, v.name, v.model_dump_json()))
     conn.execute(
         "INSERT INTO locations(code, vendor_code, group_code, body) VALUES (?, ?, NULL, ?)",
         (loc.code, loc.vendor_code, loc.model_dump_json()),
     )
-    conn.execute(
-        f"INSERT INTO orders({', '.join(ORDER_COLUMNS)}) VALUES ({', '.join('?' * len(ORDER_COLUMNS))})",
-        order_row(o, loc.sla_policy, SlaThresholds()),
-    )
-    conn.executemany("INSERT INTO lines VALUES (?, ?, ?, ?, ?)", line_rows(o))
+    for each in (o, done):
+        conn.execute(
+            f"INSERT INTO orders({', '.join(ORDER_COLUMNS)}) VALUES ({', '.join('?' * len(ORDER_COLUMNS))})",
+            order_row(each, loc.sla_policy, SlaThresholds()),
+        )
+        conn.executemany("INSERT INTO lines VALUES (?, ?, ?, ?, ?)", line_rows(each))
     conn.execute(
         "INSERT INTO activity(po_number, at, user, action, details) VALUES (82, ?, 'operator', 'Order received', '')",
         (NOW.isoformat(),),
@@ -53,12 +57,15 @@ def test_v1_store_upgrades_to_current_and_keeps_its_data(tmp_path):
         assert store.schema_version == schema.SCHEMA_VERSION >= 2
         conn = store.connection
         assert "stock" in names(conn, "table")
-        assert {"orders_sla_overdue", "orders_stage_customer"} <= names(conn, "index")
+        assert {"orders_open_due", "orders_final", "orders_stage_customer"} <= names(conn, "index")
+        assert "sla_counts" in names(conn, "table")
         # The old data, read and queried through the new schema.
         o = store.get_order(82)
         assert o.stage is Stage.NEW and o.order_number == "119"
-        assert [s.po_number for s in store.list_orders(OrderQuery(sla=SlaStatus.OVERDUE))] == [82]
-        assert store.counts().new == 1
+        overdue = OrderQuery(sla=SlaStatus.OVERDUE)
+        assert [s.po_number for s in store.list_orders(overdue)] == [82, 83]
+        assert store.count_orders(overdue) == 2  # the finished one counted by the v4 step
+        assert (store.counts().new, store.counts().completed) == (1, 1)
         assert [e.action for e in store.activity(82)] == ["Order received"]
         # The new table works, and the old rules still hold.
         store.set_stock("V-SKU-123", "MYSTIC-WH1", 3)

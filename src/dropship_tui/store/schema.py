@@ -21,6 +21,7 @@ reached, ``SLA_NEVER`` = never reached). So for every order, at any ``now``:
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Sequence
 
@@ -185,8 +186,6 @@ V2_INDEXES = [
     "CREATE INDEX IF NOT EXISTS orders_stage_progress ON orders(stage_rank, progress)",
 ]
 
-INDEXES = V1_INDEXES + V2_INDEXES
-"""Every secondary index of the current schema (dropped and rebuilt by bulk loads)."""
 
 
 def _run(statements: Sequence[str]) -> Callable[[sqlite3.Connection], None]:
@@ -234,7 +233,83 @@ def _v3(conn: sqlite3.Connection) -> None:
     _run(V3_TABLES)(conn)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+# --- v4: the SLA list without scanning finished orders ------------------------------------
+# Finished orders keep their final status, so it is counted (like the stage tiles) and
+# they are listed by PO within it; open orders get partial indexes of their own, ordered by
+# (overdue instant, PO) with the filter columns alongside, so an SLA-sorted page reads
+# only the rows it shows.
+
+V4_TABLES = [
+    """CREATE TABLE sla_counts (
+        vendor_code TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        final_sla TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (vendor_code, stage, final_sla)
+    ) WITHOUT ROWID""",
+]
+
+SLA_COUNT_TRIGGERS = [
+    """CREATE TRIGGER orders_sla_count_insert AFTER INSERT ON orders
+       WHEN new.final_sla IS NOT NULL BEGIN
+        INSERT OR IGNORE INTO sla_counts(vendor_code, stage, final_sla, n)
+            VALUES (new.vendor_code, new.stage, new.final_sla, 0);
+        UPDATE sla_counts SET n = n + 1 WHERE vendor_code = new.vendor_code
+            AND stage = new.stage AND final_sla = new.final_sla;
+    END""",
+    """CREATE TRIGGER orders_sla_count_delete AFTER DELETE ON orders
+       WHEN old.final_sla IS NOT NULL BEGIN
+        UPDATE sla_counts SET n = n - 1 WHERE vendor_code = old.vendor_code
+            AND stage = old.stage AND final_sla = old.final_sla;
+    END""",
+    """CREATE TRIGGER orders_sla_count_update AFTER UPDATE OF final_sla, stage, vendor_code ON orders
+       WHEN old.final_sla IS NOT new.final_sla OR old.stage IS NOT new.stage
+         OR old.vendor_code IS NOT new.vendor_code BEGIN
+        UPDATE sla_counts SET n = n - 1 WHERE old.final_sla IS NOT NULL
+            AND vendor_code = old.vendor_code AND stage = old.stage AND final_sla = old.final_sla;
+        INSERT OR IGNORE INTO sla_counts(vendor_code, stage, final_sla, n)
+            SELECT new.vendor_code, new.stage, new.final_sla, 0 WHERE new.final_sla IS NOT NULL;
+        UPDATE sla_counts SET n = n + 1 WHERE new.final_sla IS NOT NULL
+            AND vendor_code = new.vendor_code AND stage = new.stage AND final_sla = new.final_sla;
+    END""",
+]
+
+SLA_RECOUNT = [
+    "DELETE FROM sla_counts",
+    """INSERT INTO sla_counts(vendor_code, stage, final_sla, n)
+       SELECT vendor_code, stage, final_sla, count(*) FROM orders
+       WHERE final_sla IS NOT NULL GROUP BY vendor_code, stage, final_sla""",
+]
+
+V4_INDEXES = [
+    """CREATE INDEX IF NOT EXISTS orders_open_due
+       ON orders(sla_overdue_at, po_number, sla_at_risk_at, stage_rank, vendor_code)
+       WHERE stage_rank < 2""",
+    """CREATE INDEX IF NOT EXISTS orders_open_risk
+       ON orders(sla_at_risk_at, stage_rank, vendor_code) WHERE stage_rank < 2""",
+    """CREATE INDEX IF NOT EXISTS orders_final
+       ON orders(final_sla, po_number, stage_rank, vendor_code) WHERE final_sla IS NOT NULL""",
+]
+V4_DROPPED = ["orders_sla_overdue", "orders_sla_at_risk"]
+
+
+def _v4(conn: sqlite3.Connection) -> None:
+    for name in V4_DROPPED:
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
+    _run(V4_TABLES + SLA_RECOUNT + SLA_COUNT_TRIGGERS + V4_INDEXES)(conn)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
+
+INDEXES = [
+    sql for sql in V1_INDEXES + V2_INDEXES + V4_INDEXES
+    if not any(f" {name} " in sql for name in V4_DROPPED)
+]
+"""Every secondary index of the store's tables in the current schema (bulk loads drop and
+rebuild these)."""
+INDEX_NAMES = [re.search(r"EXISTS (\w+)", sql).group(1) for sql in INDEXES]
+COUNTERS = {"orders_count_": (RECOUNT, COUNT_TRIGGERS), "orders_sla_count_": (SLA_RECOUNT, SLA_COUNT_TRIGGERS)}
+"""Trigger-kept counters: (recount statements, triggers), by trigger name prefix."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -347,14 +347,59 @@ class SqliteStore:
     # --- the dashboard list -------------------------------------------------------------
 
     def count_orders(self, query: OrderQuery) -> int:
-        if not query.search.strip() and query.sla is None:
+        """The size of the (virtual) list: stage counters when only the stage filters;
+        SLA counters for finished orders plus index ranges over the open ones when the SLA
+        status filters; a query otherwise."""
+        searching = bool(query.search.strip())
+        if not searching and query.sla is None:
             counts = self.counts(query.vendor_code)
             return counts.of(query.stage) if query.stage is not None else counts.total
-        where, params = self._where(query)
         with self._lock:
+            if not searching:
+                return self._count_sla(query)
+            where, params = self._where(query)
             return self._conn.execute(
                 f"SELECT count(*) FROM orders WHERE {where}", params
             ).fetchone()[0]
+
+    def _count_sla(self, query: OrderQuery) -> int:
+        status, stage, vendor = query.sla, query.stage, query.vendor_code
+        assert status is not None
+        total = 0
+        if stage is None or not stage.is_open:
+            sql = "SELECT coalesce(sum(n), 0) FROM sla_counts WHERE final_sla = ?"
+            params: list[object] = [status.value]
+            if stage is not None:
+                sql, params = sql + " AND stage = ?", [*params, stage.value]
+            if vendor is not None:
+                sql, params = sql + " AND vendor_code = ?", [*params, vendor]
+            total += self._conn.execute(sql, params).fetchone()[0]
+        if stage is None or stage.is_open:
+            base = "stage_rank < 2"
+            named: dict[str, object] = {"now": to_us(self._now())}
+            if stage is not None:
+                base += " AND stage_rank = :stage"
+                named["stage"] = STAGE_RANK[stage]
+            if vendor is not None:
+                base += " AND vendor_code = :vendor"
+                named["vendor"] = vendor
+
+            def count(predicate: str) -> int:
+                return self._conn.execute(
+                    f"SELECT count(*) FROM orders WHERE {base} AND {predicate}", named
+                ).fetchone()[0]
+
+            if status is SlaStatus.OVERDUE:
+                total += count("sla_overdue_at <= :now")
+            elif status is SlaStatus.AT_RISK:
+                total += count("sla_at_risk_at <= :now") - count("sla_overdue_at <= :now")
+            else:
+                counts = self.counts(vendor)
+                open_total = (
+                    counts.of(stage) if stage is not None else counts.new + counts.in_progress
+                )
+                total += open_total - count("sla_at_risk_at <= :now")
+        return total
 
     def list_orders(
         self, query: OrderQuery, *, offset: int = 0, limit: int = 50
@@ -384,21 +429,35 @@ class SqliteStore:
         self, query: OrderQuery, offset: int, limit: int, now_us: int
     ) -> list[tuple]:
         """SLA sort: status rank (on time < at risk < overdue), then the overdue instant,
-        then PO number; descending is the exact reverse. Each status is one indexed range,
-        fetched in turn, so no row's status is computed to sort."""
-        segments = [query.sla] if query.sla is not None else list(SLA_ORDER)
+        then PO number; descending is the exact reverse. Each status is read in two parts,
+        each one index range in index order: the open orders (by overdue instant) and the
+        finished ones (which keep their status; by PO), so no row's status is computed."""
+        statuses = [query.sla] if query.sla is not None else list(SLA_ORDER)
         direction = "DESC" if query.descending else "ASC"
-        if query.descending:
-            segments.reverse()
         base = query.model_copy(update={"sla": None})
         where, params = self._where(base, now_us)
+        parts: list[tuple[str, str]] = []
+        for status in statuses:
+            open_part = (
+                f"stage_rank < 2 AND {sla_predicate(status)}",
+                f"sla_overdue_at {direction}, po_number {direction}",
+            )
+            final_part = ("final_sla = :final_" + status.value, f"po_number {direction}")
+            params["final_" + status.value] = status.value
+            # Finished overdue orders come first (their mark is always past); finished
+            # on-time and at-risk ones last (theirs never comes).
+            pair = [final_part, open_part] if status is SlaStatus.OVERDUE else [open_part, final_part]
+            if query.stage is not None:
+                pair = [p for p in pair if (p is open_part) == query.stage.is_open]
+            parts.extend(pair)
+        if query.descending:
+            parts.reverse()
         rows: list[tuple] = []
-        for status in segments:
-            seg_where = f"{where} AND {sla_predicate(status)}"
+        for part_where, order_by in parts:
+            seg_where = f"{where} AND {part_where}"
             got = self._conn.execute(
                 f"SELECT {SUMMARY_COLUMNS} FROM orders WHERE {seg_where} "
-                f"ORDER BY sla_overdue_at {direction}, po_number {direction} "
-                "LIMIT :limit OFFSET :offset",
+                f"ORDER BY {order_by} LIMIT :limit OFFSET :offset",
                 {**params, "limit": limit - len(rows), "offset": offset},
             ).fetchall()
             rows.extend(got)
