@@ -184,3 +184,15 @@ def test_old_idempotency_records_are_pruned(backend):
         store.acknowledge(82, 1, {}, {})
     assert backend.store.prune_idempotency() == 0
     assert backend.store.prune_idempotency(keep=timedelta(seconds=-1)) == 1
+
+
+def test_a_key_is_replayed_only_for_the_same_request(backend):
+    headers = {"Authorization": f"Bearer {backend.tokens['jordan']}", "Idempotency-Key": "k-1"}
+    with httpx.Client(base_url=backend.url, headers=headers) as c:
+        first = c.post("/orders/82/acknowledge", json={"version": 1})
+        same = c.post("/orders/82/acknowledge", json={"version": 1})
+        other = c.post("/orders/83/cancel", json={"version": 1, "reason": {"code": "damaged"}})
+    assert first.status_code == same.status_code == other.status_code == 200
+    assert same.headers.get("idempotent-replayed") == "true" and same.content == first.content
+    assert other.headers.get("idempotent-replayed") is None
+    assert other.json()["po_number"] == 83 and other.json()["stage"] == "canceled"

@@ -80,17 +80,28 @@ def read(request: Request, payload: Any) -> Response:
     return Response(body, media_type=JSON, headers=headers)
 
 
+def fingerprint(request: Request, body: Any) -> str:
+    """The request an idempotency key is bound to: method, path and the parsed body."""
+    digest = hashlib.sha256(f"{request.method} {request.url.path}\n".encode())
+    digest.update(encode(body))
+    return digest.hexdigest()[:32]
+
+
 def write(
     store: ServerStore,
     caller: Principal,
     key: str | None,
     action: Callable[[KeyedWrite | None], Any],
+    request_fingerprint: str = "",
 ) -> Response:
     """Run ``action`` as the caller, under its idempotency key when given. The action
-    returns what to answer; a replay answers the stored response."""
+    returns what to answer; a replay answers the stored response. The key is stored
+    with the request's fingerprint, so only the very same request is ever replayed: a key
+    reused (by mistake) for another action does that action, it never gets the first
+    action's answer."""
     if key is not None and not key.strip():
         raise InvalidInputError("Idempotency-Key must not be blank")
-    keyed = KeyedWrite(caller.name, key.strip()) if key else None
+    keyed = KeyedWrite(caller.name, f"{request_fingerprint}:{key.strip()}") if key else None
     try:
         with store.acting(caller.name, keyed):
             result = action(keyed)

@@ -27,7 +27,7 @@ from ..domain.models import (
 )
 from ..store.base import BatchResult, OrderQuery, SortKey, StageCounts
 from .auth import Principal
-from .common import Caller, IdempotencyKey, StoreDep, read, visible_po, write
+from .common import Caller, IdempotencyKey, StoreDep, fingerprint, read, visible_po, write
 from .backend import ServerStore
 
 router = APIRouter()
@@ -229,7 +229,7 @@ def _order_write(store: ServerStore, caller: Principal, po_number: int) -> None:
 
 @router.post("/orders/{po_number}/acknowledge", response_model=Order, tags=["workflow"])
 def acknowledge(
-    store: StoreDep, caller: Caller, po_number: PoPath, body: AcknowledgeBody,
+    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: AcknowledgeBody,
     key: IdempotencyKey = None,
 ) -> Response:
     _order_write(store, caller, po_number)
@@ -243,16 +243,19 @@ def acknowledge(
         lambda _: store.acknowledge(
             po_number, body.version, body.validated, body.reasons, body.reason_all
         ),
+        fingerprint(request, body),
     )
 
 
 @router.post("/orders/acknowledge-all", response_model=BatchResult, tags=["workflow"])
 def acknowledge_all(
-    store: StoreDep, caller: Caller, body: AcknowledgeAllBody, key: IdempotencyKey = None
+    request: Request, store: StoreDep, caller: Caller, body: AcknowledgeAllBody,
+    key: IdempotencyKey = None,
 ) -> Response:
     caller.require_write()
     result = store.acknowledge_all_keyed(
-        body.po_numbers, caller.name, key.strip() if key and key.strip() else None,
+        body.po_numbers, caller.name,
+        f"{fingerprint(request, body)}:{key.strip()}" if key and key.strip() else None,
         lambda po: caller.can_see(store.vendor_of(po)),
     )
     return write(store, caller, None, lambda _: result)
@@ -260,26 +263,28 @@ def acknowledge_all(
 
 @router.post("/orders/{po_number}/cancel", response_model=Order, tags=["workflow"])
 def cancel(
-    store: StoreDep, caller: Caller, po_number: PoPath, body: CancelBody,
+    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: CancelBody,
     key: IdempotencyKey = None,
 ) -> Response:
     _order_write(store, caller, po_number)
     caller.require_admin("cancel an order")
-    return write(store, caller, key, lambda _: store.cancel(po_number, body.version, body.reason))
+    return write(store, caller, key, lambda _: store.cancel(po_number, body.version, body.reason),
+                 fingerprint(request, body))
 
 
 @router.post("/orders/{po_number}/slips", response_model=Order, tags=["workflow"])
 def save_slips(
-    store: StoreDep, caller: Caller, po_number: PoPath, body: SlipsBody,
+    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: SlipsBody,
     key: IdempotencyKey = None,
 ) -> Response:
     _order_write(store, caller, po_number)
-    return write(store, caller, key, lambda _: store.save_slips(po_number, body.version, body.plan))
+    return write(store, caller, key, lambda _: store.save_slips(po_number, body.version, body.plan),
+                 fingerprint(request, body))
 
 
 @router.post("/orders/{po_number}/tracking", response_model=Order, tags=["workflow"])
 def save_tracking(
-    store: StoreDep, caller: Caller, po_number: PoPath, body: TrackingBody,
+    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: TrackingBody,
     key: IdempotencyKey = None,
 ) -> Response:
     _order_write(store, caller, po_number)
@@ -288,33 +293,37 @@ def save_tracking(
         lambda _: store.save_tracking(
             po_number, body.version, body.slip_number, body.tracking_number, body.carrier
         ),
+        fingerprint(request, body),
     )
 
 
 @router.post("/orders/{po_number}/invoice", response_model=Order, tags=["workflow"])
 def generate_invoice(
-    store: StoreDep, caller: Caller, po_number: PoPath, body: VersionBody,
+    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: VersionBody,
     key: IdempotencyKey = None,
 ) -> Response:
     _order_write(store, caller, po_number)
-    return write(store, caller, key, lambda _: store.generate_invoice(po_number, body.version))
+    return write(store, caller, key, lambda _: store.generate_invoice(po_number, body.version),
+                 fingerprint(request, body))
 
 
 @router.post("/orders/{po_number}/complete", response_model=Order, tags=["workflow"])
 def complete(
-    store: StoreDep, caller: Caller, po_number: PoPath, body: VersionBody,
+    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: VersionBody,
     key: IdempotencyKey = None,
 ) -> Response:
     _order_write(store, caller, po_number)
-    return write(store, caller, key, lambda _: store.complete(po_number, body.version))
+    return write(store, caller, key, lambda _: store.complete(po_number, body.version),
+                 fingerprint(request, body))
 
 
 @router.post("/orders/{po_number}/address", response_model=Order, tags=["workflow"])
 def correct_address(
-    store: StoreDep, caller: Caller, po_number: PoPath, body: AddressBody,
+    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: AddressBody,
     key: IdempotencyKey = None,
 ) -> Response:
     _order_write(store, caller, po_number)
     return write(
-        store, caller, key, lambda _: store.correct_address(po_number, body.version, body.ship_to)
+        store, caller, key, lambda _: store.correct_address(po_number, body.version, body.ship_to),
+        fingerprint(request, body),
     )

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from ..domain.errors import NotFoundError
 from ..domain.models import Location, LocationGroup, Order, SkuMapping, Vendor
 from .auth import ForbiddenError, Principal
-from .common import Caller, IdempotencyKey, StoreDep, write
+from .common import Caller, IdempotencyKey, StoreDep, fingerprint, write
 
 router = APIRouter(tags=["setup"])
 
@@ -36,7 +36,7 @@ def _own(caller: Principal, vendor_code: str, what: str) -> None:
 
 
 @router.put("/vendors", response_model=Ok)
-def put_vendor(store: StoreDep, caller: Caller, body: Vendor, key: IdempotencyKey = None) -> Response:
+def put_vendor(request: Request, store: StoreDep, caller: Caller, body: Vendor, key: IdempotencyKey = None) -> Response:
     _own(caller, body.code, "change the vendor's details")
 
     def act(keyed):
@@ -45,7 +45,7 @@ def put_vendor(store: StoreDep, caller: Caller, body: Vendor, key: IdempotencyKe
         store.add_vendor(body)
         return Ok()
 
-    return write(store, caller, key, act)
+    return write(store, caller, key, act, fingerprint(request, body))
 
 
 @router.put("/location-groups", response_model=Ok)
@@ -55,7 +55,7 @@ def put_location_group(caller: Caller, body: LocationGroup) -> Response:
 
 
 @router.put("/locations", response_model=Ok)
-def put_location(store: StoreDep, caller: Caller, body: Location, key: IdempotencyKey = None) -> Response:
+def put_location(request: Request, store: StoreDep, caller: Caller, body: Location, key: IdempotencyKey = None) -> Response:
     _own(caller, body.vendor_code, "change locations")
     try:
         existing = store.location(body.code)
@@ -70,12 +70,12 @@ def put_location(store: StoreDep, caller: Caller, body: Location, key: Idempoten
         store.add_location(body)
         return Ok()
 
-    return write(store, caller, key, act)
+    return write(store, caller, key, act, fingerprint(request, body))
 
 
 @router.put("/sku-mappings", response_model=Ok)
 def put_sku_mappings(
-    store: StoreDep, caller: Caller,
+    request: Request, store: StoreDep, caller: Caller,
     body: Annotated[list[SkuMapping], Field(max_length=100_000)],
     key: IdempotencyKey = None,
 ) -> Response:
@@ -90,12 +90,12 @@ def put_sku_mappings(
         store.add_sku_mappings(body)
         return Ok()
 
-    return write(store, caller, key, act)
+    return write(store, caller, key, act, fingerprint(request, body))
 
 
 @router.post("/orders/import", response_model=Imported, tags=["orders"])
 def import_orders(
-    store: StoreDep, caller: Caller,
+    request: Request, store: StoreDep, caller: Caller,
     body: Annotated[list[Order], Field(max_length=100_000)],
     key: IdempotencyKey = None,
 ) -> Response:
@@ -108,4 +108,4 @@ def import_orders(
             keyed.body = Imported(imported=len(body)).model_dump_json()
         return Imported(imported=store.import_orders(body))
 
-    return write(store, caller, key, act)
+    return write(store, caller, key, act, fingerprint(request, body))
