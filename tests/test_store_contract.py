@@ -260,3 +260,31 @@ def test_correct_address(store):
     order = store.correct_address(82, 1, new)
     assert order.ship_to == new and order.version == 2
     assert store.list_orders(OrderQuery())[0].customer_name == "Ann Lee-Smith"
+
+
+def test_slips_change_until_the_invoice_and_tracking_edits(store):
+    store.import_orders([f.order()])
+    store.acknowledge(82, 1, {}, {})
+    store.save_slips(82, 2, [{1: 3}, {1: 2}])
+    store.save_tracking(82, 3, 1, UPS)
+    order = store.save_tracking(82, 4, 2, UPS2)
+    order = store.save_tracking(82, order.version, 2, "ABC999", carrier="FedEx")  # R7: edit
+    assert order.slip(2).tracking_number == "ABC999"
+    order = store.save_slips(82, order.version, [{1: 5}])  # R6: slip 2 and its number go
+    assert [s.number for s in order.slips] == [1] and order.slip(1).tracking_number == UPS
+    order = store.generate_invoice(82, order.version)
+    message = refused(WorkflowError, store.save_slips, 82, order.version, [{1: 5}])
+    assert "invoice" in message.lower()
+    assert refused(WorkflowError, store.generate_invoice, 82, order.version)
+    activity = store.activity(82)
+    assert activity[0].action.lower().startswith("invoice")
+    assert [e.at for e in activity] == sorted((e.at for e in activity), reverse=True)
+
+
+def test_two_clients_one_wins(store):
+    store.import_orders([f.order()])
+    order = store.get_order(82)
+    store.acknowledge(82, order.version, {}, {})  # the other client, first
+    message = refused(ConflictError, store.cancel, 82, order.version, OOS)
+    assert message == "PO 82 was changed by someone else; reload"
+    assert store.get_order(82).stage is Stage.IN_PROGRESS
