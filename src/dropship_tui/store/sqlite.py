@@ -357,6 +357,12 @@ class SqliteStore:
         with self._lock:
             if not searching:
                 return self._count_sla(query)
+            if query.stage is None and query.sla is None and query.vendor_code is None:
+                params: dict[str, object] = {}
+                hits = _search_sql(query.search.strip(), params)
+                return self._conn.execute(
+                    f"SELECT count(DISTINCT po_number) FROM ({hits})", params
+                ).fetchone()[0]
             where, params = self._where(query)
             return self._conn.execute(
                 f"SELECT count(*) FROM orders WHERE {where}", params
@@ -926,8 +932,9 @@ def _search_sql(term: str, params: dict[str, object]) -> str:
     digits = term.lstrip("#")
     if digits.isascii() and digits.isdigit() and 0 < int(digits) <= MAX_PO:
         params["po"] = int(digits)
-        parts.insert(0, "SELECT :po")
-    return " UNION ".join(parts)
+        parts.insert(0, "SELECT po_number FROM orders WHERE po_number = :po")
+    # UNION ALL: the IN (...) around it keeps each PO once anyway.
+    return " UNION ALL ".join(parts)
 
 
 def _summary(row: tuple, now_us: int) -> OrderSummary:
