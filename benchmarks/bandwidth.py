@@ -1,0 +1,186 @@
+"""How many bytes the app writes to the terminal on a slow link, step by step.
+
+    python benchmarks/bandwidth.py                 # a 2,000-order demo store, 120×36
+    python benchmarks/bandwidth.py --db PATH       # an existing store (it is changed:
+                                                   # one New order gets acknowledged)
+
+Runs the real ``dropship-tui --low-bandwidth`` in a pseudo-terminal (``pty``) at 120×36,
+sends keys as a terminal would and counts the bytes the app writes until it goes quiet:
+
+* the first paint of the dashboard;
+* 20 cursor moves (down), each counted on its own (target: well under 1 KB a move);
+* opening the order under the cursor (enter);
+* the full-quantity acknowledgement of one New order (back, tile 2 "New", ``f``, then
+  the acknowledgement screen's confirm key, ctrl+s) — when the fulfillment screens exist.
+
+It also checks that no mouse tracking was switched on (``--low-bandwidth`` starts the
+app with ``mouse=False``). Exit status 1 if a cursor move costs 1 KB or more.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pty
+import select
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+COLS, ROWS = 120, 36
+MOVE_TARGET = 1024
+MOUSE_ON = (b"\x1b[?1000h", b"\x1b[?1003h", b"\x1b[?1006h")
+
+
+class Terminal:
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+        self.proc = subprocess.Popen(
+            argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True
+        )
+        os.close(slave)
+        self.log = bytearray()
+
+    def read_until_quiet(self, quiet: float, limit: float = 30.0, min_bytes: int = 0) -> int:
+        """Read what the app writes until it has been silent for ``quiet`` seconds (and
+        at least ``min_bytes`` came); the number of bytes read."""
+        got = 0
+        start = last = time.monotonic()
+        while True:
+            now = time.monotonic()
+            if now - start > limit:
+                break
+            if got >= min_bytes and now - last > quiet:
+                break
+            ready, _, _ = select.select([self.master], [], [], 0.02)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                got += len(chunk)
+                self.log += chunk
+                last = time.monotonic()
+        return got
+
+    def send(self, data: bytes) -> None:
+        os.write(self.master, data)
+
+    def close(self) -> None:
+        if self.master < 0:
+            return
+        if self.proc.poll() is None:
+            try:
+                self.send(b"q")
+                self.proc.wait(timeout=5)
+            except Exception:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=5)
+        os.close(self.master)
+        self.master = -1
+
+
+def build_store(folder: Path) -> Path:
+    from dropship_tui.store.demo import build_demo
+
+    path = folder / "bandwidth.db"
+    build_demo(path, orders=2_000, seed=3, fast=True)
+    return path
+
+
+def stage_counts(db: Path):
+    from dropship_tui.store.sqlite import SqliteStore
+
+    with SqliteStore(db) as store:
+        return store.counts()
+
+
+def fulfillment_available() -> bool:
+    import importlib.util
+
+    return all(
+        importlib.util.find_spec(f"dropship_tui.screens.{m}") is not None
+        for m in ("fulfillment", "acknowledge")
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--quiet", type=float, default=0.4, help="seconds of silence that end a step")
+    args = parser.parse_args()
+
+    temp = tempfile.TemporaryDirectory(prefix="dropship-bandwidth-")
+    db = args.db or build_store(Path(temp.name))
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "COLORTERM": "truecolor",
+        "TZ": "UTC",
+        "DROPSHIP_TUI_CONFIG": str(Path(temp.name) / "no-config.toml"),
+        "COLUMNS": str(COLS),
+        "LINES": str(ROWS),
+    }
+    before = stage_counts(db)
+    term = Terminal([sys.executable, "-m", "dropship_tui", "--db", str(db), "--low-bandwidth"], env)
+    ok = True
+    try:
+        first = term.read_until_quiet(1.0, min_bytes=2000)
+        print(f"{'first paint (dashboard)':<40} {first:8,} bytes")
+
+        moves = []
+        for _ in range(20):
+            term.send(b"\x1b[B")
+            moves.append(term.read_until_quiet(args.quiet))
+        worst = max(moves)
+        ok &= worst < MOVE_TARGET
+        print(
+            f"{'20 cursor moves':<40} {sum(moves):8,} bytes   per move: median {sorted(moves)[10]:,}, "
+            f"worst {worst:,} (target < {MOVE_TARGET:,})   {'ok' if worst < MOVE_TARGET else 'MISSED'}"
+        )
+
+        term.send(b"\r")
+        opened = term.read_until_quiet(args.quiet * 2)
+        print(f"{'open the order (enter)':<40} {opened:8,} bytes")
+
+        if fulfillment_available():
+            term.send(b"\x1b")  # back to the dashboard
+            back = term.read_until_quiet(args.quiet * 2)
+            term.send(b"2")  # the New tile
+            new = term.read_until_quiet(args.quiet * 2)
+            term.send(b"f")
+            ack_screen = term.read_until_quiet(args.quiet * 2)
+            term.send(b"\x13")  # ctrl+s: acknowledge with the full quantities
+            confirmed = term.read_until_quiet(args.quiet * 3)
+            print(f"{'back to the dashboard (esc)':<40} {back:8,} bytes")
+            print(f"{'filter New (2)':<40} {new:8,} bytes")
+            print(f"{'open the acknowledgement (f)':<40} {ack_screen:8,} bytes")
+            print(f"{'acknowledge in full (ctrl+s)':<40} {confirmed:8,} bytes")
+            print(f"{'  whole acknowledgement (f + ctrl+s)':<40} {ack_screen + confirmed:8,} bytes")
+            term.close()
+            after = stage_counts(db)
+            done = after.new == before.new - 1 and after.in_progress == before.in_progress + 1
+            print(f"  order acknowledged in the store: {'yes' if done else 'NO'} "
+                  f"(New {before.new} -> {after.new}, In progress {before.in_progress} -> {after.in_progress})")
+        else:
+            print("acknowledgement: skipped (the fulfillment screens are not in this build)")
+        mouse = [seq.decode() for seq in MOUSE_ON if seq in term.log]
+        print(f"mouse tracking switched on: {'yes ' + repr(mouse) if mouse else 'no'}")
+        ok &= not mouse
+    finally:
+        term.close()
+        temp.cleanup()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
