@@ -377,3 +377,40 @@ async def test_slow_store_never_blocks_and_a_double_press_writes_once(tmp_path):
         await settle(pilot)
         assert isinstance(app.screen, PrepareShipmentsScreen)
         assert [e.action for e in store.activity(82)].count("Order acknowledged") == 1
+
+
+async def test_reasons_survive_esc_and_tracking_is_editable(tmp_path):
+    app = make_app(tmp_path, orders=[factories.order()])
+    store = app.store
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_screen(pilot, AcknowledgeScreen(82))
+        await keys(pilot, "3", "ctrl+s")
+        await keys(pilot, "enter")
+        await keys(pilot, "down", "down", "enter")  # Damaged
+        await keys(pilot, "escape")
+        assert isinstance(app.screen, AcknowledgeScreen)
+        await keys(pilot, "ctrl+s")
+        assert "All reasons provided ✓" in screen_text(app)
+        await keys(pilot, "ctrl+s")
+        assert store.get_order(82).canceled_items[0].reason_code is ReasonCode.DAMAGED
+        await keys(pilot, "ctrl+s", *UPS_1, "enter")
+        assert store.get_order(82).slips[0].tracking_number == UPS_1
+        # Edit the saved number: type over it and save again.
+        app.screen.query_one("#track-1").focus()
+        await keys(pilot, "ctrl+u", *UPS_2, "enter")
+        assert store.get_order(82).slips[0].tracking_number == UPS_2
+        assert store.activity(82)[0].action == "Tracking number changed"
+
+
+async def test_fulfil_on_a_canceled_order_says_why(tmp_path):
+    app = make_app(tmp_path, orders=[factories.order()])
+    app.store.cancel(82, None, Reason(code=ReasonCode.OUT_OF_STOCK))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f")
+        assert type(app.screen).__name__ == "DashboardScreen"
+        await keys(pilot, "enter")
+        assert isinstance(app.screen, OrderDetailScreen)
+        await keys(pilot, "f")
+        assert isinstance(app.screen, OrderDetailScreen)
+        assert "nothing left to fulfil" in screen_text(app)

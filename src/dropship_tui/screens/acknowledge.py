@@ -23,7 +23,7 @@ from .fulfillment import (
     ACK_BINDINGS,
     STEP_BINDINGS,
     OrderScreen,
-    fulfillment_screen_for,
+    current_screen_for,
     order_title,
     plain,
     units,
@@ -107,7 +107,7 @@ class AcknowledgeScreen(OrderScreen):
         if order.stage is not Stage.NEW:
             # Someone else moved it on (or it was reloaded after a conflict).
             self.notify(f"PO {order.po_number} is {order.stage.label}; showing where it is now")
-            self.app.switch_screen(fulfillment_screen_for(order))
+            self.app.switch_screen(current_screen_for(order))
             return
         await self.show_order(order)
 

@@ -307,12 +307,12 @@ class OrderScreen(StoreCalls, Screen):
             app.pop_screen()
 
 
-def fulfillment_screen_for(order: Order) -> Screen:
+def fulfillment_screen_for(order: Order) -> Screen | None:
     """The fulfillment screen for the order's state: step 1 while New, step 2 while In
-    progress without an invoice, the invoice once generated; the detail otherwise."""
+    progress without an invoice, the invoice once generated (also, read-only, once
+    Completed); None for a canceled order (nothing left to fulfil)."""
     from .acknowledge import AcknowledgeScreen
     from .invoice import InvoiceScreen
-    from .order_detail import OrderDetailScreen
     from .prepare_shipments import PrepareShipmentsScreen
 
     if order.stage is Stage.NEW:
@@ -321,4 +321,15 @@ def fulfillment_screen_for(order: Order) -> Screen:
         return InvoiceScreen(order.po_number, order)
     if order.stage is Stage.IN_PROGRESS:
         return PrepareShipmentsScreen(order.po_number, order)
-    return OrderDetailScreen(order.po_number)
+    return None
+
+
+def current_screen_for(order: Order) -> Screen:
+    """Where an order screen goes when the order moved on under it: its fulfillment step,
+    or the detail when nothing is left to fulfil."""
+    screen = fulfillment_screen_for(order)
+    if screen is None:
+        from .order_detail import OrderDetailScreen
+
+        screen = OrderDetailScreen(order.po_number)
+    return screen

@@ -378,7 +378,9 @@ class OrderDetailScreen(OrderScreen):
             return
         from .fulfillment import fulfillment_screen_for
 
-        self.app.push_screen(fulfillment_screen_for(order))
+        screen = fulfillment_screen_for(order)
+        if screen is not None:
+            self.app.push_screen(screen)
 
     def order_canceled(self, order: Order) -> None:
         self.notify(f"PO {order.po_number} canceled")

@@ -29,7 +29,7 @@ from .fulfillment import (
     STEP_BINDINGS,
     OrderScreen,
     error_text,
-    fulfillment_screen_for,
+    current_screen_for,
     local_time,
     order_title,
     plain,
@@ -103,7 +103,7 @@ class PrepareShipmentsScreen(OrderScreen):
         self.order = order
         if order.stage is not Stage.IN_PROGRESS or order.invoice is not None:
             self.notify(f"PO {order.po_number} is {order.stage.label}; showing where it is now")
-            self.app.switch_screen(fulfillment_screen_for(order))
+            self.app.switch_screen(current_screen_for(order))
             return
         await self.show_order(order)
 

@@ -30,6 +30,8 @@ class ReasonModal(ModalScreen[dict[int, Reason] | None]):
     def __init__(self, order: Order, validated: Mapping[int, int], reasons: Mapping[int, Reason] | None = None) -> None:
         super().__init__()
         self.order = order
+        self.memory = reasons if isinstance(reasons, dict) else None
+        """The caller's dict of reasons: updated on esc so nothing chosen is lost."""
         self.validated = dict(validated)
         self.short = workflow.short_lines(order, validated)
         self.initial = {lid: r for lid, r in (reasons or {}).items() if any(l.line_id == lid for l in self.short)}
@@ -209,5 +211,7 @@ class ReasonModal(ModalScreen[dict[int, Reason] | None]):
         self.dismiss(self.reasons())
 
     def action_back(self) -> None:
+        if self.memory is not None:
+            self.memory.update(self.reasons())
         self.dismiss(None)
 
