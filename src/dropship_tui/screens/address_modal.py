@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from ..domain import workflow
 from ..domain.errors import WorkflowError
@@ -36,8 +36,9 @@ ADDRESS_FIELDS = {"line1", "line2", "city", "state", "postal_code", "country_cod
 
 class AddressModal(ModalScreen[ShipTo | None]):
     BINDINGS = ADDRESS_BINDINGS
+    CSS_PATH = "../styles/fulfillment.tcss"
     DEFAULT_CSS = """
-    AddressModal { align: center middle; background: $background 60%; }
+    AddressModal { align: center middle; }
     AddressModal > Vertical {
         width: 84; max-width: 100%; height: auto; max-height: 100%;
         border: thick $accent; background: $surface; padding: 0 1;
@@ -52,7 +53,7 @@ class AddressModal(ModalScreen[ShipTo | None]):
     """
 
     def __init__(self, order: Order, user: str, now) -> None:  # type: ignore[no-untyped-def]
-        super().__init__()
+        super().__init__(classes="dim-modal")
         self.order = order
         self.ctx = workflow.Ctx(user=user, now=now)
 
@@ -72,6 +73,8 @@ class AddressModal(ModalScreen[ShipTo | None]):
             with Horizontal():
                 yield Button("Save address  ctrl+s", variant="primary", id="address-save", compact=True)
                 yield Button("Back  esc", id="address-back", compact=True)
+
+        yield Footer()
 
     def ship_to(self) -> ShipTo:
         values = {name: self.query_one(f"#addr-{name}", Input).value.strip() for name, _ in FIELDS}

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from ..domain import workflow
 from ..domain.models import REASON_TEXT_MAX, Order, Reason, ReasonCode
@@ -23,8 +23,9 @@ def reason_options() -> list[tuple[Text, ReasonCode]]:
 
 class CancelModal(ModalScreen[Reason | None]):
     BINDINGS = CANCEL_BINDINGS
+    CSS_PATH = "../styles/fulfillment.tcss"
     DEFAULT_CSS = """
-    CancelModal { align: center middle; background: $background 60%; }
+    CancelModal { align: center middle; }
     CancelModal > Vertical {
         width: 72; height: auto; max-height: 90%;
         border: thick $error; background: $surface; padding: 1 2;
@@ -38,7 +39,7 @@ class CancelModal(ModalScreen[Reason | None]):
     """
 
     def __init__(self, order: Order) -> None:
-        super().__init__()
+        super().__init__(classes="dim-modal")
         self.order = order
 
     def compose(self) -> ComposeResult:
@@ -64,6 +65,8 @@ class CancelModal(ModalScreen[Reason | None]):
             with Horizontal():
                 yield Button("Cancel the order  ctrl+s", variant="error", id="cancel-confirm", compact=True)
                 yield Button("Keep the order  esc", id="cancel-back", compact=True)
+
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#cancel-reason", Select).focus()

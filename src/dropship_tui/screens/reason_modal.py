@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Button, Footer, Input, Select, Static
 
 from ..domain import workflow
 from ..domain.models import REASON_TEXT_MAX, Order, Reason, ReasonCode
@@ -28,7 +28,7 @@ class ReasonModal(ModalScreen[dict[int, Reason] | None]):
     CSS_PATH = "../styles/fulfillment.tcss"
 
     def __init__(self, order: Order, validated: Mapping[int, int], reasons: Mapping[int, Reason] | None = None) -> None:
-        super().__init__()
+        super().__init__(classes="dim-modal")
         self.order = order
         self.memory = reasons if isinstance(reasons, dict) else None
         """The caller's dict of reasons: updated on esc so nothing chosen is lost."""
@@ -104,6 +104,8 @@ class ReasonModal(ModalScreen[dict[int, Reason] | None]):
                 label = "Cancel the order  ctrl+s" if self.all_zero else "Confirm acknowledgement  ctrl+s"
                 yield Button(label, variant="error" if self.all_zero else "primary", id="reason-confirm", compact=True)
                 yield Button("Back  esc", id="reason-back", compact=True)
+
+        yield Footer()
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < 100, "-narrow")
