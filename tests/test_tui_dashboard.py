@@ -373,3 +373,13 @@ async def test_a_scanned_po_then_enter_opens_that_order(tmp_path):
         await settle(pilot)
         assert isinstance(app.screen, OrderDetailScreen)
         assert app.screen.po_number == 1017
+
+
+def test_docs_list_every_dashboard_key():
+    from pathlib import Path
+
+    from dropship_tui.keymap import ACTIONS
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "tui.md").read_text(encoding="utf-8")
+    missing = [ident for ident in ACTIONS if f"`{ident}`" not in docs]
+    assert not missing, f"docs/tui.md does not list {missing}"

@@ -472,6 +472,8 @@ class OrderList(ScrollView, can_focus=True):
         if self._style_cache is None:
             base = self.rich_style
             cursor = base + self.get_component_rich_style("order-list--cursor", partial=True)
+            if getattr(self.app, "no_color", False):
+                cursor += Style(reverse=True)  # no background colour to show it with
             styles = {"base": base, "cursor": cursor}
             for name in self.COMPONENT_CLASSES:
                 styles[name] = base + self.get_component_rich_style(name, partial=True)
