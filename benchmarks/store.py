@@ -79,6 +79,8 @@ def main() -> int:
         line("build time (wall)", f"{wall:.1f} s", "< 90 s", verdict(wall, 90))
         line("  CPU used (this process + workers)", f"{cpu:.1f} s", "", "")
         line("  load average after", f"{os.getloadavg()[0]:.1f}", "", "")
+        for name, seconds in demo.LAST_TIMINGS.items():
+            line(f"  phase: {name}", f"{seconds:.1f} s", "", "")
         print(f"  file size {path.stat().st_size / 1e9:.2f} GB")
 
     store = SqliteStore(path, clock=lambda: NOW)
@@ -94,20 +96,22 @@ def main() -> int:
         filters = [("no filter", {})]
         filters += [(f"stage={s.value}", {"stage": s}) for s in Stage]
         filters += [(f"sla={s.value}", {"sla": s}) for s in SlaStatus]
+        filters += [(f"stage={t.value}+sla={s.value}", {"stage": t, "sla": s})
+                    for t in Stage for s in SlaStatus]
         pages, sizes = [], []
         for name, f in filters:
             for key in SortKey:
                 for desc in (False, True):
                     q = OrderQuery(sort=key, descending=desc, **f)
                     ms, rows = timed(lambda q=q: store.list_orders(q, offset=0, limit=50))
-                    assert len(rows) == 50 or counts.total < 50 * 20, (name, key, desc, len(rows))
+                    assert len(rows) == 50 or "+" in name or counts.total < 1000, (name, key, desc)
                     pages.append((ms, f"{name}, sort {key.value} {'desc' if desc else 'asc'}"))
             q = OrderQuery(**f)
             ms, n = timed(lambda q=q: store.count_orders(q))
             sizes.append((ms, f"{name} ({n:,} orders)"))
         pages.sort(reverse=True)
         sizes.sort(reverse=True)
-        line(f"first page of 50, worst of {len(pages)} (sort x dir x filter)", f"{pages[0][0]:.2f} ms",
+        line(f"first page of 50, worst of {len(pages)} (sort x dir x filter incl. stage+SLA)", f"{pages[0][0]:.2f} ms",
              "< 20 ms", verdict(pages[0][0], 20))
         print(f"      worst: {pages[0][1]}; then {pages[1][1]} {pages[1][0]:.2f} ms, "
               f"{pages[2][1]} {pages[2][0]:.2f} ms; median {statistics.median(p[0] for p in pages):.2f} ms")
@@ -125,13 +129,15 @@ def main() -> int:
             ("customer prefix 'ольга' (Cyrillic)", "ольга"),
             ("customer prefix '佐藤' (Japanese)", "佐藤"),
             ("customer prefix 'ann' (short, common)", "ann"),
-            ("SKU exact", "SKU-1005-BLU-L"),
-            ("vendor SKU exact", "MYS-4035-BLUL"),
+            ("SKU exact", "@sku"),
+            ("vendor SKU exact", "@vendor_sku"),
             ("PO number", "123456"),
             ("order number prefix", "12345"),
         ]
-        mapping = store.sku_mappings("MYSTIC")[7]
-        searches.append(("UPC exact", mapping.upc))
+        sample = store.get_order(7).lines[0]
+        searches = [(label, getattr(sample, term[1:]) if term.startswith("@") else term)
+                    for label, term in searches]
+        searches.append(("UPC exact", sample.upc))
         worst = 0.0
         for label, term in searches:
             q = OrderQuery(search=term)

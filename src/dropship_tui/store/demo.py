@@ -1246,8 +1246,7 @@ def _bulk_load(
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA analysis_limit = 1000")
-        conn.execute("ANALYZE")
+        conn.execute("ANALYZE")  # in full: sampled statistics misled the planner
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         phase("analyze")
 

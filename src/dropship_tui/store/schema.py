@@ -316,11 +316,27 @@ def _v5(conn: sqlite3.Connection) -> None:
         conn.execute(f"DROP INDEX IF EXISTS {name}")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
+# --- v6: the same for one stage ("in progress, overdue, newest first") ---------------------
 
+V6_INDEXES = [
+    """CREATE INDEX IF NOT EXISTS orders_stage_order_date_sla
+       ON orders(stage_rank, order_date, po_number, sla_at_risk_at, sla_overdue_at)""",
+]
+V6_DROPPED = ["orders_stage_order_date"]
+
+
+def _v6(conn: sqlite3.Connection) -> None:
+    _run(V6_INDEXES)(conn)
+    for name in V6_DROPPED:
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+
+_DROPPED = V4_DROPPED + V5_DROPPED + V6_DROPPED
 INDEXES = [
-    sql for sql in V1_INDEXES + V2_INDEXES + V4_INDEXES + V5_INDEXES
-    if not any(f" {name} " in sql for name in V4_DROPPED + V5_DROPPED)
+    sql for sql in V1_INDEXES + V2_INDEXES + V4_INDEXES + V5_INDEXES + V6_INDEXES
+    if not any(f" {name} " in sql or f" {name}\n" in sql for name in _DROPPED)
 ]
 """Every secondary index of the store's tables in the current schema (bulk loads drop and
 rebuild these)."""
