@@ -155,3 +155,19 @@ def test_errors_have_the_json_shape(backend):
             assert response.status_code == status, response.text
             body = response.json()
             assert body["error"] == code and isinstance(body["message"], str) and body["message"]
+
+
+def test_a_locked_store_is_a_503_the_client_retries(backend):
+    import sqlite3
+
+    other = sqlite3.connect(backend.store.path, isolation_level=None)
+    backend.store.connection.execute("PRAGMA busy_timeout = 50")
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        with client(backend, "jordan") as c:
+            r = c.post(f"/orders/{A_PO}/acknowledge", json={"version": 1})
+        assert (r.status_code, r.json()["error"], r.headers["retry-after"]) == (503, "busy", "1")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert backend.store.get_order(A_PO).version == 1

@@ -14,6 +14,7 @@ one SQLite store to many vendors and users (``dropship-tui serve``).
 from __future__ import annotations
 
 import logging
+import sqlite3
 import os
 from collections.abc import Callable
 from typing import Any
@@ -139,6 +140,16 @@ def create_app(
         return JSONResponse(
             error_body(code, str(exc.detail)), status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(sqlite3.OperationalError)
+    async def busy(request: Request, exc: sqlite3.OperationalError) -> JSONResponse:
+        # The file stayed locked by another process past the busy timeout: nothing was
+        # written (the transaction rolled back); the client retries 503s by itself.
+        log.warning("store busy on %s %s: %s", request.method, request.url.path, exc)
+        return JSONResponse(
+            error_body("busy", "The store is busy; try again"), status_code=503,
+            headers={"Retry-After": "1"},
         )
 
     @app.exception_handler(Exception)

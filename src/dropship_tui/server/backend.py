@@ -161,6 +161,8 @@ class ServerStore(SqliteStore):
                 result.succeeded.append(po)
             except (WorkflowError, NotFoundError, InvalidInputError) as exc:
                 result.failed[po] = exc.message
+            except sqlite3.OperationalError as exc:  # as SqliteStore.acknowledge_all
+                result.failed[po] = f"PO {po} could not be saved: {exc}"
             else:
                 result.succeeded.append(po)
         return result
