@@ -381,5 +381,6 @@ def test_docs_list_every_dashboard_key():
     from dropship_tui.keymap import ACTIONS
 
     docs = (Path(__file__).resolve().parents[1] / "docs" / "tui.md").read_text(encoding="utf-8")
-    missing = [ident for ident in ACTIONS if f"`{ident}`" not in docs]
+    ours = ("app.", "dashboard.", "list.", "search.", "help.")  # other screens document their own
+    missing = [ident for ident in ACTIONS if ident.startswith(ours) and f"`{ident}`" not in docs]
     assert not missing, f"docs/tui.md does not list {missing}"
