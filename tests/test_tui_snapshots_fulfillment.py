@@ -49,6 +49,7 @@ def _app(tmp_path, stage: str = "new"):
 
 def _open(screen_factory, *keys: str):
     async def run_before(pilot) -> None:
+        pilot.app.animation_level = "none"  # the tab underline would be caught mid-slide
         await settle(pilot)
         pilot.app.push_screen(screen_factory())
         await settle(pilot)
