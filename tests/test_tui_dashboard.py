@@ -384,3 +384,16 @@ def test_docs_list_every_dashboard_key():
     ours = ("app.", "dashboard.", "list.", "search.", "help.")  # other screens document their own
     missing = [ident for ident in ACTIONS if ident.startswith(ours) and f"`{ident}`" not in docs]
     assert not missing, f"docs/tui.md does not list {missing}"
+
+
+@needs_fulfillment
+async def test_low_bandwidth_cursors_do_not_blink_on_other_screens(tmp_path):
+    from textual.widgets import Input
+
+    app = make_app(tmp_path, low_bandwidth=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")  # PO 1001 is New: the acknowledgement, with quantity inputs
+        await settle(pilot)
+        inputs = list(app.screen.query(Input))
+        assert inputs and not any(i.cursor_blink for i in inputs)

@@ -66,6 +66,18 @@ class DropshipApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(DashboardScreen())
 
+    def push_screen(self, screen, *args, **kwargs):
+        result = super().push_screen(screen, *args, **kwargs)
+        if self.low_bandwidth:
+            self.call_after_refresh(self._steady_cursors)
+        return result
+
+    def _steady_cursors(self) -> None:
+        """Low bandwidth: no blinking text cursors on any screen (a blink is a repaint
+        twice a second, for nothing)."""
+        for widget in self.screen.query("Input, TextArea"):
+            widget.cursor_blink = False
+
     # --- help and the command palette ---------------------------------------------
 
     def action_show_help(self) -> None:
