@@ -414,3 +414,13 @@ async def test_fulfil_on_a_canceled_order_says_why(tmp_path):
         await keys(pilot, "f")
         assert isinstance(app.screen, OrderDetailScreen)
         assert "nothing left to fulfil" in screen_text(app)
+
+
+async def test_stock_on_hand_prefills_a_lower_quantity(tmp_path):
+    app = make_app(tmp_path, orders=[two_lines()])
+    app.store.set_stock("V-SKU-123", "MYSTIC-WH1", 2)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_screen(pilot, AcknowledgeScreen(82))
+        assert app.screen.query_one("#qty-1").value == "2"
+        assert app.screen.query_one("#qty-2").value == "3"
+        assert "1 line is short" in screen_text(app)
