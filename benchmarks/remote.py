@@ -87,6 +87,44 @@ def working_copy(source: Path, folder: Path) -> Path:
     return target
 
 
+TOP_UP_RATE = 1000  # acknowledgements per second the write run may reach
+
+
+def top_up(store: SqliteStore, wanted: int) -> int:
+    """Import plain New orders (one line, a mapped product of the vendor) until there are
+    ``wanted`` New orders, so the write run acknowledges for its whole duration."""
+    from datetime import timedelta
+
+    from dropship_tui.domain.models import Address, Line, Order, ShipTo
+
+    missing = wanted - store.counts().new
+    if missing <= 0:
+        return 0
+    with store.lock:
+        top = store.connection.execute("SELECT max(po_number) FROM orders").fetchone()[0] or 0
+    locations = [loc for loc in store.locations()]
+    mappings = {loc.vendor_code: store.sku_mappings(loc.vendor_code)[0] for loc in locations}
+    batch = []
+    for i in range(missing):
+        loc = locations[i % len(locations)]
+        m = mappings[loc.vendor_code]
+        po = top + 1 + i
+        batch.append(Order(
+            po_number=po, order_number=f"B{po}", vendor_code=loc.vendor_code,
+            location_code=loc.code, order_date=NOW - timedelta(hours=1),
+            ship_to=ShipTo(first_name="Bench", last_name=f"Client{i % 97}",
+                           address=Address(line1="1 Main St", city="Austin", country_code="US")),
+            lines=[Line(line_id=1, product_code=m.product_code, sku=m.product_code,
+                        quantity_ordered=1 + i % 4, retail_price=m.contracted_price * 2)],
+        ))
+        if len(batch) == 5000:
+            store.import_orders(batch)
+            batch = []
+    if batch:
+        store.import_orders(batch)
+    return missing
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -300,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="dropship-remote-bench-") as folder:
         db = working_copy(source, Path(folder))
         with SqliteStore(db, clock=lambda: NOW) as local:
+            topped = top_up(local, int(args.duration * TOP_UP_RATE))
             vendor_codes = [v.code for v in local.vendors()]
             tokens = {}
             for code in vendor_codes:
@@ -312,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
         relay = Relay(port)
         url = f"http://127.0.0.1:{port}"
         try:
-            print(f"store: {total:,} orders; server: dropship-tui serve on {url}; reads as vendor {biggest}")
+            extra = f" (+{topped:,} New orders so the writers never run out)" if topped else ""
+            print(f"store: {total:,} orders{extra}; server: dropship-tui serve on {url}; reads as vendor {biggest}")
             ok = bench_reads(url, tokens[biggest], relay)
             ok &= bench_writes(url, tokens, db, args.duration)
         finally:
