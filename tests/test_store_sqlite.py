@@ -551,3 +551,14 @@ def test_one_store_shared_by_threads(store):
         t.join()
     assert errors == []
     assert store.counts().in_progress == 60
+
+
+def test_acknowledge_all_across_commit_groups(mix, monkeypatch):
+    monkeypatch.setattr(SqliteStore, "ACK_GROUP", 2)
+    before = activity_count(mix, 85)
+    result = mix.acknowledge_all([85, 82, 999, 83, 84, 88])
+    assert result.succeeded == [82, 83, 84]
+    assert set(result.failed) == {85, 88, 999}
+    assert activity_count(mix, 85) == before  # the refused one left no trace
+    assert [mix.get_order(po).stage for po in (82, 83, 84)] == [Stage.IN_PROGRESS] * 3
+    assert mix.counts().new == 1 and mix.activity(82)[0].action == "Order acknowledged"
