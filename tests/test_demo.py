@@ -20,6 +20,7 @@ from factories import NOW
 
 TABLES = {
     "orders": "po_number",
+    "order_bodies": "po_number",
     "lines": "po_number, line_id",
     "tracking": "number",
     "invoices": "number",
@@ -87,7 +88,8 @@ def test_fast_path_rows_round_trip_through_the_domain(tmp_path):
     with SqliteStore(path, clock=lambda: NOW) as store:
         rows = store.connection.execute(
             "SELECT po_number, body, stage_rank, sla_at_risk_at, sla_overdue_at, final_sla, progress, "
-            "version, total_units FROM orders WHERE po_number % 7 = 0"
+            "version, total_units FROM orders JOIN order_bodies USING (po_number) "
+            "WHERE po_number % 7 = 0"
         ).fetchall()
         assert len(rows) > 400
         summaries = {s.po_number: s for s in store.list_orders(OrderQuery(), limit=3000)}

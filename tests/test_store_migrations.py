@@ -9,7 +9,7 @@ import pytest
 from dropship_tui.domain.models import SlaStatus, SlaThresholds, Stage
 from dropship_tui.store import schema
 from dropship_tui.store.base import OrderQuery
-from dropship_tui.store.rows import ORDER_COLUMNS, line_rows, order_row
+from dropship_tui.store.rows import V1_ORDER_COLUMNS, line_rows, order_row
 from dropship_tui.store.sqlite import SqliteStore, connect
 
 from factories import NOW, location, order, vendor
@@ -38,7 +38,8 @@ def make_v1_store(path) -> None:
     )
     for each in (o, done):
         conn.execute(
-            f"INSERT INTO orders({', '.join(ORDER_COLUMNS)}) VALUES ({', '.join('?' * len(ORDER_COLUMNS))})",
+            f"INSERT INTO orders({', '.join(V1_ORDER_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(V1_ORDER_COLUMNS))})",
             order_row(each, loc.sla_policy, SlaThresholds()),
         )
         conn.executemany("INSERT INTO lines VALUES (?, ?, ?, ?, ?)", line_rows(each))
@@ -58,7 +59,8 @@ def test_v1_store_upgrades_to_current_and_keeps_its_data(tmp_path):
         conn = store.connection
         assert "stock" in names(conn, "table")
         assert {"orders_open_due", "orders_final", "orders_stage_customer"} <= names(conn, "index")
-        assert "sla_counts" in names(conn, "table")
+        assert {"sla_counts", "order_bodies"} <= names(conn, "table")
+        assert "body" not in [r[1] for r in conn.execute("PRAGMA table_info(orders)")]
         # The old data, read and queried through the new schema.
         o = store.get_order(82)
         assert o.stage is Stage.NEW and o.order_number == "119"

@@ -1209,7 +1209,11 @@ def _bulk_load(
                     if rows[3] is not None:
                         invoices += 1
                         chunk[i] = fill_invoice(rows, invoices)
-                conn.executemany(insert_order, [c[0] for c in chunk])
+                conn.executemany(insert_order, [c[0][:-1] for c in chunk])
+                conn.executemany(
+                    "INSERT INTO order_bodies(po_number, body) VALUES (?, ?)",
+                    [(c[0][0], c[0][-1]) for c in chunk],
+                )
                 conn.executemany(
                     "INSERT INTO lines(po_number, line_id, sku, vendor_sku, upc) VALUES (?, ?, ?, ?, ?)",
                     [r for c in chunk for r in c[1]],

@@ -42,8 +42,11 @@ ORDER_COLUMNS = (
     "progress",
     "total_units",
     "version",
-    "body",
 )
+"""The columns of ``orders`` (schema v7+); ``order_row`` returns them plus the JSON body,
+which goes to ``order_bodies``."""
+V1_ORDER_COLUMNS = ORDER_COLUMNS + ("body",)
+"""``orders`` as schema versions 1-6 had it, body included (for migration tests)."""
 
 
 def to_us(value: datetime) -> int:
@@ -86,8 +89,8 @@ def status_from_marks(at_risk_at: int, overdue_at: int, now_us: int) -> SlaStatu
 def order_row(
     order: Order, policy: SlaPolicy, thresholds: SlaThresholds, *, body: bool = True
 ) -> tuple:
-    """The ``orders`` row of an order, in ``ORDER_COLUMNS`` order (``body`` None when
-    not wanted: serialising is the costly part)."""
+    """The ``orders`` row of an order in ``ORDER_COLUMNS`` order, then its JSON body
+    (None when not wanted: serialising is the costly part)."""
     at_risk, overdue, final = sla_columns(order, policy, thresholds)
     ship_to = order.ship_to
     return (

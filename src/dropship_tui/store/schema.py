@@ -331,7 +331,25 @@ def _v6(conn: sqlite3.Connection) -> None:
         conn.execute(f"DROP INDEX IF EXISTS {name}")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+# --- v7: the JSON bodies in a table of their own -----------------------------------------------
+# An ``orders`` row is then ~150 bytes instead of ~2.5 KB: list pages, filters and index
+# builds read 15x fewer pages; reading one order is one more primary-key lookup.
+
+V7_TABLES = [
+    """CREATE TABLE order_bodies (
+        po_number INTEGER PRIMARY KEY REFERENCES orders(po_number),
+        body TEXT NOT NULL
+    )""",
+    "INSERT INTO order_bodies(po_number, body) SELECT po_number, body FROM orders",
+    "ALTER TABLE orders DROP COLUMN body",
+]
+
+
+def _v7(conn: sqlite3.Connection) -> None:
+    _run(V7_TABLES)(conn)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 
 _DROPPED = V4_DROPPED + V5_DROPPED + V6_DROPPED
 INDEXES = [

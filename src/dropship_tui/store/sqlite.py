@@ -215,7 +215,7 @@ class SqliteStore:
 
     def _load(self, conn: sqlite3.Connection, po_number: int) -> Order:
         row = conn.execute(
-            "SELECT body FROM orders WHERE po_number = ?", (_po(po_number),)
+            "SELECT body FROM order_bodies WHERE po_number = ?", (_po(po_number),)
         ).fetchone()
         if row is None:
             raise NotFoundError(f"PO {po_number} is not in the store")
@@ -528,7 +528,7 @@ class SqliteStore:
         rule: Callable[[sqlite3.Connection, Order, Ctx], Change],
     ) -> Order:
         row = conn.execute(
-            "SELECT body FROM orders WHERE po_number = ?", (_po(po_number),)
+            "SELECT body FROM order_bodies WHERE po_number = ?", (_po(po_number),)
         ).fetchone()
         if row is None:
             raise NotFoundError(f"PO {po_number} is not in the store")
@@ -551,16 +551,19 @@ class SqliteStore:
         changed = [
             (col, value)
             for col, before, value in zip(ORDER_COLUMNS, old_row, new_row)
-            if before != value and col not in ("po_number", "version", "body")
+            if before != value and col not in ("po_number", "version")
         ]
         sets = ", ".join(f"{col} = ?" for col, _ in changed)
-        sets = (sets + ", " if sets else "") + "version = ?, body = ?"
+        sets = (sets + ", " if sets else "") + "version = ?"
         cursor = conn.execute(
             f"UPDATE orders SET {sets} WHERE po_number = ? AND version = ?",
-            (*(v for _, v in changed), new.version, new_row[-1], old.po_number, old.version),
+            (*(v for _, v in changed), new.version, old.po_number, old.version),
         )
         if cursor.rowcount != 1:
             raise ConflictError.stale(old.po_number)
+        conn.execute(
+            "UPDATE order_bodies SET body = ? WHERE po_number = ?", (new_row[-1], new.po_number)
+        )
         self._sync_tracking(conn, old, new)
         if new.invoice is not None and old.invoice is None:
             conn.execute(
@@ -841,7 +844,8 @@ class SqliteStore:
         self._policies.pop(location_code, None)
         policy = self.policy_for_location(location_code)
         rows = conn.execute(
-            "SELECT po_number, body FROM orders WHERE location_code = ? AND stage_rank < 2",
+            "SELECT o.po_number, b.body FROM orders o JOIN order_bodies b USING (po_number) "
+            "WHERE o.location_code = ? AND o.stage_rank < 2",
             (location_code,),
         ).fetchall()
         updates = []
@@ -910,9 +914,14 @@ def insert_orders(
     """Insert new orders with their lines, tracking numbers and invoice numbers (inside
     the caller's transaction)."""
     placeholders = ", ".join("?" * len(ORDER_COLUMNS))
+    rows = [order_row(order, policy, thresholds) for order, policy in orders]
     conn.executemany(
         f"INSERT INTO orders({', '.join(ORDER_COLUMNS)}) VALUES ({placeholders})",
-        [order_row(order, policy, thresholds) for order, policy in orders],
+        [row[:-1] for row in rows],
+    )
+    conn.executemany(
+        "INSERT INTO order_bodies(po_number, body) VALUES (?, ?)",
+        [(row[0], row[-1]) for row in rows],
     )
     conn.executemany(
         "INSERT INTO lines(po_number, line_id, sku, vendor_sku, upc) VALUES (?, ?, ?, ?, ?)",
