@@ -288,3 +288,13 @@ def test_two_clients_one_wins(store):
     message = refused(ConflictError, store.cancel, 82, order.version, OOS)
     assert message == "PO 82 was changed by someone else; reload"
     assert store.get_order(82).stage is Stage.IN_PROGRESS
+
+
+def test_stock_for_an_order(store, request):
+    if request.node.callspec.params["store"] == "sqlite":
+        store.set_stock("V-SKU-123", "MYSTIC-WH1", 3)
+    else:  # stock levels are set on the server
+        request.getfixturevalue("live_server").app.state.store.set_stock("V-SKU-123", "MYSTIC-WH1", 3)
+    store.import_orders([two_line_order()])
+    assert store.stock_for(store.get_order(82)) == {"V-SKU-123": 3}
+    assert store.stock("V-SKU-123", "MYSTIC-WH1") == 3

@@ -219,6 +219,14 @@ def stock(
     return read(request, StockLevel(on_hand=store.stock(vendor_sku, location_code)))
 
 
+@router.get("/orders/{po_number}/stock", response_model=dict[str, int], tags=["orders"])
+def order_stock(request: Request, store: StoreDep, caller: Caller, po_number: PoPath) -> Response:
+    """Stock on hand of the order's vendor SKUs at its location (known ones only): the
+    acknowledgement screen's prefill (R2) in one round trip."""
+    visible_po(store, caller, po_number)
+    return read(request, store.stock_for(store.get_order(po_number)))
+
+
 # --- writes ---------------------------------------------------------------------------
 
 

@@ -421,13 +421,10 @@ class RemoteStore:
         return data["on_hand"]
 
     def stock_for(self, order: Order) -> dict[str, int]:
-        """Stock on hand of the order's vendor SKUs at its location (known ones only)."""
-        out = {}
-        for sku in sorted({line.vendor_sku for line in order.lines if line.vendor_sku}):
-            on_hand = self.stock(sku, order.location_code)
-            if on_hand is not None:
-                out[sku] = on_hand
-        return out
+        """Stock on hand of the order's vendor SKUs at its location (known ones only), in
+        one round trip."""
+        data = self._get_json(self._po_path(order.po_number, "/stock"))
+        return {str(k): int(v) for k, v in data.items()}
 
     # --- writes -----------------------------------------------------------------------
 
