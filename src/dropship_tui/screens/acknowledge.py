@@ -20,6 +20,7 @@ from ..store.base import Store
 from ..widgets.qty_input import QtyInput
 from ..widgets.step_indicator import StepIndicator
 from .fulfillment import (
+    Note,
     ACK_BINDINGS,
     STEP_BINDINGS,
     OrderScreen,
@@ -83,7 +84,7 @@ class AcknowledgeScreen(OrderScreen):
                 yield Static(Text(label, justify="right" if cls == "c-num" else "left"), classes=cls)
         yield VerticalScroll(id="ack-lines")
         yield Static("", id="short-warning")
-        yield Static("", id="status")
+        yield Note("", id="status")
         with Horizontal(classes="actions"):
             yield Button("Acknowledge order  ctrl+s", variant="primary", id="ack-confirm", compact=True)
             yield Button("Cancel order  ctrl+x", variant="error", id="ack-cancel", compact=True)

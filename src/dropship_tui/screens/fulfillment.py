@@ -117,6 +117,18 @@ ADDRESS_BINDINGS = [
 ]
 
 
+class Note(Static):
+    """A message line that takes no room while it is empty."""
+
+    def __init__(self, content: Any = "", **kwargs: Any) -> None:
+        super().__init__(content, **kwargs)
+        self.display = bool(getattr(content, "plain", content))
+
+    def update(self, content: Any = "", **kwargs: Any) -> None:
+        super().update(content, **kwargs)
+        self.display = bool(getattr(content, "plain", content))
+
+
 # --- store calls off the UI thread -----------------------------------------------------
 
 _STORE_LOCK = threading.Lock()

@@ -20,7 +20,7 @@ from textual.widgets import Button, Footer, Static
 
 from ..domain.models import Invoice, Order, Stage
 from ..widgets.step_indicator import StepIndicator
-from .fulfillment import INVOICE_BINDINGS, OrderScreen, local_time, order_title, plain
+from .fulfillment import Note, INVOICE_BINDINGS, OrderScreen, local_time, order_title, plain
 
 
 # --- document writers (called in a worker thread) ----------------------------------------
@@ -137,7 +137,7 @@ class InvoiceScreen(OrderScreen):
                 yield Static("", id="invoice-meta")
             yield Static("", id="invoice-rows")
             yield Static("", id="invoice-totals")
-            yield Static("", id="status")
+            yield Note("", id="status")
             with Horizontal(classes="actions"):
                 yield Button("Done — complete the order  ctrl+s", variant="success", id="invoice-done", compact=True)
                 yield Button("Save PDF  p", id="invoice-pdf", compact=True)

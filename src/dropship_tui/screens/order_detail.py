@@ -22,7 +22,7 @@ from ..domain import sla, workflow
 from ..domain.errors import DomainError, WorkflowError
 from ..domain.models import ActivityEntry, Location, Order, SlaStatus, Stage, Vendor, money
 from ..store.base import Store
-from .fulfillment import ORDER_BINDINGS, OrderScreen, local_time, order_title, plain, units
+from .fulfillment import Note, ORDER_BINDINGS, OrderScreen, local_time, order_title, plain, units
 
 SLA_STYLE = {
     SlaStatus.ON_TIME: "bold green",
@@ -87,7 +87,7 @@ class OrderDetailScreen(OrderScreen):
         detail = self.detail
         if detail is None:
             yield Static(Text(f"PO {self.po_number}  ·  loading…"), id="title")
-            yield Static("", id="status")
+            yield Note("", id="status")
             yield Footer()
             return
         order = detail.order
@@ -103,7 +103,7 @@ class OrderDetailScreen(OrderScreen):
         if not short:
             with Horizontal(id="parties"):
                 yield from self._parties(detail)
-        yield Static("", id="status")
+        yield Note("", id="status")
         available = {"tab-items", "tab-shipping", "tab-activity"}
         available |= {"tab-parties"} if short else set()
         available |= {"tab-canceled"} if order.canceled_items else set()

@@ -24,6 +24,7 @@ from ..domain.tracking import TrackingCheck
 from ..widgets.qty_input import QtyInput
 from ..widgets.step_indicator import StepIndicator
 from .fulfillment import (
+    Note,
     SHIP_BINDINGS,
     SHIP_TRACKING,
     STEP_BINDINGS,
@@ -83,8 +84,8 @@ class PrepareShipmentsScreen(OrderScreen):
                 yield Static("", id="count-note")
             yield Vertical(id="grid")
             yield Static("", id="summary")
-            yield Static("", id="plan-problems")
-            yield Static("", id="status")
+            yield Note("", id="plan-problems")
+            yield Note("", id="status")
             with Horizontal(classes="actions"):
                 yield Button("Save slips  ctrl+s", variant="primary", id="save-slips", compact=True)
                 yield Button("Print packing slips  ctrl+o", id="print-slips", compact=True)
@@ -172,7 +173,10 @@ class PrepareShipmentsScreen(OrderScreen):
             Horizontal(
                 Static(Text("Line"), classes="g-product"),
                 Static(Text("Accepted", justify="right"), classes="g-num"),
-                *(Static(Text(f"Slip {n}", justify="right"), classes="g-cell") for n in range(1, self.count + 1)),
+                *(
+                    Static(Text(f"Slip {n}" if self.count <= 6 else f"#{n}"), classes="g-cell")
+                    for n in range(1, self.count + 1)
+                ),
                 Static(Text("Placed"), classes="g-placed"),
                 classes="grid-row grid-head",
             )
@@ -199,6 +203,7 @@ class PrepareShipmentsScreen(OrderScreen):
                     classes="grid-row",
                 )
             )
+        grid.set_class(self.count > 6, "-dense")
         await grid.mount_all(rows)
         self.refresh_plan()
         if focused_id and focused_id.startswith("cell-"):
@@ -220,12 +225,19 @@ class PrepareShipmentsScreen(OrderScreen):
                 label = self.query_one(f"#placed-{line.line_id}", Static)
             except Exception:
                 continue
+            short = self.has_class("-narrow")
             if placed == accepted:
-                label.update(Text(f"{placed} of {accepted} ✓", style="green"))
+                label.update(Text(f"{placed}/{accepted} ✓" if short else f"{placed} of {accepted} ✓", style="green"))
             elif placed < accepted:
-                label.update(Text(f"{placed} of {accepted}: {accepted - placed} unplaced", style="bold yellow"))
+                gap = accepted - placed
+                label.update(
+                    Text(f"{placed}/{accepted} −{gap}" if short else f"{placed} of {accepted}: {gap} unplaced", style="bold yellow")
+                )
             else:
-                label.update(Text(f"{placed} of {accepted}: {placed - accepted} too many", style="bold red"))
+                over = placed - accepted
+                label.update(
+                    Text(f"{placed}/{accepted} +{over}" if short else f"{placed} of {accepted}: {over} too many", style="bold red")
+                )
         # The package summary.
         summary = Text()
         for n, slip in enumerate(plan, start=1):
