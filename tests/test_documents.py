@@ -91,14 +91,38 @@ def squeeze(text: str) -> str:
     return "".join(text.split())
 
 
+def _descriptor(font):
+    """The font descriptor of a simple font, or of a composite (Type0) font's descendant."""
+    if font.get("/Subtype") == "/Type0":
+        font = font["/DescendantFonts"][0].get_object()
+    descriptor = font.get("/FontDescriptor")
+    return None if descriptor is None else descriptor.get_object()
+
+
 def embedded_fonts(page) -> set[str]:
     """Fonts whose program is inside the PDF (FontFile2: TrueType), subset tag removed."""
     out = set()
     for ref in page["/Resources"]["/Font"].values():
         font = ref.get_object()
-        descriptor = font.get("/FontDescriptor")
-        if descriptor is not None and "/FontFile2" in descriptor.get_object():
+        descriptor = _descriptor(font)
+        if descriptor is not None and "/FontFile2" in descriptor:
             out.add(str(font["/BaseFont"]).split("+", 1)[-1])
+    return out
+
+
+def fonts_drawing(page) -> set[str]:
+    """BaseFont names (subset tag removed) of the fonts that show text on the page (selected
+    with Tf in a BT ... ET block that has a Tj; reportlab's page preamble selects Helvetica
+    but draws nothing with it)."""
+    import re
+
+    names = {str(k): str(v.get_object()["/BaseFont"]).split("+", 1)[-1]
+             for k, v in page["/Resources"]["/Font"].items()}
+    data = page.get_contents().get_data().decode("latin-1")
+    out = set()
+    for block in re.findall(r"\bBT\b(.*?)\bET\b", data, re.S):
+        if re.search(r"\bT[jJ]\b", block):
+            out |= {names[m] for m in re.findall(r"(/\S+)\s+[\d.]+\s+Tf", block)}
     return out
 
 
@@ -292,29 +316,32 @@ SCRIPTS = {
     "cyrillic": ("Пётр Ильич", "DejaVuSans"),
     "hebrew": ("שלום עולם", "DejaVuSans"),
     "arabic": ("مرحبا بالعالم", "DejaVuSans"),
-    "chinese": ("北京市朝阳区", "STSong-Light"),
-    "japanese": ("東京都 さくら カタカナ", "HeiseiMin-W3"),
-    "korean": ("서울특별시", "HYSMyeongJo-Medium"),
+    "chinese": ("北京市朝阳区", "DroidSansFallback"),
+    "japanese": ("東京都 さくら カタカナ", "DroidSansFallback"),
+    "korean": ("서울특별시", "DroidSansFallback"),
 }
 
 
 @pytest.mark.parametrize("script", list(SCRIPTS))
 def test_every_alphabet_prints_with_a_font_that_has_it(tmp_path, script):
+    from dropship_tui.documents import text as doc_text
+
     name, font = SCRIPTS[script]
     order = partial_order(first_name=name, last_name="", company="", city=name)
+    doc_text.register_fonts()
+    cmap = doc_text._cmap if font == "DejaVuSans" else doc_text._cjk_cmap
+    # The vendored font has every glyph of the name.
+    assert all(ord(ch) in cmap for ch in rtl.visual(name) if not ch.isspace())
     for reader in (slips_pdf(order, tmp_path), invoice_pdf(order, tmp_path)):
         page = reader.pages[0]
         used = fonts_used(page)
-        assert any(font in base for base in used), used
-        if font == "DejaVuSans":
-            # The glyphs are embedded (a subset of the vendored font, which has every one
-            # of them), not left to a standard Latin-1 font.
-            assert any(base.endswith("+DejaVuSans-Bold") for base in used)
-            assert embedded_fonts(page) >= {"DejaVuSans", "DejaVuSans-Bold"}
-            from dropship_tui.documents import text as doc_text
-
-            doc_text.register_fonts()
-            assert all(ord(ch) in doc_text._cmap for ch in rtl.visual(name) if not ch.isspace())
+        assert any(base.endswith("+" + font) for base in used), used
+        # The glyphs are embedded (a subset of the vendored font), not left to a standard
+        # Latin-1 font or a CID font the viewer may not have: every font that draws on the
+        # page is embedded.
+        assert any(base.endswith("+DejaVuSans-Bold") for base in used)
+        assert embedded_fonts(page) >= {"DejaVuSans", "DejaVuSans-Bold", font}
+        assert fonts_drawing(page) <= embedded_fonts(page)
         text = texts(reader)[0]
         if script in ("hebrew", "arabic"):
             # Drawn in display order; pypdf gives it back in logical order.
@@ -323,15 +350,107 @@ def test_every_alphabet_prints_with_a_font_that_has_it(tmp_path, script):
             assert squeeze(name) in squeeze(text)
 
 
+CJK_NAMES = {"chinese": "王芳", "japanese": "山田 さくら", "korean": "김민준"}
+
+
+@pytest.mark.parametrize("script", list(CJK_NAMES))
+def test_cjk_names_print_from_an_embedded_truetype_font_that_has_them(tmp_path, script):
+    """Issue 3: not boxes on a printer without CJK fonts. reportlab's CID fonts
+    (STSong-Light, HeiseiMin-W3, HYSMyeongJo-Medium) are never embedded, so the glyphs
+    must come from a TrueType program inside the PDF (FontFile2) of a font that has them."""
+    import re
+
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from dropship_tui.documents import text as doc_text
+
+    name = CJK_NAMES[script]
+    order = partial_order(first_name=name, last_name="", company="", city="Springfield")
+    for reader in (slips_pdf(order, tmp_path), invoice_pdf(order, tmp_path)):
+        page = reader.pages[0]
+        cjk = [ref.get_object() for ref in page["/Resources"]["/Font"].values()
+               if str(ref.get_object()["/BaseFont"]).endswith("+DroidSansFallback")]
+        assert cjk, fonts_used(page)
+        mapped = ""
+        for font in cjk:
+            assert "/FontFile2" in _descriptor(font)  # TrueType program embedded
+            cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+            mapped += "".join(chr(int(u, 16)) for u in re.findall(r"<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]+)>", cmap))
+        # Every character of the name is a glyph of the embedded subset...
+        assert set(name.replace(" ", "")) <= set(mapped)
+        # ... no font that draws is left out of the file ...
+        assert fonts_drawing(page) <= embedded_fonts(page)
+        assert not any(cid in base for base in fonts_used(page)
+                       for cid in ("STSong-Light", "HeiseiMin-W3", "HYSMyeongJo-Medium"))
+        # ... and the name comes back as text, on one line with its space.
+        assert name in texts(reader)[0]
+    # The vendored font really has those glyphs (an outline, not an empty .notdef stand-in).
+    face = TTFont("check", str(doc_text.FONT_DIR / "DroidSansFallback.ttf")).face
+    for ch in name.replace(" ", ""):
+        glyph = face.charToGlyph[ord(ch)]
+        assert glyph and face.glyphPos[glyph + 1] > face.glyphPos[glyph], ch
+
+
+def test_pdffonts_reports_the_cjk_font_embedded(tmp_path):
+    if shutil.which("pdffonts") is None:
+        pytest.skip("poppler-utils (pdffonts) not installed")
+    order = partial_order(first_name="王芳", last_name="", city="山田 さくら 김민준")
+    render_invoice(order, tmp_path / "invoice.pdf", paper="letter")
+    out = subprocess.run(["pdffonts", str(tmp_path / "invoice.pdf")], capture_output=True, text=True,
+                         check=True).stdout
+    rows = [line.split() for line in out.splitlines() if "DroidSansFallback" in line]
+    assert rows
+    for cols in rows:
+        # name, type, encoding, then "emb sub uni" (yes/no) and the object id.
+        assert cols[-5:-2] == ["yes", "yes", "yes"], out
+
+
 def test_each_character_goes_to_a_font_with_its_glyph():
     from dropship_tui.documents import text
 
     text.register_fonts()
     segs = dict((run, font) for font, run in text.segments("Ann Ωμέγα 北京 東京さくら 서울"))
-    assert segs["Ann Ωμέγα "] == text.REGULAR
-    assert text.segments("北京")[0][0] == "STSong-Light"
-    assert {font for font, _ in text.segments("東京さくら")} == {"HeiseiMin-W3"}  # kana -> Japanese Han
-    assert {font for font, _ in text.segments("서울")} == {"HYSMyeongJo-Medium"}
+    # DejaVu first for every character it has; the CJK font for the rest; spaces between
+    # CJK runs stay in the CJK run.
+    assert segs == {"Ann Ωμέγα ": text.REGULAR, "北京 東京さくら 서울": text.CJK}
+    assert text.segments("王芳 Ann Lee", bold=True) == ((text.CJK, "王芳"), (text.BOLD, " Ann Lee"))
+    assert text.segments("山田 さくら") == ((text.CJK, "山田 さくら"),)
+    assert text.segments("김민준") == ((text.CJK, "김민준"),)
+    # A CJK character neither TrueType font has (Extension A) falls back to a CID font,
+    # the last resort, by the string's language.
+    rare = "\u3400"
+    assert ord(rare) not in text._cmap and ord(rare) not in text._cjk_cmap
+    assert text.segments(rare + "芳")[0] == ("STSong-Light", rare)
+    assert text.segments(rare + "さくら")[0] == ("HeiseiMin-W3", rare)
+
+
+def test_bold_cjk_is_drawn_stroked(tmp_path):
+    """Droid Sans Fallback has one weight: a bold CJK run is filled and stroked (Tr 2)."""
+    order = partial_order(first_name="王芳", last_name="", city="北京")
+    page = slips_pdf(order, tmp_path).pages[0]
+    data = page.get_contents().get_data().decode("latin-1")
+    assert " 2 Tr" in data or "\n2 Tr" in data
+
+
+def test_fonts_are_loaded_once_per_process(tmp_path, monkeypatch):
+    from reportlab.pdfbase import ttfonts
+
+    from dropship_tui.documents import text
+
+    text.register_fonts()
+    loads = []
+    real = ttfonts.TTFont.__init__
+
+    def counting(self, *args, **kwargs):
+        loads.append(args)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(ttfonts.TTFont, "__init__", counting)
+    order = partial_order(first_name="王芳", last_name="김민준", city="東京都")
+    for i in range(3):
+        slips_pdf(order, tmp_path, name=f"s{i}.pdf")
+        invoice_pdf(order, tmp_path)
+    assert loads == []
 
 
 def test_rtl_display_order_and_joined_arabic():

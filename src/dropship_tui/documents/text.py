@@ -1,22 +1,30 @@
 """Text in any alphabet, drawn literally.
 
-reportlab's standard fonts are Latin-1 only. We embed DejaVu Sans (vendored in
-``fonts/``, Latin, Greek, Cyrillic, Hebrew, Arabic and many symbols) and use reportlab's
-built-in CID fonts for Chinese, Japanese and Korean. Each string is split into runs by
-which font has the glyph, and each run is drawn with ``canvas.drawString``, which never
-parses markup: ``<b>Ann</b> & [bold]Co[/]`` prints exactly so.
+reportlab's standard fonts are Latin-1 only, so every glyph comes from a TrueType font
+vendored in ``fonts/`` and embedded (subset) in the PDF: DejaVu Sans (Latin, Greek,
+Cyrillic, Hebrew, Arabic and many symbols) first, and Droid Sans Fallback for what DejaVu
+lacks (Chinese, Japanese and Korean: Han ideographs, kana, Hangul, CJK punctuation and
+fullwidth forms). A printer or viewer without any CJK font of its own still draws them.
+Each string is split into runs by which font has the glyph, and each run is drawn with
+``canvas.drawString``, which never parses markup: ``<b>Ann</b> & [bold]Co[/]`` prints
+exactly so.
+
+Droid Sans Fallback has one weight: bold CJK runs are drawn filled and stroked
+(``FAUX_BOLD``). CJK characters neither font has (e.g. the rare Extension A ideographs)
+go to reportlab's CID fonts, which are *not* embedded: a last resort that prints where the
+viewer has CJK fonts, where an embedded font could only draw its missing-glyph box.
 
 Hebrew and Arabic runs are put in display order, Arabic letters joined (``rtl.py``).
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 
 from .rtl import visual
@@ -24,28 +32,53 @@ from .rtl import visual
 FONT_DIR = Path(__file__).parent / "fonts"
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
-CJK_FONTS = {"zh": "STSong-Light", "ja": "HeiseiMin-W3", "ko": "HYSMyeongJo-Medium"}
+CJK = "DroidSansFallback"
+CJK_FILE = "DroidSansFallback.ttf"
+# Last resort only (not embedded), for CJK characters neither TrueType font has.
+CID_FONTS = {"zh": "STSong-Light", "ja": "HeiseiMin-W3", "ko": "HYSMyeongJo-Medium"}
+# Stroke width, as a fraction of the font size, that makes the one-weight CJK font bold.
+FAUX_BOLD = 0.035
 
 _registered = False
+_lock = threading.Lock()
 _cmap: frozenset[int] = frozenset()
+_cjk_cmap: frozenset[int] = frozenset()
+_cid_registered: set[str] = set()
 
 
 def register_fonts() -> None:
     """Register the fonts once per process (cheap to call again)."""
-    global _registered, _cmap
+    global _registered, _cmap, _cjk_cmap
     if _registered:
         return
-    regular = TTFont(REGULAR, str(FONT_DIR / "DejaVuSans.ttf"))
-    pdfmetrics.registerFont(regular)
-    pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
-    for name in CJK_FONTS.values():
-        pdfmetrics.registerFont(UnicodeCIDFont(name))
-    _cmap = frozenset(regular.face.charToGlyph)
-    # Binary (zlib) streams, not ASCII85 text around them: smaller files, faster saves.
-    from reportlab import rl_config
+    with _lock:
+        if _registered:
+            return
+        regular = TTFont(REGULAR, str(FONT_DIR / "DejaVuSans.ttf"))
+        pdfmetrics.registerFont(regular)
+        pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+        cjk = TTFont(CJK, str(FONT_DIR / CJK_FILE))
+        pdfmetrics.registerFont(cjk)
+        _cmap = frozenset(regular.face.charToGlyph)
+        _cjk_cmap = frozenset(cjk.face.charToGlyph)
+        # Binary (zlib) streams, not ASCII85 text around them: smaller files, faster saves.
+        from reportlab import rl_config
 
-    rl_config.useA85 = 0
-    _registered = True
+        rl_config.useA85 = 0
+        _registered = True
+
+
+def _cid_font(language: str) -> str:
+    """The (not embedded) CID font for ``language``, registered on first use."""
+    name = CID_FONTS[language]
+    if name not in _cid_registered:
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+        with _lock:
+            if name not in _cid_registered:
+                pdfmetrics.registerFont(UnicodeCIDFont(name))
+                _cid_registered.add(name)
+    return name
 
 
 def _is_kana(cp: int) -> bool:
@@ -57,8 +90,8 @@ def _is_hangul(cp: int) -> bool:
 
 
 def _is_cjk(cp: int) -> bool:
-    """Scripts DejaVu lacks and the CID fonts have (Han, kana, Hangul, CJK symbols and
-    punctuation, fullwidth forms)."""
+    """Han, kana, Hangul, CJK symbols and punctuation, fullwidth forms: the scripts the CID
+    fonts have."""
     return (
         _is_hangul(cp)
         or 0x2E80 <= cp <= 0x9FFF
@@ -71,7 +104,7 @@ def _is_cjk(cp: int) -> bool:
 
 @lru_cache(maxsize=4096)
 def _cjk_language(text: str) -> str:
-    """Which CJK font a string's Han characters use: Japanese when it has kana, Korean
+    """Which CID font a string's Han characters use: Japanese when it has kana, Korean
     when it has Hangul, else Chinese."""
     for ch in text:
         cp = ord(ch)
@@ -84,22 +117,30 @@ def _cjk_language(text: str) -> str:
 
 @lru_cache(maxsize=8192)
 def segments(text: str, bold: bool = False) -> tuple[tuple[str, str], ...]:
-    """``text`` as (font name, run) pairs, each run drawable by its font."""
+    """``text`` as (font name, run) pairs, each run drawable by its font: DejaVu for every
+    character it has, else Droid Sans Fallback, else (CJK only) a CID font."""
     register_fonts()
     base = BOLD if bold else REGULAR
-    cjk = None
     out: list[tuple[str, str]] = []
     for ch in text:
         cp = ord(ch)
-        if cp in _cmap or not _is_cjk(cp):
+        if cp in _cmap:
             font = base
+        elif cp in _cjk_cmap:
+            font = CJK
+        elif _is_cjk(cp):
+            lang = "ja" if _is_kana(cp) else "ko" if _is_hangul(cp) else _cjk_language(text)
+            font = _cid_font(lang)
         else:
-            # Not in DejaVu: CJK ideographs, kana, Hangul, CJK punctuation, fullwidth forms.
-            if cjk is None:
-                cjk = CJK_FONTS[_cjk_language(text)]
-            font = CJK_FONTS["ja"] if _is_kana(cp) else CJK_FONTS["ko"] if _is_hangul(cp) else cjk
+            font = base  # no font has it: DejaVu's missing-glyph box
         if out and out[-1][0] == font:
             out[-1] = (font, out[-1][1] + ch)
+        elif (len(out) >= 2 and out[-2][0] == font == CJK and out[-1][1].isspace()
+              and all(ord(sp) in _cjk_cmap for sp in out[-1][1])):
+            # Spaces between two CJK runs stay in the CJK run ("山田 さくら" is one run):
+            # invisible either way, and text extraction then keeps the name on one line.
+            space = out.pop()[1]
+            out[-1] = (font, out[-1][1] + space + ch)
         else:
             out.append((font, ch))
     return tuple(out)
@@ -132,9 +173,23 @@ def draw(canvas, x: float, y: float, text: object, size: float = 9, bold: bool =
         x -= w / 2
     for font, run in segs:
         canvas.setFont(font, size)
-        canvas.drawString(x, y, run)
+        if bold and font not in (REGULAR, BOLD):
+            _draw_faux_bold(canvas, x, y, run, size)
+        else:
+            canvas.drawString(x, y, run)
         x += pdfmetrics.stringWidth(run, font, size)
     return w
+
+
+def _draw_faux_bold(canvas, x: float, y: float, run: str, size: float) -> None:
+    """A run of a one-weight font drawn bold: filled and stroked in the fill colour."""
+    canvas.saveState()
+    fill = getattr(canvas, "_fillColorObj", None)
+    if fill is not None:
+        canvas.setStrokeColor(fill)
+    canvas.setLineWidth(size * FAUX_BOLD)
+    canvas.drawString(x, y, run, mode=2)
+    canvas.restoreState()
 
 
 def fit(text: object, max_width: float, size: float, bold: bool = False,
