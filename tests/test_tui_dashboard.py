@@ -397,3 +397,39 @@ async def test_low_bandwidth_cursors_do_not_blink_on_other_screens(tmp_path):
         await settle(pilot)
         inputs = list(app.screen.query(Input))
         assert inputs and not any(i.cursor_blink for i in inputs)
+
+
+async def test_an_unknown_keymap_id_is_reported(tmp_path):
+    app = make_app(tmp_path, keymap={"dashbord.search": "ctrl+f"})
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("dashbord.search" in m and "unknown" in m for m in messages)
+
+
+def test_the_store_to_open(monkeypatch, tmp_path):
+    import argparse
+
+    from dropship_tui.commands.tui import store_path
+    from dropship_tui.config import Config
+    from dropship_tui.store.paths import ENV_VAR
+
+    config = Config(default_store=str(tmp_path / "configured.db"))
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    assert store_path(argparse.Namespace(db=str(tmp_path / "x.db")), config) == tmp_path / "x.db"
+    assert store_path(argparse.Namespace(db=None), config) == tmp_path / "configured.db"
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "env.db"))
+    assert store_path(argparse.Namespace(db=None), config) == tmp_path / "env.db"
+    monkeypatch.delenv(ENV_VAR)
+    assert store_path(argparse.Namespace(db=None), Config()).name == "store.db"
+
+
+def test_the_demo_store_is_built_in_the_given_folder(tmp_path):
+    from dropship_tui.commands.tui import build_demo_store
+
+    store = build_demo_store(tmp_path, "jordan", orders=300)
+    try:
+        assert store.counts().total == 300
+        assert store.path.parent == tmp_path
+    finally:
+        store.close()

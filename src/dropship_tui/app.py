@@ -19,7 +19,7 @@ from typing import Any
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from .keymap import bindings, clean_keymap
+from .keymap import bindings, check_keymap, clean_keymap
 from .screens.dashboard import DashboardScreen
 from .screens.help import HelpScreen, screen_keys
 
@@ -65,6 +65,20 @@ class DropshipApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(DashboardScreen())
+        self._check_keymap()
+
+    def _check_keymap(self) -> None:
+        """Say so when the config's [keymap] names an action that does not exist (a typo
+        would otherwise be silently ignored)."""
+        keymap = getattr(self.config, "keymap", None)
+        if not keymap:
+            return
+        try:  # the order screens register their action ids when imported
+            from .screens import fulfillment  # noqa: F401
+        except Exception:
+            pass
+        for problem in check_keymap(keymap):
+            self.notify(problem, severity="warning", timeout=10, markup=False)
 
     def push_screen(self, screen, *args, **kwargs):
         result = super().push_screen(screen, *args, **kwargs)

@@ -457,6 +457,7 @@ class OrderList(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._forget_rendering()
         self.virtual_size = Size(event.size.width, self.total + 1)
+        self.call_after_refresh(self._scroll_cursor_into_view)
 
     def on_focus(self) -> None:
         self._forget_rendering()
