@@ -16,7 +16,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from ..domain import workflow
 from ..domain.errors import WorkflowError
 from ..domain.models import Address, Order, ShipTo
-from .fulfillment import ADDRESS_BINDINGS
+from .fulfillment import Note, ADDRESS_BINDINGS
 
 FIELDS = (
     ("first_name", "First name"),
@@ -69,7 +69,7 @@ class AddressModal(ModalScreen[ShipTo | None]):
                     value = getattr(ship_to.address if name in ADDRESS_FIELDS else ship_to, name)
                     yield Label(label)
                     yield Input(value, id=f"addr-{name}", compact=True, max_length=200)
-            yield Static("", id="address-problem")
+            yield Note("", id="address-problem")
             with Horizontal():
                 yield Button("Save address  ctrl+s", variant="primary", id="address-save", compact=True)
                 yield Button("Back  esc", id="address-back", compact=True)

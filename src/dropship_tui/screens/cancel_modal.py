@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from ..domain import workflow
 from ..domain.models import REASON_TEXT_MAX, Order, Reason, ReasonCode
-from .fulfillment import CANCEL_BINDINGS, units
+from .fulfillment import Note, CANCEL_BINDINGS, units
 
 
 def reason_options() -> list[tuple[Text, ReasonCode]]:
@@ -61,7 +61,7 @@ class CancelModal(ModalScreen[Reason | None]):
                 max_length=REASON_TEXT_MAX,
                 id="cancel-text",
             )
-            yield Static("", id="cancel-problem")
+            yield Note("", id="cancel-problem")
             with Horizontal():
                 yield Button("Cancel the order  ctrl+s", variant="error", id="cancel-confirm", compact=True)
                 yield Button("Keep the order  esc", id="cancel-back", compact=True)
