@@ -41,6 +41,7 @@ class DropshipApp(App[None]):
         *,
         clock: Callable[[], datetime] | None = None,
         store_label: str = "",
+        db_option: str = "",
         low_bandwidth: bool | None = None,
     ) -> None:
         if config is None:
@@ -52,6 +53,8 @@ class DropshipApp(App[None]):
         self.clock = clock or getattr(store, "clock", None) or _utc_now
         self.store_lock = threading.RLock()
         self.store_label = store_label
+        self.db_option = db_option
+        """`` --db PATH`` when the store is not the default one (for command hints)."""
         self.low_bandwidth = bool(getattr(config, "low_bandwidth", False) if low_bandwidth is None else low_bandwidth)
         super().__init__()
         if self.low_bandwidth:

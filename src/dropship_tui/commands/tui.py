@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 import tempfile
 from pathlib import Path
@@ -75,8 +76,9 @@ def run(args: argparse.Namespace) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         store = SqliteStore(path, user=user)
         label = str(path)
+    db_option = f" --db {shlex.quote(str(args.db))}" if getattr(args, "db", None) and temp is None else ""
     try:
-        app = DropshipApp(store, config, store_label=label, low_bandwidth=low_bandwidth)
+        app = DropshipApp(store, config, store_label=label, db_option=db_option, low_bandwidth=low_bandwidth)
         app.run(mouse=not low_bandwidth)
         return int(app.return_code or 0)
     finally:

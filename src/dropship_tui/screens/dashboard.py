@@ -36,13 +36,14 @@ SLA_CYCLE: list[SlaStatus | None] = [None, SlaStatus.ON_TIME, SlaStatus.AT_RISK,
 SORT_CYCLE: list[SortKey] = [c.key for c in columns_for(120)]
 SORT_TITLES = {c.key: c.title for c in columns_for(120)}
 
-def empty_store_text() -> Text:
-    """What an empty store shows instead of an empty grid: how to get orders in."""
+def empty_store_text(db_option: str = "") -> Text:
+    """What an empty store shows instead of an empty grid: how to get orders in.
+    ``db_option`` (`` --db PATH``) names this store when it is not the default one."""
     text = Text()
     text.append("This store has no orders yet.\n\n", style="bold")
     for intro, command in (
-        ("Load the demo data (a few thousand sample orders):", "dropship-tui demo"),
-        ("Import purchase orders from a file:", "dropship-tui import FILE.json"),
+        ("Load demo data into it (sample orders in every stage):", f"dropship-tui demo{db_option}"),
+        ("Import purchase orders from a file:", f"dropship-tui import FILE.json{db_option}"),
         ("Or try everything on a throwaway store:", "dropship-tui --demo"),
     ):
         text.append(intro + "\n")
@@ -134,7 +135,7 @@ class DashboardScreen(Screen):
         )
         with Vertical(id="body"):
             yield OrderList(id="orders")
-            yield Static(empty_store_text(), id="empty")
+            yield Static(empty_store_text(getattr(self.app, "db_option", "")), id="empty")
         yield Footer()
 
     @property
