@@ -39,7 +39,6 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
-from ..domain import tracking
 from ..domain.errors import InvalidInputError
 from ..domain.models import (
     Address,
@@ -62,7 +61,7 @@ from ..domain.workflow import even_allocation
 from . import schema
 from .base import utc_now
 from .rows import FINAL_MARKS, ORDER_COLUMNS, name_key
-from .sqlite import SqliteStore, invoice_number
+from .sqlite import INVOICE_PREFIX, SqliteStore
 
 FAST_THRESHOLD = 2000
 WALKTHROUGH_PO = 82
@@ -904,7 +903,7 @@ class FastWriter:
             version += 1
         if plan.invoice:
             t = next(times)
-            number = INVOICE_TOKEN  # numbered in PO order by the loader: fill_invoice
+            number = INVOICE_TOKEN  # numbered in PO order across chunks by _bulk_load
             rows_json = []
             subtotal = 0
             for i, p in enumerate(plan.products):
@@ -1015,18 +1014,6 @@ class FastWriter:
 
 _UPS_URL = "https://www.ups.com/track?tracknum="
 INVOICE_TOKEN = "@@INVOICE@@"
-
-
-def fill_invoice(rows: tuple, n: int) -> tuple:
-    """Put the store's n-th invoice number into a fast-path order's rows."""
-    row, lines, tracking_rows, invoice_row, activity = rows
-    number = invoice_number(n)
-    row = (*row[:-1], row[-1].replace(INVOICE_TOKEN, number))
-    activity = [
-        (*a[:4], a[4].replace(INVOICE_TOKEN, number)) if a[3] == "Invoice generated" else a
-        for a in activity
-    ]
-    return row, lines, tracking_rows, (number, invoice_row[1]), activity
 _RANK = {"new": 0, "in_progress": 1, "completed": 2, "canceled": 3}
 
 
@@ -1136,12 +1123,67 @@ def chunk_rows(seed: int, count: int, now_s: int, chunk: int, thresholds: SlaThr
         gc.enable()
 
 
-def _chunk_job(args: tuple) -> list:
-    return chunk_rows(*args)
+_SCRATCH_TABLES = [
+    f"CREATE TABLE orders ({', '.join(ORDER_COLUMNS)})",
+    "CREATE TABLE bodies (po_number INTEGER PRIMARY KEY, inv INTEGER NOT NULL, body TEXT)",
+    "CREATE TABLE lines (po_number, line_id, sku, vendor_sku, upc)",
+    "CREATE TABLE tracking (number, po_number, slip)",
+    "CREATE TABLE invoices (inv INTEGER, po_number)",
+    "CREATE TABLE activity (po_number, at, user, action, details, inv INTEGER NOT NULL)",
+]
 
 
-def _chunks(seed: int, count: int, now_s: int, thresholds: SlaThresholds, workers: int) -> Iterator[list]:
-    jobs = [(seed, count, now_s, c, thresholds) for c in range(chunk_count(count))]
+def chunk_file(
+    seed: int, count: int, now_s: int, chunk: int, thresholds: SlaThresholds, folder: str
+) -> tuple[str, int, int]:
+    """Write one chunk's rows into a scratch SQLite file (run in a worker process, so the
+    row-by-row inserts happen in parallel); returns (path, orders, invoices). Invoice
+    numbers are left as ``INVOICE_TOKEN`` with the chunk-local invoice index in ``inv``:
+    the loader numbers them in PO order across chunks."""
+    import sqlite3
+
+    rows = chunk_rows(seed, count, now_s, chunk, thresholds)
+    path = os.path.join(folder, f"chunk{chunk:05d}.db")
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        for sql in _SCRATCH_TABLES:
+            conn.execute(sql)
+        bodies, invoices, activity = [], [], []
+        k = 0
+        for row, _, _, invoice, entries in rows:
+            inv = 0
+            if invoice is not None:
+                k += 1
+                inv = k
+                invoices.append((k, row[0]))
+            bodies.append((row[0], inv, row[-1]))
+            activity.extend(
+                (*e, inv if e[3] == "Invoice generated" else 0) for e in entries
+            )
+        conn.execute("BEGIN")
+        marks = ", ".join("?" * len(ORDER_COLUMNS))
+        conn.executemany(f"INSERT INTO orders VALUES ({marks})", [r[0][:-1] for r in rows])
+        conn.executemany("INSERT INTO bodies VALUES (?, ?, ?)", bodies)
+        conn.executemany("INSERT INTO lines VALUES (?, ?, ?, ?, ?)", [x for r in rows for x in r[1]])
+        conn.executemany("INSERT INTO tracking VALUES (?, ?, ?)", [x for r in rows for x in r[2]])
+        conn.executemany("INSERT INTO invoices VALUES (?, ?)", invoices)
+        conn.executemany("INSERT INTO activity VALUES (?, ?, ?, ?, ?, ?)", activity)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return path, len(rows), k
+
+
+def _chunk_job(args: tuple) -> tuple[str, int, int]:
+    return chunk_file(*args)
+
+
+def _chunks(
+    seed: int, count: int, now_s: int, thresholds: SlaThresholds, workers: int, folder: str
+) -> Iterator[tuple[str, int, int]]:
+    jobs = [(seed, count, now_s, c, thresholds, folder) for c in range(chunk_count(count))]
     if workers <= 1:
         for job in jobs:
             yield _chunk_job(job)
@@ -1167,14 +1209,33 @@ def _chunks(seed: int, count: int, now_s: int, thresholds: SlaThresholds, worker
             yield result
 
 
+_NUMBERED = "replace({col}, '" + INVOICE_TOKEN + "', printf('" + INVOICE_PREFIX + "%06d', inv + :offset))"
+_COPY = [
+    f"INSERT INTO orders({', '.join(ORDER_COLUMNS)}) SELECT * FROM w.orders",
+    "INSERT INTO order_bodies(po_number, body) SELECT po_number, CASE WHEN inv > 0 THEN "
+    + _NUMBERED.format(col="body") + " ELSE body END FROM w.bodies ORDER BY po_number",
+    "INSERT INTO lines(po_number, line_id, sku, vendor_sku, upc) SELECT * FROM w.lines ORDER BY rowid",
+    "INSERT INTO tracking(number, po_number, slip) SELECT * FROM w.tracking ORDER BY rowid",
+    "INSERT INTO invoices(number, po_number) SELECT printf('" + INVOICE_PREFIX
+    + "%06d', inv + :offset), po_number FROM w.invoices ORDER BY rowid",
+    "INSERT INTO activity(po_number, at, user, action, details) SELECT po_number, at, user, "
+    "action, CASE WHEN inv > 0 THEN " + _NUMBERED.format(col="details")
+    + " ELSE details END FROM w.activity ORDER BY rowid",
+]
+
+
 def _bulk_load(
     store: SqliteStore, seed: int, total: int, now_s: int, workers: int, progress
 ) -> None:
-    conn = store.connection
-    placeholders = ", ".join("?" * len(ORDER_COLUMNS))
-    insert_order = f"INSERT INTO orders({', '.join(ORDER_COLUMNS)}) VALUES ({placeholders})"
+    """Workers write chunks into scratch files; this process copies each one in (C-level
+    INSERT ... SELECT, one transaction per chunk), then builds the indexes and counters.
+    Into an empty store only: if it fails midway the store keeps what was copied, with
+    its indexes and counters rebuilt."""
+    import shutil
+    import tempfile
     import time
 
+    conn = store.connection
     started = time.perf_counter()
     LAST_TIMINGS.clear()
 
@@ -1184,6 +1245,7 @@ def _bulk_load(
         LAST_TIMINGS[name] = LAST_TIMINGS.get(name, 0.0) + now - started
         started = now
 
+    folder = tempfile.mkdtemp(prefix=".demo-", dir=store.path.parent)
     with store.lock:
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute("PRAGMA foreign_keys = OFF")
@@ -1197,44 +1259,35 @@ def _bulk_load(
             if any(r[0].startswith(prefix) for prefix in schema.COUNTERS)
         ]
         conn.execute("BEGIN IMMEDIATE")
+        for name in schema.INDEX_NAMES:
+            conn.execute(f"DROP INDEX IF EXISTS {name}")
+        for name in triggers:
+            conn.execute(f"DROP TRIGGER {name}")
+        conn.execute("COMMIT")
         try:
-            for name in schema.INDEX_NAMES:
-                conn.execute(f"DROP INDEX IF EXISTS {name}")
-            for name in triggers:
-                conn.execute(f"DROP TRIGGER {name}")
             done = invoices = 0
-            for chunk in _chunks(seed, total, now_s, store.thresholds, workers):
+            for path, n, k in _chunks(seed, total, now_s, store.thresholds, workers, folder):
                 phase("generate (wait for workers)")
-                for i, rows in enumerate(chunk):
-                    if rows[3] is not None:
-                        invoices += 1
-                        chunk[i] = fill_invoice(rows, invoices)
-                conn.executemany(insert_order, [c[0][:-1] for c in chunk])
-                conn.executemany(
-                    "INSERT INTO order_bodies(po_number, body) VALUES (?, ?)",
-                    [(c[0][0], c[0][-1]) for c in chunk],
-                )
-                conn.executemany(
-                    "INSERT INTO lines(po_number, line_id, sku, vendor_sku, upc) VALUES (?, ?, ?, ?, ?)",
-                    [r for c in chunk for r in c[1]],
-                )
-                conn.executemany(
-                    "INSERT INTO tracking(number, po_number, slip) VALUES (?, ?, ?)",
-                    [r for c in chunk for r in c[2]],
-                )
-                conn.executemany(
-                    "INSERT INTO invoices(number, po_number) VALUES (?, ?)",
-                    [c[3] for c in chunk if c[3] is not None],
-                )
-                conn.executemany(
-                    "INSERT INTO activity(po_number, at, user, action, details) VALUES (?, ?, ?, ?, ?)",
-                    [r for c in chunk for r in c[4]],
-                )
-                done += len(chunk)
-                phase("insert rows")
+                conn.execute("ATTACH DATABASE ? AS w", (path,))
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    for sql in _COPY:
+                        conn.execute(sql, {"offset": invoices} if ":offset" in sql else {})
+                    conn.execute("COMMIT")
+                finally:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    conn.execute("DETACH DATABASE w")
+                os.remove(path)
+                invoices += k
+                done += n
+                phase("copy rows in")
                 if progress:
                     progress(done, total)
             conn.execute("UPDATE sequences SET value = ? WHERE name = 'invoice'", (invoices,))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+            conn.execute("BEGIN IMMEDIATE")
             for recount, counter_triggers in schema.COUNTERS.values():
                 for sql in recount + counter_triggers:
                     conn.execute(sql)
@@ -1242,14 +1295,10 @@ def _bulk_load(
                 conn.execute(sql)
                 phase("create indexes")
             conn.execute("COMMIT")
-            phase("commit")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        finally:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
+            phase("commit")
         conn.execute("ANALYZE")  # in full: sampled statistics misled the planner
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         phase("analyze")
