@@ -86,6 +86,9 @@ class SearchBox(Input):
 
 class DashboardScreen(Screen):
     CSS_PATH = "../styles/dashboard.tcss"
+    AUTO_FOCUS = "#orders"
+    """The list has the focus from the start (before its rows arrive: a focus change
+    later would repaint the whole list once more)."""
 
     BINDINGS = bindings(
         "dashboard.search",
@@ -156,9 +159,6 @@ class DashboardScreen(Screen):
             title.append(plain(label), style="dim")
         self.query_one("#title", Static).update(title)
         self.search_box.cursor_blink = not getattr(self.app, "low_bandwidth", False) and not self.app.is_headless
-        self.search_box.display = False
-        self.query_one("#empty").display = False
-        self.order_list.focus()
         self._show_filters()
         self.refresh_orders(keep_cursor=False)
 
@@ -206,9 +206,10 @@ class DashboardScreen(Screen):
         self.counts = counts
         self.query_one(StageTiles).update_counts(counts, self.query_state.stage)
         empty = counts.total == 0
-        self.query_one("#empty").display = empty
-        self.order_list.display = not empty
-        self.refresh_bindings()
+        if self.order_list.display == empty:  # only on a change: a layout repaints all
+            self.query_one("#empty").display = empty
+            self.order_list.display = not empty
+            self.refresh_bindings()
 
     def _set_query(self, **changes) -> None:
         self.query_state = self.query_state.model_copy(update=changes)

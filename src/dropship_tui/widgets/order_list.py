@@ -460,12 +460,15 @@ class OrderList(ScrollView, can_focus=True):
         self.call_after_refresh(self._scroll_cursor_into_view)
 
     def on_focus(self) -> None:
+        # only the cursor row looks different with and without focus
         self._forget_rendering()
-        self.refresh()
+        if self.loaded and self.total:
+            self._refresh_rows(self.cursor)
 
     def on_blur(self) -> None:
         self._forget_rendering()
-        self.refresh()
+        if self.loaded and self.total:
+            self._refresh_rows(self.cursor)
 
     def _styles(self) -> dict[str, Style]:
         """Every Rich style a row needs, worked out once per theme / focus change (asking
