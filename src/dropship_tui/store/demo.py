@@ -8,8 +8,9 @@ stock levels, and N orders spread over every stage and SLA status, with customer
 alphabets (and a few names that look like markup). PO 82 / operator order 119 is the
 seed walkthrough's order: one line of 5 units, New, On time.
 
-Everything comes from ``random.Random(seed)`` and ``now`` (floored to the second), so the
-same arguments give the same store.
+Everything comes from ``random.Random`` instances seeded from ``seed`` (one per chunk of
+10,000 POs, one for the customers, one for stock) and ``now`` (floored to the second;
+``datetime.now()`` only as its default), so the same arguments give the same store.
 
 Two ways to write the same orders, chosen by ``fast`` (default: fast above
 ``FAST_THRESHOLD`` orders):
@@ -17,10 +18,12 @@ Two ways to write the same orders, chosen by ``fast`` (default: fast above
 * the **domain path** imports each order New and then drives it through the real store
   actions (``acknowledge``, ``save_slips``, ``save_tracking``, ``generate_invoice``,
   ``complete``, ``cancel``) with the clock set to each action's time;
-* the **fast path** (a million orders in well under 90 s) writes the very rows those
+* the **fast path** (a million orders in ~80 s on 2 cores) writes the very rows those
   actions would write — JSON bodies assembled from pre-serialised fragments, SLA marks and
-  progress from the same arithmetic — with ``executemany``, indexes and counters built
-  after the load and ``synchronous=OFF`` meanwhile.
+  progress from the same arithmetic. Worker processes each write a chunk into a scratch
+  SQLite file; the loader copies chunks in with ``INSERT ... SELECT`` (numbering invoices
+  in PO order), then builds indexes and counters; ``synchronous=OFF`` and no WAL
+  meanwhile.
 
 ``tests/test_demo.py`` builds the same seed both ways and requires identical tables.
 """

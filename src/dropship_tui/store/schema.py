@@ -4,6 +4,9 @@
 earlier version of the app is upgraded step by step when it is opened; a store newer than
 this code is refused rather than guessed at. Never edit a shipped step: append a new one.
 
+Since v7 an order's JSON (``Order.model_dump_json()``) lives in ``order_bodies``; the
+``orders`` row keeps only the columns the dashboard filters, sorts and shows.
+
 Times in indexed columns are epoch **microseconds** (exact, so the SQL comparison of an
 SLA mark with "now" agrees with ``sla.status_at`` to the microsecond).
 
