@@ -562,3 +562,22 @@ def test_acknowledge_all_across_commit_groups(mix, monkeypatch):
     assert activity_count(mix, 85) == before  # the refused one left no trace
     assert [mix.get_order(po).stage for po in (82, 83, 84)] == [Stage.IN_PROGRESS] * 3
     assert mix.counts().new == 1 and mix.activity(82)[0].action == "Order acknowledged"
+
+
+def test_list_size_always_matches_the_list(mix):
+    """count_orders takes shortcuts (stage and SLA counters, index ranges); check every
+    combination of filters, with a second vendor in the store, against the list itself."""
+    mix.add_vendor(vendor("OTHER"))
+    mix.add_location(location("OTHER-WH", vendor_code="OTHER").model_copy(update={"sla_policy": None}))
+    mix.import_orders([order(200, hours_old=30, vendor_code="OTHER", location_code="OTHER-WH"),
+                       order(201, hours_old=1, vendor_code="OTHER", location_code="OTHER-WH")])
+    mix.cancel(201, None, OOS)
+    for vendor_code in (None, "MYSTIC", "OTHER"):
+        for stage in (None, *Stage):
+            for status in (None, *SlaStatus):
+                for search in ("", "ann", "Lee"):
+                    q = OrderQuery(stage=stage, sla=status, vendor_code=vendor_code, search=search)
+                    listed = mix.list_orders(q, limit=1000)
+                    assert mix.count_orders(q) == len(listed), q
+                    by_sla = mix.list_orders(q.model_copy(update={"sort": SortKey.SLA}), limit=1000)
+                    assert sorted(s.po_number for s in by_sla) == sorted(s.po_number for s in listed), q
