@@ -433,3 +433,20 @@ def test_the_demo_store_is_built_in_the_given_folder(tmp_path):
         assert store.path.parent == tmp_path
     finally:
         store.close()
+
+
+async def test_refresh_without_changes_repaints_nothing(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(OrderList)
+        await pilot.press("down", "down")
+        epoch = lst._epoch
+        await pilot.press("r")
+        await settle(pilot)
+        assert lst._epoch == epoch and lst.cursor == 2
+        app.store.acknowledge(1001, None, {1: 1}, {})
+        await pilot.press("r")
+        await settle(pilot)
+        assert lst._epoch == epoch + 1 and lst.cursor == 2
+        assert rows(app)[0].stage is Stage.IN_PROGRESS

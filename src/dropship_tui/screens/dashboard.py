@@ -120,6 +120,7 @@ class DashboardScreen(Screen):
         self.counts: StageCounts | None = None
         self._search_timer: Timer | None = None
         self._deferred = None
+        self._filters_text: Text | None = None
         """An open/fulfil asked for while a new search result was on its way: run when
         it arrives, so a fast "/1017⏎⏎" opens PO 1017 and never the row that was there."""
 
@@ -242,7 +243,9 @@ class DashboardScreen(Screen):
         elif showing and lst.counting:
             text.append("  ·  ", style="dim")
             text.append(f"{lst.total:,}+ orders, counting…", style="dim")
-        self.query_one("#filters", Static).update(text)
+        if text != self._filters_text:  # same words: no repaint
+            self._filters_text = text
+            self.query_one("#filters", Static).update(text)
 
     def on_order_list_loaded(self, message: OrderList.Loaded) -> None:
         self._show_filters(message.total)

@@ -229,6 +229,8 @@ class OrderList(ScrollView, can_focus=True):
         self.empty_message = "No orders match. Press esc to clear the search and filters."
         self._generation = 0
         self._shown_generation = 0
+        self._epoch = 0
+        """Changes whenever the rows shown change (the key of the rendered strips)."""
         self._pages: OrderedDict[int, list[OrderSummary]] = OrderedDict()
         self._pending: set[int] = set()
         self._strips: LRUCache[tuple, Strip] = LRUCache(256)
@@ -370,6 +372,15 @@ class OrderList(ScrollView, can_focus=True):
         message.stop()
         if message.generation != self._generation:
             return  # a newer query is on its way
+        unchanged = (
+            self.loaded
+            and message.exact
+            and not self.counting
+            and message.query == self.query
+            and message.total == self.total
+            and message.cursor == self.cursor
+            and self._pages.get(message.page) == message.rows
+        )
         self.query = message.query
         self.total = message.total
         self.counting = not message.exact
@@ -377,13 +388,19 @@ class OrderList(ScrollView, can_focus=True):
         self._shown_generation = message.generation
         self._pages.clear()
         self._pending.clear()
-        self._strips.clear()
         if message.rows:
             self._pages[message.page] = message.rows
-        self.cursor = message.cursor
-        self.virtual_size = Size(self.virtual_size.width, self.total + 1)
-        self._scroll_cursor_into_view(center=False)
-        self.refresh()
+        if unchanged:
+            # a reload (r, back from another screen) that found the same rows: nothing
+            # to repaint; other pages are read again when they come into view
+            pass
+        else:
+            self._epoch += 1
+            self._strips.clear()
+            self.cursor = message.cursor
+            self.virtual_size = Size(self.virtual_size.width, self.total + 1)
+            self._scroll_cursor_into_view(center=False)
+            self.refresh()
         self.post_message(self.Loaded(self, self.query, None if self.counting else self.total))
         self.post_message(self.Highlighted(self, self.cursor, self.current))
 
@@ -501,7 +518,7 @@ class OrderList(ScrollView, can_focus=True):
         if y == 1 or y == self.visible_rows:
             self._prefetch_around(index)
         is_cursor = index == self.cursor
-        key = (self._shown_generation, index, width, is_cursor, summary is not None)
+        key = (self._epoch, index, width, is_cursor, summary is not None)
         strip = self._strips.get(key)
         if strip is None:
             strip = self._row_strip(summary, width, is_cursor)
