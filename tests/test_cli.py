@@ -456,7 +456,6 @@ def test_import_json_output_and_mapping_price(cli_):
     assert lines[1]["contracted_price"] is None  # no mapping: billed at the line's price
 
 
-@pytest.mark.xfail(reason="SqliteStore.import_orders (apply_mappings) overrides a line's explicit contracted_price with the mapping's", strict=False)
 def test_import_explicit_contracted_price_wins_over_mapping(cli_):
     doc = order_doc(82)
     doc["lines"][0]["contracted_price"] = "17.00"
