@@ -8,6 +8,7 @@ row; ``sla_status`` is the same comparison done in Python.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from .models import (
     DEFAULT_SLA_POLICY,
@@ -19,6 +20,8 @@ from .models import (
     SlaThresholds,
     Stage,
 )
+
+T = TypeVar("T", datetime, int)
 
 
 def resolve_policy(location: Location | None, group: LocationGroup | None) -> SlaPolicy:
@@ -55,7 +58,9 @@ def sla_marks(
     )
 
 
-def status_at(now: datetime, marks: tuple[datetime, datetime]) -> SlaStatus:
+def status_at(now: T, marks: tuple[T, T]) -> SlaStatus:
+    """The R12 comparison itself. Generic so the store can run it on its indexed
+    microsecond columns and get exactly the answer its SQL filters give."""
     at_risk_at, overdue_at = marks
     if now >= overdue_at:
         return SlaStatus.OVERDUE

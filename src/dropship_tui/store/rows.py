@@ -79,11 +79,7 @@ def sla_columns(
 
 
 def status_from_marks(at_risk_at: int, overdue_at: int, now_us: int) -> SlaStatus:
-    if now_us >= overdue_at:
-        return SlaStatus.OVERDUE
-    if now_us >= at_risk_at:
-        return SlaStatus.AT_RISK
-    return SlaStatus.ON_TIME
+    return sla.status_at(now_us, (at_risk_at, overdue_at))
 
 
 def order_row(
