@@ -17,6 +17,7 @@ from textual.widgets import Button, Footer, Input, Static
 from ..domain import workflow
 from ..domain.models import Order, Reason, Stage
 from ..store.base import Store
+from ..widgets.key_order import QtyField
 from ..widgets.qty_input import QtyInput
 from ..widgets.step_indicator import StepIndicator
 from .fulfillment import (
@@ -46,7 +47,7 @@ class LineRow(Horizontal):
         yield Static(Text(plain(line.vendor_sku), no_wrap=True, overflow="ellipsis"), classes="c-vsku")
         yield Static(Text(plain(line.upc), no_wrap=True, overflow="ellipsis"), classes="c-upc")
         yield Static(Text(str(line.quantity_ordered), justify="right"), classes="c-num")
-        yield QtyInput(self.value, maximum=line.quantity_ordered, id=f"qty-{line.line_id}", classes="c-qty", column="ack")
+        yield QtyField(self.value, maximum=line.quantity_ordered, id=f"qty-{line.line_id}", classes="c-qty", column="ack")
         yield Static("", id=f"qty-problem-{line.line_id}", classes="c-problem")
 
 

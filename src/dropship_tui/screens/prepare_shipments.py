@@ -21,6 +21,7 @@ from ..domain import workflow
 from ..domain.errors import DomainError
 from ..domain.models import Order, Stage
 from ..domain.tracking import TrackingCheck
+from ..widgets.key_order import InOrderInput, QtyField
 from ..widgets.qty_input import QtyInput
 from ..widgets.step_indicator import StepIndicator
 from .fulfillment import (
@@ -38,7 +39,7 @@ from .fulfillment import (
 )
 
 
-class TrackingInput(Input):
+class TrackingInput(InOrderInput):
     """A slip's tracking number: enter (a scanner's last key) saves it."""
 
     BINDINGS = [SHIP_TRACKING]
@@ -80,7 +81,7 @@ class PrepareShipmentsScreen(OrderScreen):
             yield Static(Text("Packing slips", style="bold"), classes="section-title")
             with Horizontal(id="count-row"):
                 yield Static(Text("Number of packing slips (1–10):"), classes="label")
-                yield QtyInput("1", minimum=1, maximum=10, id="slip-count")
+                yield QtyField("1", minimum=1, maximum=10, id="slip-count")
                 yield Static("", id="count-note")
             yield Vertical(id="grid")
             yield Static("", id="summary")
@@ -190,7 +191,7 @@ class PrepareShipmentsScreen(OrderScreen):
                     Static(label, classes="g-product"),
                     Static(Text(str(line.quantity_accepted), justify="right"), classes="g-num"),
                     *(
-                        QtyInput(
+                        QtyField(
                             self.cells.get((line.line_id, n), "0"),
                             maximum=line.quantity_accepted,
                             id=f"cell-{line.line_id}-{n}",
@@ -419,7 +420,7 @@ class PrepareShipmentsScreen(OrderScreen):
                     Horizontal(
                         Static(Text(f"Slip {slip.number} of {len(order.slips)} · {units(slip.units)}"), classes="t-slip"),
                         TrackingInput(slip.number, number),
-                        Input(
+                        InOrderInput(
                             carrier,
                             placeholder="Carrier (if not recognised)",
                             id=f"carrier-{slip.number}",
