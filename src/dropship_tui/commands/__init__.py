@@ -14,6 +14,7 @@ NAMES = [
     "documents",  # packing-slips; --pdf/--print/--paper on invoice
     "data",  # import, demo
     "server",  # serve, users, login, logout (remote mode)
+    "stock",  # stock import, stock show
 ]
 
 MODULES: list[ModuleType] = [import_module(f"{__name__}.{name}") for name in NAMES]

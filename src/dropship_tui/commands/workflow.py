@@ -102,10 +102,19 @@ def register(subparsers: Any) -> None:
     )
     p.set_defaults(func=run_slips)
 
-    p = add_command(subparsers, "track", "save a slip's tracking number")
-    p.add_argument("po", type=po_number, metavar="PO")
-    p.add_argument("slip", type=positive, metavar="SLIP")
-    p.add_argument("number", metavar="NUMBER")
+    p = add_command(
+        subparsers,
+        "track",
+        "save a slip's tracking number (or many: --import FILE.csv)",
+        description="Save one slip's tracking number (track PO SLIP NUMBER), or import "
+        "them from a CSV file with columns po, package_number, tracking_number and "
+        "optionally carrier (track --import FILE.csv): each row is saved on its own, a row "
+        "already saved is reported unchanged, any refused row makes the exit status 1.",
+    )
+    p.add_argument("po", type=po_number, nargs="?", metavar="PO")
+    p.add_argument("slip", type=positive, nargs="?", metavar="SLIP")
+    p.add_argument("number", nargs="?", metavar="NUMBER")
+    p.add_argument("--import", dest="import_file", metavar="FILE.csv", help="save every row of a CSV file")
     p.add_argument(
         "--carrier",
         metavar="NAME",
@@ -266,6 +275,13 @@ def run_slips(args: argparse.Namespace) -> int:
 
 
 def run_track(args: argparse.Namespace) -> int:
+    given = [v for v in (args.po, args.slip, args.number) if v is not None]
+    if args.import_file is not None:
+        if given or args.carrier:
+            raise UsageError("track --import FILE.csv takes no PO, SLIP, NUMBER or --carrier")
+        return _track_import(args)
+    if len(given) < 3:
+        raise UsageError("track needs PO SLIP NUMBER (or --import FILE.csv)")
     with open_store(args) as store:
         order = store.save_tracking(args.po, None, args.slip, args.number, args.carrier)
         slip = order.slip(args.slip)
@@ -277,6 +293,38 @@ def run_track(args: argparse.Namespace) -> int:
         if left:
             message += f" ({output.plural(len(left), 'slip')} still without tracking: {', '.join(map(str, left))})"
         return _report(args, store, order, message)
+
+
+def _track_import(args: argparse.Namespace) -> int:
+    from .. import csv_imports
+
+    with open_store(args) as store:
+        report = csv_imports.import_tracking(store, args.import_file)
+    if args.json:
+        output.print_json(report.to_json())
+    else:
+        out = output.console()
+        styles = {"applied": "green", "unchanged": "dim", "refused": "bold red"}
+        for row in report.rows:
+            where = f"PO {row.po_number if row.po_number is not None else '?'}"
+            where += f" slip {row.slip_number if row.slip_number is not None else '?'}"
+            out.print(
+                output.text(
+                    (f"{row.status:<9}", styles[row.status]),
+                    f" line {row.line}: {where}: {row.message}",
+                )
+            )
+        out.print(
+            output.text(
+                f"{report.applied} applied, {report.unchanged} unchanged, "
+                f"{report.refused} refused ({output.plural(len(report.rows), 'row')})"
+            )
+        )
+    if report.refused:
+        raise WorkflowError(
+            f"{report.refused} of {output.plural(len(report.rows), 'tracking row')} refused"
+        )
+    return 0
 
 
 # --- invoice, completion, cancellation, address ------------------------------------------------

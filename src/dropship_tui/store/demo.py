@@ -1082,6 +1082,7 @@ def build_demo(
             if workers is None:
                 workers = (os.cpu_count() or 1) if orders > PARALLEL_THRESHOLD else 0
             _bulk_load(store, seed, orders, now_s, workers, progress)
+            store.settle_stock()  # reservations and shipped units, as the actions make them
         else:
             plans = make_plans(seed, orders, now_s, catalog, _customers(seed))
             done = 0

@@ -352,7 +352,30 @@ def _v7(conn: sqlite3.Connection) -> None:
     _run(V7_TABLES)(conn)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+# --- v8: stock reservations (issue 5 item 4) ---------------------------------------------------
+# Acknowledging an order reserves its accepted units of every vendor SKU whose stock is known
+# at the order's location: one row per (order, vendor SKU). Cancelling the order deletes its
+# rows (the units are released); completing it deletes them and takes the units off
+# ``stock.on_hand`` (reserved turned into shipped). Available = on_hand - sum(units).
+
+V8_TABLES = [
+    """CREATE TABLE stock_reservations (
+        po_number INTEGER NOT NULL REFERENCES orders(po_number),
+        vendor_sku TEXT NOT NULL,
+        location_code TEXT NOT NULL,
+        units INTEGER NOT NULL CHECK (units > 0),
+        PRIMARY KEY (po_number, vendor_sku)
+    ) WITHOUT ROWID""",
+    """CREATE INDEX IF NOT EXISTS stock_reservations_sku
+       ON stock_reservations(location_code, vendor_sku)""",
+]
+
+
+def _v8(conn: sqlite3.Connection) -> None:
+    _run(V8_TABLES)(conn)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 
 _DROPPED = V4_DROPPED + V5_DROPPED + V6_DROPPED
 INDEXES = [
