@@ -363,3 +363,18 @@ def test_finished_orders_keep_their_final_sla_status():
     much_later = f.NOW + timedelta(days=30)
     assert sla.sla_status(done, policy, much_later) is SlaStatus.ON_TIME
     assert sla.sla_status(canceled, policy, f.NOW - timedelta(days=9)) is SlaStatus.OVERDUE
+
+
+def test_a_typo_in_a_known_format_is_refused_even_with_its_carrier_named():
+    typo = UPS_1[:-1] + "5"
+    with pytest.raises(WorkflowError, match="looks like a UPS number but its check digit is wrong$"):
+        wf.save_tracking(slipped(), 1, typo, f.ctx(), carrier="ups")
+    # Another carrier's own number that merely has the shape is still accepted when named.
+    order = wf.save_tracking(slipped(), 1, "3318810026", f.ctx(), carrier="Local Courier").order
+    assert order.slips[0].carrier == "Local Courier"
+
+
+def test_reason_text_is_kept_for_any_code():
+    change = wf.acknowledge(f.order(), {1: 4}, {1: Reason(code=ReasonCode.DAMAGED, text="box crushed")}, f.ctx())
+    assert "Damaged: box crushed" in change.activity[1].details
+    assert Reason(code=ReasonCode.DAMAGED).describe() == "Damaged"

@@ -96,9 +96,9 @@ class Reason(Record):
     text: str = ""
 
     def describe(self) -> str:
-        if self.code is ReasonCode.OTHER and self.text.strip():
-            return f"Other: {self.text.strip()}"
-        return self.code.label
+        """The label, with the user's own words when they gave any (for any code)."""
+        text = self.text.strip()
+        return f"{self.code.label}: {text}" if text else self.code.label
 
 
 class SlaStatus(StrEnum):

@@ -85,7 +85,8 @@ def sla_status(
 
 def progress(order: Order) -> int:
     """R13: 0 New, 25 acknowledged, 50 slips saved, 75 every slip tracked, 100 Completed.
-    A canceled order keeps the progress it had reached."""
+    A canceled order shows 25 % if it had been acknowledged, else 0 %: cancelling drops
+    its packing slips (their units are canceled), so slip progress is not kept."""
     if order.stage is Stage.COMPLETED:
         return 100
     if order.all_slips_tracked:

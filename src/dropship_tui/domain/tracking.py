@@ -120,6 +120,9 @@ class TrackingCheck:
     """The carrier's public tracking URL for this number, when recognised."""
     problem: str | None
     """Why it is not recognised, e.g. "looks like a UPS number but its check digit is wrong"."""
+    mistyped_for: frozenset[str] = frozenset()
+    """The carriers whose format the number has although it fails that format's check:
+    almost surely a typo or a bad scan, never to be saved under one of these carriers."""
 
 
 def normalise(raw: str) -> str:
@@ -185,9 +188,23 @@ def _ok(number: str, carrier: str) -> TrackingCheck:
     return TrackingCheck(number, carrier, tracking_url(carrier, number), None)
 
 
+_FAMILY_CARRIERS = {
+    "UPS": frozenset({"UPS"}),
+    "UPU S10": frozenset({"UPU", "USPS"}),
+    "FedEx": frozenset({"FedEx"}),
+    "USPS": frozenset({"USPS"}),
+    "DHL Express": frozenset({"DHL"}),
+    "USPS or FedEx": frozenset({"USPS", "FedEx"}),
+}
+
+
 def _bad_check(number: str, family: str) -> TrackingCheck:
     return TrackingCheck(
-        number, None, None, f"looks like a {family} number but its check digit is wrong"
+        number,
+        None,
+        None,
+        f"looks like a {family} number but its check digit is wrong",
+        _FAMILY_CARRIERS.get(family, frozenset()),
     )
 
 

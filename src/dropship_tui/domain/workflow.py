@@ -466,8 +466,11 @@ def tracking_problem(
     check = tracking.check_tracking_number(raw_number)
     if not check.number:
         return "Enter a tracking number"
-    if check.carrier is None and not (carrier or "").strip():
-        why = check.problem or "not a recognised UPS, FedEx, USPS, DHL or UPU S10 number"
+    named = (carrier or "").strip()
+    why = check.problem or "not a recognised UPS, FedEx, USPS, DHL or UPU S10 number"
+    if check.carrier is None and (tracking.canonical_carrier(named) or named) in check.mistyped_for:
+        return f"{check.number}: {why}"  # a typo in a known format: naming it changes nothing
+    if check.carrier is None and not named:
         return f"{check.number}: {why}; name the carrier to save it anyway"
     for other in order.slips:
         if other.number != slip_number and other.tracking_number == check.number:
