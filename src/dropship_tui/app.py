@@ -17,6 +17,7 @@ from functools import partial
 from typing import Any
 
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from .keymap import bindings, check_keymap, clean_keymap
@@ -33,6 +34,20 @@ class DropshipApp(App[None]):
     CSS_PATH = "styles/app.tcss"
     BINDINGS = bindings("app.help", "app.quit", "app.palette")
     ENABLE_COMMAND_PALETTE = True
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Toasts carry user data (SKUs, names, tracking numbers, file paths), so they are
+        always plain text: ``[SKU-1]`` must not vanish and ``[/x]`` must not crash. One
+        place for every screen, instead of ``markup=False`` at each call."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def __init__(
         self,
