@@ -56,7 +56,8 @@ _register(
     Action("dashboard.sla", "l", "cycle_sla", "SLA", help="Filter by SLA: all, On time, At risk, Overdue"),
     Action("dashboard.sort", "o", "cycle_sort", "Sort", help="Sort by the next column"),
     Action("dashboard.reverse", "O", "reverse_sort", "Reverse", show=False, help="Reverse the sort order"),
-    Action("dashboard.back", "escape", "back", "Clear", show=False, help="Clear the search, then the filters"),
+    Action("dashboard.back", "escape", "back", "Clear", show=False,
+           help="Clear the marks, then the search, then the filters"),
     Action("dashboard.refresh", "r", "refresh_orders", "Refresh", help="Reload counts and rows"),
     Action("dashboard.tile_all", "1", "tile('')", "All", show=False, help="Show all stages (tile Total)"),
     Action("dashboard.tile_new", "2", "tile('new')", "New", show=False, help="Show New orders"),
@@ -78,6 +79,18 @@ _register(
     Action("dashboard.sort_sla", "L", "sort('sla')", "Sort SLA", show=False, help="Sort by SLA (again: reverse)"),
     Action("dashboard.sort_progress", "G", "sort('progress')", "Sort progress", show=False,
            help="Sort by progress (again: reverse)"),
+    # --- marks and batch actions (dashboard; bound on the order list, run by the screen)
+    Action("dashboard.mark", "space", "screen.mark", "Mark", show=False, help="Mark or unmark the order under the cursor (and move down)"),
+    Action("dashboard.mark_down", "shift+down", "screen.mark_range(1)", "Mark down", show=False,
+           help="Extend the marks to the next order"),
+    Action("dashboard.mark_up", "shift+up", "screen.mark_range(-1)", "Mark up", show=False,
+           help="Extend the marks to the previous order"),
+    Action("dashboard.mark_all", "asterisk,ctrl+a", "screen.mark_all", "Mark all", show=False,
+           help="Mark every order the current filter and search show (up to 1,000)"),
+    Action("dashboard.batch_ack", "A", "screen.batch_acknowledge", "Ack marked", show=False,
+           help="Acknowledge the marked New orders (or the one under the cursor) in one review"),
+    Action("dashboard.batch_print", "ctrl+o", "screen.batch_print", "Print slips", show=False,
+           help="Write (and print) the packing slips of the marked orders as one PDF"),
     # --- the order list (virtual list) ---------------------------------------------
     Action("list.up", "up", "cursor_up", "Up", show=False, help="Previous order"),
     Action("list.down", "down", "cursor_down", "Down", show=False, help="Next order"),
@@ -90,10 +103,29 @@ _register(
            help="Keep the search and move to the list"),
     Action("search.cancel", "escape", "search_cancel", "Cancel search", show=False,
            help="Clear the search and close the box"),
+    # --- batch acknowledgement ---------------------------------------------------------
+    Action("batch.confirm", "ctrl+s", "confirm", "Acknowledge all",
+           help="Acknowledge every order of the review (asks for the reasons of short lines)"),
+    Action("batch.back", "escape", "back", "Back", help="Back to the dashboard; nothing is written"),
+    Action("batch.more", "plus,equals_sign", "nudge(1)", "+1", show=False, help="One more on the line under the cursor"),
+    Action("batch.less", "minus", "nudge(-1)", "-1", show=False, help="One fewer on the line under the cursor"),
+    Action("batch_reason.confirm", "ctrl+s", "confirm", "Confirm", help="Acknowledge with these reasons"),
+    Action("batch_reason.back", "escape", "back", "Back", help="Back to the review"),
+    Action("batch_result.done", "enter,escape", "done", "Done", help="Back to the dashboard"),
     # --- help screen ---------------------------------------------------------------
     Action("help.close", "escape,question_mark,q", "dismiss", "Close", help="Close the help"),
 )
 
+
+# --- scanning (acknowledgement and prepare shipments; docs/tui.md "Scanning") ----------
+_register(
+    Action("ack.scan", "f2,ctrl+b", "focus_scan", "Scan",
+           help="Focus the scan field: each scan counts one unit (the first scan starts every line at 0)"),
+    Action("ship.scan", "f2,ctrl+b", "focus_scan", "Scan",
+           help="Focus the scan field: each scan packs one unit into the current package"),
+    Action("ship.next_package", "ctrl+n", "next_package", "Next package",
+           help="Scan into the next package (after the last one: a new package)"),
+)
 
 def bind(binding_id: str) -> Binding:
     """The Textual ``Binding`` of a registered action (default key; the app's keymap

@@ -8,7 +8,15 @@ Keys (defaults; each has a binding id the config's ``[keymap]`` can remap, see
 ``keymap.py``): ``/`` search, ``s`` cycle the stage filter, ``l`` cycle the SLA filter,
 ``1``-``5`` pick a stage tile, ``o`` sort by the next column, ``O`` reverse, ``P N C D S L
 G`` sort by a column (again: reverse), ``enter`` open, ``f`` fulfil, ``r`` refresh,
-``esc`` clear the search then the filters.
+``esc`` clear the marks, then the search, then the filters.
+
+Marks (k9s style): ``space`` marks/unmarks the cursor's order and moves down,
+``shift+up/down`` extend the marks, ``*`` (or ``ctrl+a``) marks every order the current
+filter and search show (up to ``MARK_LIMIT``, read page by page in a worker). The marks
+are a set of PO numbers, so they survive filter and search changes; the filters line says
+how many are marked. The batch actions — ``A`` acknowledge (``screens/batch_ack.py``) and
+``ctrl+o`` print the packing slips as one PDF — apply to the marked orders, or to the
+cursor's order when none are marked, and say how many of them the filter hides.
 """
 
 from __future__ import annotations
@@ -27,6 +35,12 @@ from ..store.base import OrderQuery, SortKey, StageCounts
 from ..widgets.order_list import OrderList, columns_for, sla_words
 from ..widgets.safe import plain
 from ..widgets.stage_tiles import StageTiles
+
+MARK_LIMIT = 1000
+"""Mark-all marks at most this many orders (the message says so when it stops there)."""
+
+HIDDEN_SCAN = 20_000
+"""How many rows of the current result are walked to tell which marked orders it hides."""
 
 SEARCH_DEBOUNCE = 0.15
 """Seconds of quiet typing before a search runs."""
@@ -113,6 +127,7 @@ class DashboardScreen(Screen):
         "dashboard.sort_sla",
         "dashboard.sort_progress",
     )
+    # the mark and batch keys are bound on the order list (see ``OrderList.BINDINGS``)
 
     def __init__(self) -> None:
         super().__init__()
@@ -123,6 +138,8 @@ class DashboardScreen(Screen):
         self._filters_text: Text | None = None
         """An open/fulfil asked for while a new search result was on its way: run when
         it arrives, so a fast "/1017⏎⏎" opens PO 1017 and never the row that was there."""
+        self.last_print = None
+        """(path or None, skipped POs) of the last batch print (for tests)."""
 
     # --- layout --------------------------------------------------------------------
 
@@ -164,7 +181,8 @@ class DashboardScreen(Screen):
         self.refresh_orders(keep_cursor=False)
 
     LIST_ACTIONS = frozenset(
-        {"start_search", "open_order", "fulfil", "cycle_stage", "cycle_sla", "cycle_sort", "reverse_sort", "tile", "sort"}
+        {"start_search", "open_order", "fulfil", "cycle_stage", "cycle_sla", "cycle_sort", "reverse_sort", "tile", "sort",
+         "mark", "mark_range", "mark_all", "batch_acknowledge", "batch_print"}
     )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -243,6 +261,9 @@ class DashboardScreen(Screen):
         elif showing and lst.counting:
             text.append("  ·  ", style="dim")
             text.append(f"{lst.total:,}+ orders, counting…", style="dim")
+        if lst.marks:
+            text.append("  ·  ", style="dim")
+            text.append(f"● {len(lst.marks):,} marked", style="bold reverse")
         if text != self._filters_text:  # same words: no repaint
             self._filters_text = text
             self.query_one("#filters", Static).update(text)
@@ -332,7 +353,9 @@ class DashboardScreen(Screen):
 
     def action_back(self) -> None:
         q = self.query_state
-        if q.search or self.search_box.display:
+        if self.order_list.marks:
+            self.clear_marks()
+        elif q.search or self.search_box.display:
             self._clear_search()
         elif q.stage is not None or q.sla is not None:
             self._set_query(stage=None, sla=None)
@@ -414,3 +437,189 @@ class DashboardScreen(Screen):
             self.app.push_screen(screen)
 
         self.app.call_from_thread(push)
+
+    # --- marks ---------------------------------------------------------------------
+
+    @property
+    def marks(self) -> set[int]:
+        return self.order_list.marks
+
+    def clear_marks(self, pos=None) -> None:
+        """Unmark ``pos`` (default: every order)."""
+        if pos is None:
+            self.marks.clear()
+        else:
+            self.marks.difference_update(pos)
+        self.order_list.refresh_marks()
+        self._show_filters()
+
+    def action_mark(self) -> None:
+        lst = self.order_list
+        summary = lst.current
+        if summary is None:
+            self._current_po()  # says why
+            return
+        self.marks.symmetric_difference_update({summary.po_number})
+        lst.refresh_marks(lst.cursor)
+        lst.action_cursor_down()
+        self._show_filters()
+
+    def action_mark_range(self, step: int) -> None:
+        lst = self.order_list
+        summary = lst.current
+        if summary is None:
+            self._current_po()
+            return
+        self.marks.add(summary.po_number)
+        lst.refresh_marks(lst.cursor)
+        lst.move_cursor(lst.cursor + step)
+        nxt = lst.current
+        if nxt is not None:
+            self.marks.add(nxt.po_number)
+            lst.refresh_marks(lst.cursor)
+        self._show_filters()
+
+    def action_mark_all(self) -> None:
+        if self._wait_for_results(self.action_mark_all):
+            return
+        self._mark_all(self.query_state)
+
+    @work(thread=True, group="dashboard-mark-all", exclusive=True, exit_on_error=False)
+    def _mark_all(self, query: OrderQuery) -> None:
+        pos: list[int] = []
+        more = False
+        try:
+            while len(pos) < MARK_LIMIT:
+                want = min(500, MARK_LIMIT - len(pos))
+                with self.app.store_lock:  # released between pages: other reads go on
+                    page = self.app.store.list_orders(query, offset=len(pos), limit=want)
+                pos.extend(s.po_number for s in page)
+                if len(page) < want:
+                    break
+            else:
+                with self.app.store_lock:
+                    more = bool(self.app.store.list_orders(query, offset=len(pos), limit=1))
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, f"Could not mark the orders: {exc}", severity="error", markup=False)
+            return
+
+        def done() -> None:
+            self.marks.update(pos)
+            self.order_list.refresh_marks()
+            self._show_filters()
+            if more:
+                self.notify(
+                    f"Marked the first {len(pos):,} orders shown: the limit of one mark-all is {MARK_LIMIT:,}.",
+                    severity="warning",
+                )
+            else:
+                self.notify(f"Marked {len(pos):,} order{'s' if len(pos) != 1 else ''} ({len(self.marks):,} in all).", timeout=3)
+
+        self.app.call_from_thread(done)
+
+    def batch_targets(self) -> list[int] | None:
+        """The PO numbers a batch action applies to: the marked ones, else the cursor's."""
+        if self.marks:
+            return sorted(self.marks)
+        po = self._current_po()
+        return None if po is None else [po]
+
+    def action_batch_acknowledge(self) -> None:
+        if self._wait_for_results(self.action_batch_acknowledge):
+            return
+        pos = self.batch_targets()
+        if not pos:
+            return
+        from .batch_ack import BatchAckScreen
+
+        self.app.push_screen(BatchAckScreen(pos, self.query_state, marked=bool(self.marks)))
+
+    def action_batch_print(self) -> None:
+        if self._wait_for_results(self.action_batch_print):
+            return
+        pos = self.batch_targets()
+        if not pos:
+            return
+        self.notify(f"Writing the packing slips of {len(pos):,} order{'s' if len(pos) != 1 else ''}…", timeout=3)
+        self._batch_print(pos, self.query_state)
+
+    @work(thread=True, group="dashboard-print", exclusive=True, exit_on_error=False)
+    def _batch_print(self, pos: list[int], query: OrderQuery) -> None:
+        from ..config import resolve_paper_size
+        from ..documents import delivery
+        from ..documents.packing_slips import default_name, render_packing_slips, slips_problem
+
+        app = self.app
+        skipped: list[int] = []
+        orders = []
+        try:
+            with app.store_lock:
+                hidden_pos = hidden_by(app.store, query, pos) if self.marks else set()
+                for po in pos:
+                    order = app.store.get_order(po)
+                    if slips_problem(order):
+                        skipped.append(po)
+                    else:
+                        orders.append(order)
+                if orders:
+                    path = delivery.output_path(None, default_name([o.po_number for o in orders]) if len(orders) > 1
+                                                else delivery.slips_filename(orders[0].po_number))
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    pages = render_packing_slips(delivery.slip_jobs(app.store, orders), path,
+                                                 paper=resolve_paper_size(app.config))
+        except Exception as exc:
+            app.call_from_thread(self.notify, f"Could not write the packing slips: {exc}", severity="error", markup=False)
+            return
+        printed = None
+        if orders and getattr(app.config, "print_command", None):  # printed only when configured
+            printed = delivery.print_pdf(path, app.config)
+        hidden = len(hidden_pos - set(skipped))
+        what = f"{len(orders):,} marked order{'s' if len(orders) != 1 else ''}" + (f" ({hidden:,} hidden by the filter)" if hidden else "")
+        if orders:
+            message = f"Packing slips of {what}: {pages} page{'s' if pages != 1 else ''} in {path}"
+        else:
+            message = f"No packing slips written: none of the {len(pos):,} orders has saved slips."
+        if skipped:
+            listed = ", ".join(str(po) for po in skipped[:20]) + (" …" if len(skipped) > 20 else "")
+            message += f"\nSkipped (no saved slips): {listed}"
+        if printed is not None:
+            message += f"\nPrinter: {printed.message}"
+        self.last_print = (path if orders else None, skipped)
+        app.call_from_thread(self.notify, message, timeout=12, markup=False,
+                             severity="information" if orders else "warning")
+
+
+def hidden_by(store, query: OrderQuery, pos) -> set[int]:
+    """Which of ``pos`` the dashboard's ``query`` (filter, search) does not show.
+
+    Walks the query's result page by page (PO numbers only matter) until every one is
+    found or ``HIDDEN_SCAN`` rows were seen; past that, the rest are judged by their
+    stage alone (a very large result)."""
+    wanted = set(pos)
+    if not wanted or (query.stage is None and query.sla is None and not query.search and query.vendor_code is None):
+        return set()
+    query = query.model_copy(update={"sort": SortKey.PO_NUMBER, "descending": False})
+    seen = 0
+    found: set[int] = set()
+    complete = False
+    while seen < HIDDEN_SCAN:
+        page = store.list_orders(query, offset=seen, limit=1000)
+        seen += len(page)
+        found.update(s.po_number for s in page if s.po_number in wanted)
+        if len(page) < 1000:
+            complete = True
+            break
+        if found == wanted:
+            break
+    if complete or found == wanted:
+        return wanted - found
+    hidden = set()
+    for po in wanted - found:
+        try:
+            order = store.get_order(po)
+        except Exception:
+            hidden.add(po)
+            continue
+        if query.stage is not None and order.stage is not query.stage:
+            hidden.add(po)
+    return hidden

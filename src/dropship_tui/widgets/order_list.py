@@ -15,6 +15,9 @@ that arrives after a newer query is dropped.
 
 Cells are built as ``Segment``s from plain strings: user data is never parsed as markup.
 Moving the cursor repaints just the old and the new cursor lines.
+
+Marks: ``marks`` is a set of PO numbers (the dashboard's, kept across queries); a marked
+row shows ``●`` in its first cell (and is bold), so it reads without colour.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..domain.models import OrderSummary, SlaStatus, Stage
-from ..keymap import bindings_with_prefix
+from ..keymap import bindings, bindings_with_prefix
 from ..store.base import OrderQuery, SortKey
 from .safe import plain
 
@@ -113,7 +116,19 @@ def columns_for(width: int) -> list[Column]:
 class OrderList(ScrollView, can_focus=True):
     """A virtual, keyboard-driven list of ``OrderSummary`` rows with a fixed header."""
 
-    BINDINGS = bindings_with_prefix("list.")
+    BINDINGS = [
+        *bindings_with_prefix("list."),
+        # marks and batch actions: list keys (not typed into the search box), run by the
+        # dashboard screen (``screen.mark`` ...)
+        *bindings(
+            "dashboard.mark",
+            "dashboard.mark_down",
+            "dashboard.mark_up",
+            "dashboard.mark_all",
+            "dashboard.batch_ack",
+            "dashboard.batch_print",
+        ),
+    ]
 
     COMPONENT_CLASSES = {
         "order-list--header",
@@ -130,6 +145,7 @@ class OrderList(ScrollView, can_focus=True):
         "order-list--sla-at-risk",
         "order-list--sla-overdue",
         "order-list--progress",
+        "order-list--mark",
     }
 
     DEFAULT_CSS = """
@@ -153,6 +169,7 @@ class OrderList(ScrollView, can_focus=True):
     OrderList > .order-list--sla-at-risk { color: $warning; text-style: bold; }
     OrderList > .order-list--sla-overdue { color: $error; text-style: bold; }
     OrderList > .order-list--progress { color: $accent; }
+    OrderList > .order-list--mark { color: $accent; text-style: bold; }
     """
 
     # --- messages ------------------------------------------------------------------
@@ -239,6 +256,8 @@ class OrderList(ScrollView, can_focus=True):
         self._lock = threading.Lock()
         self.fetches = 0
         """Pages fetched so far (for tests and benchmarks)."""
+        self.marks: set[int] = set()
+        """PO numbers of the marked orders (whatever the query shows)."""
 
     @property
     def store(self):
@@ -459,6 +478,13 @@ class OrderList(ScrollView, can_focus=True):
 
     # --- rendering -----------------------------------------------------------------
 
+    def refresh_marks(self, index: int | None = None) -> None:
+        """Repaint after the marks changed: one row, or every row on screen."""
+        if index is not None:
+            self._refresh_rows(index)
+        else:
+            self.refresh()
+
     def _refresh_rows(self, index: int, count: int = 1) -> None:
         y = index + 1 - int(self.scroll_offset.y)
         self.refresh(Region(0, y, self.size.width, count))
@@ -518,10 +544,11 @@ class OrderList(ScrollView, can_focus=True):
         if y == 1 or y == self.visible_rows:
             self._prefetch_around(index)
         is_cursor = index == self.cursor
-        key = (self._epoch, index, width, is_cursor, summary is not None)
+        marked = summary is not None and summary.po_number in self.marks
+        key = (self._epoch, index, width, is_cursor, summary is not None, marked)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._row_strip(summary, width, is_cursor)
+            strip = self._row_strip(summary, width, is_cursor, marked)
             self._strips[key] = strip
         return strip
 
@@ -542,7 +569,7 @@ class OrderList(ScrollView, can_focus=True):
     def _message_strip(self, message: str, width: int) -> Strip:
         return Strip([Segment(_fit(" " + plain(message), width), self._styles()["order-list--empty"])], width)
 
-    def _row_strip(self, summary: OrderSummary | None, width: int, is_cursor: bool) -> Strip:
+    def _row_strip(self, summary: OrderSummary | None, width: int, is_cursor: bool, marked: bool = False) -> Strip:
         styles = self._styles()
         base = styles["cursor"] if is_cursor else styles["base"]
         cols = self.columns
@@ -565,11 +592,19 @@ class OrderList(ScrollView, can_focus=True):
         run: list[str] = []
         run_style = base
         used = 0
-        for col, (text, component) in zip(cols, values):
+        lead, lead_style = " ", base
+        if marked:
+            lead = "●"
+            lead_style = base if is_cursor else styles["order-list--mark"]
+            base_text = styles["order-list--po"] if not is_cursor else base
+        for i, (col, (text, component)) in enumerate(zip(cols, values)):
             # the cursor row is one colour pair: a stage or SLA colour on the cursor
             # background could vanish (the words and symbols still say it all)
             style = styles[component] if component is not None and not is_cursor else base
-            for piece, piece_style in ((" ", base), (_fit(text, col.width, col.right), style)):
+            if marked and not is_cursor and component is None:
+                style = base_text  # a marked row is bold
+            gap = (lead, lead_style) if i == 0 else (" ", base)
+            for piece, piece_style in (gap, (_fit(text, col.width, col.right), style)):
                 if piece_style is not run_style:
                     if run:
                         segments.append(Segment("".join(run), run_style))
