@@ -378,3 +378,11 @@ def test_reason_text_is_kept_for_any_code():
     change = wf.acknowledge(f.order(), {1: 4}, {1: Reason(code=ReasonCode.DAMAGED, text="box crushed")}, f.ctx())
     assert "Damaged: box crushed" in change.activity[1].details
     assert Reason(code=ReasonCode.DAMAGED).describe() == "Damaged"
+
+
+def test_money_text_is_the_one_way_amounts_are_printed():
+    from dropship_tui.domain.models import money_text
+
+    assert money_text(Decimal("1234.5")) == "1,234.50"
+    assert money_text(Decimal("0.125")) == "0.125"  # a contracted price keeps its digits
+    assert money_text(Decimal("2.345")) == "2.345"  # never banker-rounded to 2.34 on screen

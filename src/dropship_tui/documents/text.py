@@ -19,6 +19,8 @@ Hebrew and Arabic runs are put in display order, Arabic letters joined (``rtl.py
 
 from __future__ import annotations
 
+from ..domain.models import money_text  # noqa: F401  (re-exported for the renderers)
+
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -283,13 +285,3 @@ def paper(name: str | None) -> Paper:
     from ..domain.errors import InvalidInputError
 
     raise InvalidInputError(f'Paper size must be "letter" or "a4", not {name!r}')
-
-
-def money_text(value) -> str:
-    """Grouped thousands, at least two decimals, more only when the price has them."""
-    from decimal import Decimal
-
-    d = Decimal(value)
-    exp = d.normalize().as_tuple().exponent
-    places = max(2, -exp if isinstance(exp, int) else 2)
-    return f"{d:,.{places}f}"

@@ -34,6 +34,15 @@ def money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def money_text(value: Decimal) -> str:
+    """How every screen and document prints an amount: grouped thousands, at least two
+    decimals, more only when the price has them (a contracted 0.125 stays 0.125)."""
+    d = Decimal(value)
+    exp = d.normalize().as_tuple().exponent
+    places = max(2, -exp if isinstance(exp, int) else 2)
+    return f"{d:,.{places}f}"
+
+
 class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Static
 
-from ..domain.models import Invoice, Order, Stage
+from ..domain.models import Invoice, Order, Stage, money_text
 from ..widgets.step_indicator import StepIndicator
 from .fulfillment import Note, INVOICE_BINDINGS, OrderScreen, local_time, order_title, plain
 
@@ -107,8 +107,8 @@ def invoice_table(invoice: Invoice) -> Table:
             Text(plain(row.vendor_sku)),
             Text(plain(row.description)),
             Text(str(row.quantity)),
-            Text(f"{row.unit_price:,.2f}"),
-            Text(f"{row.amount:,.2f}"),
+            Text(f"{money_text(row.unit_price)}"),
+            Text(f"{money_text(row.amount)}"),
         )
     return table
 
@@ -117,8 +117,8 @@ def invoice_totals(invoice: Invoice) -> Text:
     units = sum(r.quantity for r in invoice.rows)
     text = Text(justify="right")
     text.append(f"{units} unit{'s' if units != 1 else ''}    ", style="dim")
-    text.append(f"Subtotal {invoice.subtotal:,.2f}\n")
-    text.append(f"Total {invoice.total:,.2f} {plain(invoice.currency)}", style="bold")
+    text.append(f"Subtotal {money_text(invoice.subtotal)}\n")
+    text.append(f"Total {money_text(invoice.total)} {plain(invoice.currency)}", style="bold")
     return text
 
 

@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from ..domain import sla, workflow
 from ..domain.errors import DomainError, WorkflowError
-from ..domain.models import ActivityEntry, Location, Order, SlaStatus, Stage, Vendor, money
+from ..domain.models import ActivityEntry, Location, Order, SlaStatus, Stage, Vendor, money, money_text
 from ..store.base import Store
 from .fulfillment import Note, ORDER_BINDINGS, OrderScreen, local_time, order_title, plain, units
 
@@ -185,7 +185,7 @@ class OrderDetailScreen(OrderScreen):
         ]
         if with_total:
             _, total = self._billable(order)
-            rows.append(("Total", Text(f"{total:,.2f} {plain(order.currency)}", style="bold")))
+            rows.append(("Total", Text(f"{money_text(total)} {plain(order.currency)}", style="bold")))
         return _kv(rows, "Summary")
 
     def _dates_block(self, order: Order) -> Text:
@@ -217,7 +217,7 @@ class OrderDetailScreen(OrderScreen):
             ("Ordered", units(order.units_ordered)),
             ("Accepted", units(order.units_accepted) if order.acknowledged else "—"),
             ("Canceled", units(canceled) if canceled else "—"),
-            ("Total", Text(f"{total:,.2f} {plain(order.currency)}", style="bold")),
+            ("Total", Text(f"{money_text(total)} {plain(order.currency)}", style="bold")),
         ]
         return _kv(rows, "Totals (contracted)")
 
@@ -241,15 +241,15 @@ class OrderDetailScreen(OrderScreen):
                 Text(plain(line.description)),
                 Text(str(line.quantity_ordered), justify="right"),
                 Text("—" if accepted is None else str(accepted), justify="right"),
-                Text(f"{line.billing_price:,.2f}", justify="right"),
-                Text(f"{money(line.billing_price * n):,.2f}", justify="right"),
+                Text(f"{money_text(line.billing_price)}", justify="right"),
+                Text(f"{money_text(money(line.billing_price * n))}", justify="right"),
             )
         return table
 
     def _items_total(self, order: Order) -> Text:
         qty, total = self._billable(order)
         what = "accepted" if order.acknowledged else "ordered"
-        return Text(f"{units(qty)} {what} · total {total:,.2f} {plain(order.currency)} at contracted prices", justify="right")
+        return Text(f"{units(qty)} {what} · total {money_text(total)} {plain(order.currency)} at contracted prices", justify="right")
 
     def _canceled_table(self, order: Order) -> DataTable:
         table = self._table("canceled", "Line", "SKU", "Quantity", "Reason", "When", "By")
