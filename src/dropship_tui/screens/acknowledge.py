@@ -3,6 +3,12 @@
 Every line with its validated quantity (prefilled per R2), checked as it is typed with
 ``quantity_problem``; a warning as soon as a line is short; "Acknowledge order" goes
 straight to step 2 when nothing is short, else through the reason modal.
+
+Scanning (f2 focuses the scan field): each scan of a line's UPC, vendor SKU or SKU counts
+one unit. The first scan switches the screen from the prefilled quantities to *counting*:
+every line starts at 0 — the user counts what is physically on the shelf, so scanning 4
+of 5 units leaves 4 (short, with a reason), never "5 prefilled + 4". A code not on the
+order, or a unit beyond the ordered quantity, beeps and changes nothing.
 """
 
 from __future__ import annotations
@@ -14,11 +20,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Static
 
-from ..domain import workflow
+from ..domain import scan, workflow
 from ..domain.models import Order, Reason, Stage
 from ..store.base import Store
+from ..keymap import bind
 from ..widgets.key_order import QtyField
 from ..widgets.qty_input import QtyInput
+from ..widgets.scan_field import ScanField, key_of
 from ..widgets.step_indicator import StepIndicator
 from .fulfillment import (
     Note,
@@ -52,7 +60,7 @@ class LineRow(Horizontal):
 
 
 class AcknowledgeScreen(OrderScreen):
-    BINDINGS = [*STEP_BINDINGS, *ACK_BINDINGS]
+    BINDINGS = [*STEP_BINDINGS, *ACK_BINDINGS, bind("ack.scan")]
     CSS_PATH = "../styles/fulfillment.tcss"
 
     def __init__(self, po_number: int, order: Order | None = None) -> None:
@@ -60,6 +68,10 @@ class AcknowledgeScreen(OrderScreen):
         self.stock: dict[str, int] = {}
         self.typed: dict[int, str] = {}
         self.reasons: dict[int, Reason] = {}
+        self.counting = False
+        self.scan_wanted = False
+        """The user went to the scan field (a reload leaves the focus there)."""
+        """True from the first scan: the quantities are counted from 0, one per scan."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="step-top"):
@@ -84,6 +96,11 @@ class AcknowledgeScreen(OrderScreen):
             ):
                 yield Static(Text(label, justify="right" if cls == "c-num" else "left"), classes=cls)
         yield VerticalScroll(id="ack-lines")
+        with Horizontal(id="scan-row"):
+            yield Static(Text("Scan"), classes="scan-label")
+            yield ScanField(id="ack-scan")
+            yield Static(self.mode_text(), id="scan-mode")
+        yield Note("", id="scan-note")
         yield Static("", id="short-warning")
         yield Note("", id="status")
         with Horizontal(classes="actions"):
@@ -130,6 +147,8 @@ class AcknowledgeScreen(OrderScreen):
     def _after_rows(self) -> None:
         self.refresh_feedback()
         fields = list(self.query(QtyInput))
+        if isinstance(self.focused, ScanField) and self.scan_wanted:
+            return
         if fields and not any(f.has_focus for f in fields):
             fields[0].focus()
 
@@ -215,6 +234,60 @@ class AcknowledgeScreen(OrderScreen):
             self.action_acknowledge()
         elif event.button.id == "ack-cancel":
             self.action_cancel_order()
+
+    # --- scanning ----------------------------------------------------------------------
+
+    def mode_text(self) -> Text:
+        key = key_of(self.app, "ack.scan")
+        if self.counting:
+            return Text("● counting: each scan adds 1", style="bold cyan")
+        return Text(f"{key}: scan to count from 0", style="dim")
+
+    def action_focus_scan(self) -> None:
+        self.scan_wanted = True
+        self.query_one("#ack-scan", ScanField).focus()
+
+    def counted(self) -> dict[int, int]:
+        """line_id -> the number in its field (a blank or invalid field counts 0)."""
+        counts = {}
+        for field in self.query(QtyInput):
+            if field.id and field.id.startswith("qty-"):
+                counts[int(field.id.removeprefix("qty-"))] = field.number or 0
+        return counts
+
+    def on_scan_field_scanned(self, event: ScanField.Scanned) -> None:
+        event.stop()
+        self.scan_wanted = True
+        order = self.order
+        note = self.query_one("#scan-note", Note)
+        if order is None:
+            self.app.bell()
+            note.update(Text("✗ the order is still loading", style="bold red"))
+            return
+        counted = self.counted() if self.counting else {}
+        limits = {line.line_id: line.quantity_ordered for line in order.lines}
+        problem = scan.scan_problem(order, event.code, counted, limits)
+        line = scan.scan_line(order, event.code, counted, limits)
+        if problem or line is None:
+            self.app.bell()
+            note.update(Text(f"✗ {problem}", style="bold red"))
+            return
+        if not self.counting:
+            self.counting = True
+            self.query_one("#scan-mode", Static).update(self.mode_text())
+        value = counted.get(line.line_id, 0) + 1
+        for field in self.query(QtyInput):
+            if not (field.id and field.id.startswith("qty-")):
+                continue
+            line_id = int(field.id.removeprefix("qty-"))
+            new = str(value if line_id == line.line_id else counted.get(line_id, 0))
+            self.typed[line_id] = new
+            if field.value != new:
+                with field.prevent(Input.Changed):
+                    field.value = new
+        self.clear_status()
+        self.refresh_feedback()
+        note.update(Text(f"✓ {plain(line.sku)}: {value} of {line.quantity_ordered}", style="green"))
 
     # --- acknowledge -------------------------------------------------------------------
 

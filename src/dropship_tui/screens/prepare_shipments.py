@@ -5,6 +5,13 @@ The slip count (1-10) and the allocation grid (lines x slips), prefilled with
 and ``slip_plan_problems`` update as the numbers change. Once saved: print the packing
 slips, a tracking number per slip (checked as typed with ``tracking_problem``, saved one
 slip at a time with enter — a scanner ends with enter), then generate the invoice.
+
+Packing by scan (f2 focuses the scan field): each scan of a line's UPC, vendor SKU or
+SKU puts one unit into the current package ("Packing slip 2 of 3 ▸"); ctrl+n moves to
+the next package (after the last one it adds a package). The first scan empties the
+prefilled packages — the packer fills them as the units go in. A code not on the order,
+or a unit beyond the line's accepted quantity (across every package), beeps and changes
+nothing.
 """
 
 from __future__ import annotations
@@ -17,12 +24,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Static
 
-from ..domain import workflow
+from ..domain import scan, workflow
 from ..domain.errors import DomainError
 from ..domain.models import Order, Stage
 from ..domain.tracking import TrackingCheck
 from ..widgets.key_order import InOrderInput, QtyField
+from ..keymap import bind
 from ..widgets.qty_input import QtyInput
+from ..widgets.scan_field import ScanField, key_of
 from ..widgets.step_indicator import StepIndicator
 from .fulfillment import (
     Note,
@@ -62,7 +71,7 @@ class TrackingInput(InOrderInput):
 
 
 class PrepareShipmentsScreen(OrderScreen):
-    BINDINGS = [*STEP_BINDINGS, *SHIP_BINDINGS]
+    BINDINGS = [*STEP_BINDINGS, *SHIP_BINDINGS, bind("ship.scan"), bind("ship.next_package")]
     CSS_PATH = "../styles/fulfillment.tcss"
 
     def __init__(self, po_number: int, order: Order | None = None) -> None:
@@ -72,6 +81,12 @@ class PrepareShipmentsScreen(OrderScreen):
         self.typed_tracking: dict[int, tuple[str, str]] = {}
         self.confirm_drop = False
         self.built = False
+        self.packing = False
+        """True from the first scan: the packages are filled one scanned unit at a time."""
+        self.package = 1
+        self.scan_wanted = False
+        """The user went to the scan field (a reload leaves the focus there)."""
+        """The package (packing slip) the next scan goes into."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="step-top"):
@@ -84,6 +99,11 @@ class PrepareShipmentsScreen(OrderScreen):
                 yield QtyField("1", minimum=1, maximum=10, id="slip-count")
                 yield Static("", id="count-note")
             yield Vertical(id="grid")
+            with Horizontal(id="scan-row"):
+                yield Static(Text("Scan"), classes="scan-label")
+                yield ScanField(id="ship-scan")
+                yield Static(self.package_text(), id="scan-mode")
+            yield Note("", id="scan-note")
             yield Static("", id="summary")
             yield Note("", id="plan-problems")
             yield Note("", id="status")
@@ -127,7 +147,9 @@ class PrepareShipmentsScreen(OrderScreen):
         self.call_after_refresh(self._focus_first)
 
     def _focus_first(self) -> None:
-        if isinstance(self.focused, Input) and self.focused is not self.query_one("#slip-count"):
+        if isinstance(self.focused, ScanField) and not self.scan_wanted:
+            pass  # focused only as the first field of the screen: move on as usual
+        elif isinstance(self.focused, Input) and self.focused is not self.query_one("#slip-count"):
             return
         order = self.order
         if order is not None and order.slips:
@@ -175,7 +197,11 @@ class PrepareShipmentsScreen(OrderScreen):
                 Static(Text("Line"), classes="g-product"),
                 Static(Text("Accepted", justify="right"), classes="g-num"),
                 *(
-                    Static(Text(f"Slip {n}" if self.count <= 6 else f"#{n}"), classes="g-cell")
+                    Static(
+                        Text(f"Slip {n}" if self.count <= 6 else f"#{n}"),
+                        classes="g-cell g-head-cell" + (" -current" if self.packing and n == self.package else ""),
+                        id=f"head-{n}",
+                    )
                     for n in range(1, self.count + 1)
                 ),
                 Static(Text("Placed"), classes="g-placed"),
@@ -278,7 +304,7 @@ class PrepareShipmentsScreen(OrderScreen):
         elif widget_id.startswith("cell-"):
             event.stop()
             _, line_id, slip = widget_id.split("-")
-            self.cells[(int(line_id), int(slip))] = event.value
+            self.cells[(int(line_id), int(slip))] = event.input.value
             self.confirm_drop = False
             self.clear_status()
             self.refresh_plan()
@@ -311,8 +337,115 @@ class PrepareShipmentsScreen(OrderScreen):
             note.update("")
         if count != self.count:
             self.confirm_drop = False
-            self.seed(count)
+            if self.packing:
+                self.resize(count)
+            else:
+                self.seed(count)
             await self.build_grid()
+            self.show_package()
+
+    def resize(self, count: int) -> None:
+        """Packing by scan: keep what is packed; new packages start empty."""
+        self.count = count
+        self.cells = {
+            (line.line_id, n): self.cells.get((line.line_id, n), "0")
+            for line in self.lines()
+            for n in range(1, count + 1)
+        }
+        self.package = min(self.package, count)
+
+    # --- packing by scan -------------------------------------------------------------------
+
+    def package_text(self) -> Text:
+        if not self.packing:
+            return Text(f"{key_of(self.app, 'ship.scan')}: scan to pack (starts empty)", style="dim")
+        text = Text(f"Packing slip {self.package} of {self.count} ▸", style="bold cyan")
+        text.append(f"  {key_of(self.app, 'ship.next_package')} next package", style="dim")
+        return text
+
+    def show_package(self) -> None:
+        self.query_one("#scan-mode", Static).update(self.package_text())
+        for n in range(1, self.count + 1):
+            try:
+                head = self.query_one(f"#head-{n}", Static)
+            except Exception:
+                continue
+            head.set_class(self.packing and n == self.package, "-current")
+
+    def action_focus_scan(self) -> None:
+        self.scan_wanted = True
+        self.query_one("#ship-scan", ScanField).focus()
+
+    async def action_next_package(self) -> None:
+        if self.order is None:
+            return
+        note = self.query_one("#scan-note", Note)
+        if self.package < self.count:
+            self.package += 1
+        elif self.count < workflow.MAX_SLIPS:
+            count = self.count + 1
+            if self.packing:
+                self.resize(count)
+            else:
+                self.seed(count)
+            self.package = count
+            field = self.query_one("#slip-count", QtyInput)
+            with field.prevent(Input.Changed):
+                field.value = str(count)
+            self.query_one("#count-note", Static).update("")
+            self.confirm_drop = False
+            await self.build_grid()
+        else:
+            self.app.bell()
+            note.update(Text(f"✗ {workflow.MAX_SLIPS} packing slips at most", style="bold red"))
+            return
+        note.update("")
+        self.show_package()
+
+    def on_scan_field_scanned(self, event: ScanField.Scanned) -> None:
+        event.stop()
+        self.scan_wanted = True
+        order = self.order
+        note = self.query_one("#scan-note", Note)
+        if order is None or not self.built:
+            self.app.bell()
+            note.update(Text("✗ the order is still loading", style="bold red"))
+            return
+        plan = self.plan() if self.packing else []
+        packed = {line.line_id: sum(slip.get(line.line_id, 0) for slip in plan) for line in self.lines()}
+        limits = {line.line_id: line.quantity_accepted or 0 for line in self.lines()}
+        problem = scan.scan_problem(order, event.code, packed, limits, limit_name="accepted", done="packed")
+        line = scan.scan_line(order, event.code, packed, limits)
+        if problem or line is None:
+            self.app.bell()
+            note.update(Text(f"✗ {problem}", style="bold red"))
+            return
+        if not self.packing:
+            self.packing = True
+            self.cells = {key: "0" for key in self.cells}
+        key = (line.line_id, self.package)
+        raw = self.cells.get(key, "0")
+        self.cells[key] = str((int(raw) if raw.isdigit() else 0) + 1)
+        for (line_id, n), value in self.cells.items():
+            try:
+                cell = self.query_one(f"#cell-{line_id}-{n}", QtyInput)
+            except Exception:
+                continue
+            if cell.value != value:
+                with cell.prevent(Input.Changed):
+                    cell.value = value
+        self.confirm_drop = False
+        self.clear_status()
+        self.refresh_plan()
+        self.show_package()
+        in_package = int(self.cells[key])
+        note.update(
+            Text(
+                f"✓ {plain(line.sku)} ×{in_package} in slip {self.package} "
+                f"({packed.get(line.line_id, 0) + 1} of {limits[line.line_id]} packed)",
+                style="green",
+            )
+        )
 
     # --- actions -------------------------------------------------------------------------------
 
