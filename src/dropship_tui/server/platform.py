@@ -62,7 +62,9 @@ def translate(order: Order) -> dict[str, Any]:
         mapped = line.contracted_price is not None
         item_subtotal = None
         if mapped:
-            amount = line.contracted_price * qty  # type: ignore[operator]
+            # Each item rounded as an invoice row is (domain ``money``), so the subtotal
+            # here equals the invoice's for the same units.
+            amount = money(line.contracted_price * qty)  # type: ignore[operator]
             subtotal += amount
             item_subtotal = _num(amount)
         items.append(
