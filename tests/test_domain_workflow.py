@@ -386,3 +386,11 @@ def test_money_text_is_the_one_way_amounts_are_printed():
     assert money_text(Decimal("1234.5")) == "1,234.50"
     assert money_text(Decimal("0.125")) == "0.125"  # a contracted price keeps its digits
     assert money_text(Decimal("2.345")) == "2.345"  # never banker-rounded to 2.34 on screen
+
+
+@pytest.mark.parametrize(("at_risk", "overdue"), [("0", "1"), ("0.9", "0.8"), ("-1", "1")])
+def test_sla_thresholds_must_be_ordered(at_risk, overdue):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="0 < at risk <= overdue"):
+        SlaThresholds(at_risk=Decimal(at_risk), overdue=Decimal(overdue))

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 CENT = Decimal("0.01")
 
@@ -172,6 +172,12 @@ class SlaThresholds(Record):
 
     at_risk: Decimal = Decimal("0.8")
     overdue: Decimal = Decimal("1.0")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "SlaThresholds":
+        if not (0 < self.at_risk <= self.overdue):
+            raise ValueError("SLA thresholds need 0 < at risk <= overdue (e.g. 0.8 and 1.0)")
+        return self
 
 
 class Vendor(Record):
