@@ -76,7 +76,7 @@ def run_import(args: argparse.Namespace) -> int:
         output.print_json({"imported": True, **report.to_json()})
     else:
         message = (
-            f"Stock imported from {args.file}: {report.rows} rows — {report.added} added, "
+            f"Stock imported from {args.file}: {output.plural(report.rows, 'row')} — {report.added} added, "
             f"{report.updated} updated, {report.unchanged} unchanged"
         )
         if args.full:
