@@ -938,7 +938,8 @@ class SqliteStore:
         rebuild the reservations and take the shipped units off on hand exactly as the
         actions would have, had every order been acknowledged after the current stock was
         recorded. In-progress orders reserve their accepted units; completed ones have
-        shipped them (on hand never below 0)."""
+        shipped them (on hand never below 0). Call it once, right after the load: the
+        shipped units are taken off on hand each time."""
         accepted = (
             "SELECT o.po_number AS po, o.stage AS stage, o.location_code AS loc, "
             "json_extract(l.value, '$.vendor_sku') AS sku, "
@@ -950,21 +951,26 @@ class SqliteStore:
         )
         stages = {"open": Stage.IN_PROGRESS.value, "done": Stage.COMPLETED.value}
         with self._write() as conn:
-            conn.execute("DELETE FROM stock_reservations")
-            conn.execute(
-                "INSERT INTO stock_reservations(po_number, vendor_sku, location_code, units) "
-                f"SELECT a.po, a.sku, a.loc, a.units FROM ({accepted}) a JOIN stock s "
-                "ON s.vendor_sku = a.sku AND s.location_code = a.loc "
-                "WHERE a.stage = :open AND a.units > 0",
-                stages,
-            )
-            conn.execute(
-                "UPDATE stock SET on_hand = max(0, on_hand - t.units) FROM "
-                f"(SELECT sku, loc, sum(units) AS units FROM ({accepted}) WHERE stage = :done "
-                "GROUP BY sku, loc) AS t "
-                "WHERE stock.vendor_sku = t.sku AND stock.location_code = t.loc",
-                stages,
-            )
+            conn.execute("DROP TABLE IF EXISTS temp.settle_accepted")
+            conn.execute(f"CREATE TEMP TABLE settle_accepted AS {accepted}", stages)
+            try:
+                conn.execute("DELETE FROM stock_reservations")
+                conn.execute(
+                    "INSERT INTO stock_reservations(po_number, vendor_sku, location_code, units) "
+                    "SELECT a.po, a.sku, a.loc, a.units FROM temp.settle_accepted a JOIN stock s "
+                    "ON s.vendor_sku = a.sku AND s.location_code = a.loc "
+                    "WHERE a.stage = :open AND a.units > 0",
+                    stages,
+                )
+                conn.execute(
+                    "UPDATE stock SET on_hand = max(0, on_hand - t.units) FROM "
+                    "(SELECT sku, loc, sum(units) AS units FROM temp.settle_accepted "
+                    "WHERE stage = :done GROUP BY sku, loc) AS t "
+                    "WHERE stock.vendor_sku = t.sku AND stock.location_code = t.loc",
+                    stages,
+                )
+            finally:
+                conn.execute("DROP TABLE temp.settle_accepted")
 
     def import_orders(self, orders: Sequence[Order]) -> int:
         """All or nothing, in one transaction. Each order's vendor and location must be in
