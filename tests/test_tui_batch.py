@@ -144,14 +144,17 @@ async def test_stock_on_hand_prefills_and_esc_writes_nothing(tmp_path):
     if not hasattr(store, "set_stock"):
         pytest.skip("this store cannot set stock")
     store.set_stock(order.lines[0].vendor_sku, order.location_code, 3)
+    first = store.get_order(1019)  # 2 lines: the first one with no stock at all
+    store.set_stock(first.lines[0].vendor_sku, first.location_code, 0)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await mark(pilot, 1016)
+        await mark(pilot, 1016, 1019)
         await pilot.press("A")
         await settle(pilot)
         assert app.screen.values[(1016, 1)] == 3
-        assert "1 short line in 1 order" in screen_text(app)
+        assert app.screen.values[(1019, 1)] == 0 and app.screen.values[(1019, 2)] == 2
+        assert "2 short lines in 2 orders" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
-    assert store.get_order(1016).stage is Stage.NEW
+    assert store.get_order(1016).stage is Stage.NEW and store.get_order(1019).stage is Stage.NEW

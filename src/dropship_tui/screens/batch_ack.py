@@ -158,9 +158,10 @@ class BatchAckScreen(Screen):
         rows = []
         for order in orders:
             prefill = workflow.prefill_quantities(order, stock.get(order.po_number) or None)
+            for line in order.lines:
+                self.values[(order.po_number, line.line_id)] = prefill[line.line_id]
             for i, line in enumerate(order.lines):
                 key = (order.po_number, line.line_id)
-                self.values[key] = prefill[line.line_id]
                 rows.append(
                     (
                         [
