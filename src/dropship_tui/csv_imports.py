@@ -45,7 +45,7 @@ def _records(text: str) -> Iterable[tuple[int, dict[str, str], list[str]]]:
             if not any(header):
                 header = None
                 continue
-            yield 1 if line == 1 else line, {}, header
+            yield line, {}, header
             continue
         if not any(cell.strip() for cell in row):
             continue
