@@ -288,3 +288,19 @@ async def test_ship_wrong_scans_ring_and_change_nothing(tmp_path):
         assert len(rings) == 4
         assert app.focused.id == "ship-scan" and app.focused.value == ""
         assert app.store.get_order(82).slips == ()
+
+
+async def test_scan_key_and_scans_in_one_burst(tmp_path):
+    """f2 (or ctrl+n) straight followed by scans: every scan lands in the scan field, in
+    the package chosen just before (the keys act in order, not after bubbling)."""
+    app = make_app(tmp_path, orders=[two_lines()])
+    rings = count_bells(app)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await to_step_2(pilot)
+        assert app.focused.id == "slip-count"
+        burst(app, "f2", *UPC_1, "enter", "ctrl+n", *UPC_2, "enter", "ctrl+b", *UPC_2, "enter")
+        await settle(pilot)
+        assert screen.query_one("#slip-count").value == "2"
+        assert screen.cells == {(1, 1): "1", (2, 1): "0", (1, 2): "0", (2, 2): "2"}
+        assert rings == []
+        assert app.focused.id == "ship-scan"

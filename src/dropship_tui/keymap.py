@@ -119,9 +119,9 @@ _register(
 
 # --- scanning (acknowledgement and prepare shipments; docs/tui.md "Scanning") ----------
 _register(
-    Action("ack.scan", "f2,ctrl+b", "focus_scan", "Scan",
+    Action("ack.scan", "f2,ctrl+b", "focus_scan", "Scan", priority=True,
            help="Focus the scan field: each scan counts one unit (the first scan starts every line at 0)"),
-    Action("ship.scan", "f2,ctrl+b", "focus_scan", "Scan",
+    Action("ship.scan", "f2,ctrl+b", "focus_scan", "Scan", priority=True,
            help="Focus the scan field: each scan packs one unit into the current package"),
     Action("ship.next_package", "ctrl+n", "next_package", "Next package",
            help="Scan into the next package (after the last one: a new package)"),

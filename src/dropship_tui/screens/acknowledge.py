@@ -98,7 +98,7 @@ class AcknowledgeScreen(OrderScreen):
         yield VerticalScroll(id="ack-lines")
         with Horizontal(id="scan-row"):
             yield Static(Text("Scan"), classes="scan-label")
-            yield ScanField(id="ack-scan")
+            yield ScanField(id="ack-scan", on_scan=self.scanned)
             yield Static(self.mode_text(), id="scan-mode")
         yield Note("", id="scan-note")
         yield Static("", id="short-warning")
@@ -245,7 +245,9 @@ class AcknowledgeScreen(OrderScreen):
 
     def action_focus_scan(self) -> None:
         self.scan_wanted = True
-        self.query_one("#ack-scan", ScanField).focus()
+        # At once (a priority binding, focus set now rather than later): a scan that
+        # follows the key straight away lands in the field.
+        self.set_focus(self.query_one("#ack-scan", ScanField))
 
     def counted(self) -> dict[int, int]:
         """line_id -> the number in its field (a blank or invalid field counts 0)."""
@@ -255,8 +257,8 @@ class AcknowledgeScreen(OrderScreen):
                 counts[int(field.id.removeprefix("qty-"))] = field.number or 0
         return counts
 
-    def on_scan_field_scanned(self, event: ScanField.Scanned) -> None:
-        event.stop()
+    def scanned(self, code: str) -> None:
+        """One scan (the scan field calls this in typing order)."""
         self.scan_wanted = True
         order = self.order
         note = self.query_one("#scan-note", Note)
@@ -266,8 +268,8 @@ class AcknowledgeScreen(OrderScreen):
             return
         counted = self.counted() if self.counting else {}
         limits = {line.line_id: line.quantity_ordered for line in order.lines}
-        problem = scan.scan_problem(order, event.code, counted, limits)
-        line = scan.scan_line(order, event.code, counted, limits)
+        problem = scan.scan_problem(order, code, counted, limits)
+        line = scan.scan_line(order, code, counted, limits)
         if problem or line is None:
             self.app.bell()
             note.update(Text(f"✗ {problem}", style="bold red"))

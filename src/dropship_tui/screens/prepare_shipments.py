@@ -101,7 +101,7 @@ class PrepareShipmentsScreen(OrderScreen):
             yield Vertical(id="grid")
             with Horizontal(id="scan-row"):
                 yield Static(Text("Scan"), classes="scan-label")
-                yield ScanField(id="ship-scan")
+                yield ScanField(id="ship-scan", on_scan=self.scanned)
                 yield Static(self.package_text(), id="scan-mode")
             yield Note("", id="scan-note")
             yield Static("", id="summary")
@@ -374,7 +374,9 @@ class PrepareShipmentsScreen(OrderScreen):
 
     def action_focus_scan(self) -> None:
         self.scan_wanted = True
-        self.query_one("#ship-scan", ScanField).focus()
+        # At once (a priority binding, focus set now rather than later): a scan that
+        # follows the key straight away lands in the field.
+        self.set_focus(self.query_one("#ship-scan", ScanField))
 
     async def action_next_package(self) -> None:
         if self.order is None:
@@ -402,8 +404,8 @@ class PrepareShipmentsScreen(OrderScreen):
         note.update("")
         self.show_package()
 
-    def on_scan_field_scanned(self, event: ScanField.Scanned) -> None:
-        event.stop()
+    def scanned(self, code: str) -> None:
+        """One scan (the scan field calls this in typing order)."""
         self.scan_wanted = True
         order = self.order
         note = self.query_one("#scan-note", Note)
@@ -414,8 +416,8 @@ class PrepareShipmentsScreen(OrderScreen):
         plan = self.plan() if self.packing else []
         packed = {line.line_id: sum(slip.get(line.line_id, 0) for slip in plan) for line in self.lines()}
         limits = {line.line_id: line.quantity_accepted or 0 for line in self.lines()}
-        problem = scan.scan_problem(order, event.code, packed, limits, limit_name="accepted", done="packed")
-        line = scan.scan_line(order, event.code, packed, limits)
+        problem = scan.scan_problem(order, code, packed, limits, limit_name="accepted", done="packed")
+        line = scan.scan_line(order, code, packed, limits)
         if problem or line is None:
             self.app.bell()
             note.update(Text(f"✗ {problem}", style="bold red"))
