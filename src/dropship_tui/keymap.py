@@ -123,7 +123,7 @@ _register(
            help="Focus the scan field: each scan counts one unit (the first scan starts every line at 0)"),
     Action("ship.scan", "f2,ctrl+b", "focus_scan", "Scan", priority=True,
            help="Focus the scan field: each scan packs one unit into the current package"),
-    Action("ship.next_package", "ctrl+n", "next_package", "Next package",
+    Action("ship.next_package", "ctrl+n", "next_package", "Next package", show=False,
            help="Scan into the next package (after the last one: a new package)"),
 )
 
