@@ -69,9 +69,9 @@ class AcknowledgeScreen(OrderScreen):
         self.typed: dict[int, str] = {}
         self.reasons: dict[int, Reason] = {}
         self.counting = False
+        """True from the first scan: the quantities are counted from 0, one per scan."""
         self.scan_wanted = False
         """The user went to the scan field (a reload leaves the focus there)."""
-        """True from the first scan: the quantities are counted from 0, one per scan."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="step-top"):
@@ -262,7 +262,7 @@ class AcknowledgeScreen(OrderScreen):
         self.scan_wanted = True
         order = self.order
         note = self.query_one("#scan-note", Note)
-        if order is None:
+        if order is None or not self.query(QtyInput):
             self.app.bell()
             note.update(Text("✗ the order is still loading", style="bold red"))
             return

@@ -84,9 +84,9 @@ class PrepareShipmentsScreen(OrderScreen):
         self.packing = False
         """True from the first scan: the packages are filled one scanned unit at a time."""
         self.package = 1
+        """The package (packing slip) the next scan goes into."""
         self.scan_wanted = False
         """The user went to the scan field (a reload leaves the focus there)."""
-        """The package (packing slip) the next scan goes into."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="step-top"):
@@ -199,7 +199,7 @@ class PrepareShipmentsScreen(OrderScreen):
                 *(
                     Static(
                         Text(f"Slip {n}" if self.count <= 6 else f"#{n}"),
-                        classes="g-cell g-head-cell" + (" -current" if self.packing and n == self.package else ""),
+                        classes="g-cell g-head-cell" + (" -current" if self.showing_package and n == self.package else ""),
                         id=f"head-{n}",
                     )
                     for n in range(1, self.count + 1)
@@ -356,8 +356,13 @@ class PrepareShipmentsScreen(OrderScreen):
 
     # --- packing by scan -------------------------------------------------------------------
 
+    @property
+    def showing_package(self) -> bool:
+        """Packing by scan, or a package chosen with ctrl+n: show which one is current."""
+        return self.packing or self.package > 1
+
     def package_text(self) -> Text:
-        if not self.packing:
+        if not self.showing_package:
             return Text(f"{key_of(self.app, 'ship.scan')}: scan to pack (starts empty)", style="dim")
         text = Text(f"Packing slip {self.package} of {self.count} ▸", style="bold cyan")
         text.append(f"  {key_of(self.app, 'ship.next_package')} next package", style="dim")
@@ -370,7 +375,7 @@ class PrepareShipmentsScreen(OrderScreen):
                 head = self.query_one(f"#head-{n}", Static)
             except Exception:
                 continue
-            head.set_class(self.packing and n == self.package, "-current")
+            head.set_class(self.showing_package and n == self.package, "-current")
 
     def action_focus_scan(self) -> None:
         self.scan_wanted = True
