@@ -266,7 +266,8 @@ class DashboardScreen(Screen):
             text.append(f"● {len(lst.marks):,} marked", style="bold reverse")
         if text != self._filters_text:  # same words: no repaint
             self._filters_text = text
-            self.query_one("#filters", Static).update(text)
+            # one line of a fixed height: no layout (a layout re-renders the whole screen)
+            self.query_one("#filters", Static).update(text, layout=False)
 
     def on_order_list_loaded(self, message: OrderList.Loaded) -> None:
         self._show_filters(message.total)

@@ -153,6 +153,8 @@ class OrderList(ScrollView, can_focus=True):
         background: $surface;
         scrollbar-size-vertical: 1;
         overflow-x: hidden;
+        overflow-y: scroll;  /* always there: a result that fits would otherwise hide it,
+                                and that re-lays and re-renders the whole screen */
     }
     OrderList > .order-list--header { text-style: bold; background: $panel; color: $foreground; }
     OrderList > .order-list--header-sorted { text-style: bold underline; background: $panel; color: $accent; }
@@ -417,7 +419,7 @@ class OrderList(ScrollView, can_focus=True):
             self._epoch += 1
             self._strips.clear()
             self.cursor = message.cursor
-            self.virtual_size = Size(self.virtual_size.width, self.total + 1)
+            self._set_rows(self.total + 1)
             self._scroll_cursor_into_view(center=False)
             self.refresh()
         self.post_message(self.Loaded(self, self.query, None if self.counting else self.total))
@@ -431,7 +433,7 @@ class OrderList(ScrollView, can_focus=True):
         if message.total != self.total:
             self.total = message.total
             self.cursor = min(self.cursor, max(0, self.total - 1))
-            self.virtual_size = Size(self.virtual_size.width, self.total + 1)
+            self._set_rows(self.total + 1)
         self.post_message(self.Loaded(self, self.query, self.total))
 
     def on_order_list__page(self, message: _Page) -> None:
@@ -477,6 +479,29 @@ class OrderList(ScrollView, can_focus=True):
         )
 
     # --- rendering -----------------------------------------------------------------
+
+    def _set_rows(self, height: int) -> None:
+        """Set the virtual height (rows + header). ``virtual_size`` is a layout reactive:
+        setting it re-lays and re-renders the whole screen (~20 ms, the bulk of a search
+        keystroke). The scrollbar is always shown (``overflow-y: scroll``), so only the
+        scrollbar and the scroll range change: that is all that is updated."""
+        new = Size(self.virtual_size.width, height)
+        if new == self.virtual_size:
+            return
+        window = self.scrollable_content_region.height
+        if (
+            self.is_mounted
+            and window > 0
+            and self.show_vertical_scrollbar
+            and self.styles.overflow_y == "scroll"
+        ):
+            self.set_reactive(OrderList.virtual_size, new)
+            self._scroll_update(new)
+            if self.scroll_y > self.max_scroll_y:
+                self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+            self.vertical_scrollbar.refresh()
+        else:
+            self.virtual_size = new
 
     def refresh_marks(self, index: int | None = None) -> None:
         """Repaint after the marks changed: one row, or every row on screen."""
