@@ -367,7 +367,7 @@ def test_finished_orders_keep_their_final_sla_status():
 
 def test_a_typo_in_a_known_format_is_refused_even_with_its_carrier_named():
     typo = UPS_1[:-1] + "5"
-    with pytest.raises(WorkflowError, match="looks like a UPS number but its check digit is wrong$"):
+    with pytest.raises(WorkflowError, match="looks like a UPS number but its check digit is wrong; check the number$"):
         wf.save_tracking(slipped(), 1, typo, f.ctx(), carrier="ups")
     # Another carrier's own number that merely has the shape is still accepted when named.
     order = wf.save_tracking(slipped(), 1, "3318810026", f.ctx(), carrier="Local Courier").order
@@ -394,3 +394,38 @@ def test_sla_thresholds_must_be_ordered(at_risk, overdue):
 
     with pytest.raises(ValidationError, match="0 < at risk <= overdue"):
         SlaThresholds(at_risk=Decimal(at_risk), overdue=Decimal(overdue))
+
+
+def test_saving_the_same_slips_again_is_refused_and_logs_nothing():
+    order = slipped()
+    with pytest.raises(WorkflowError, match="unchanged"):
+        wf.save_slips(order, [{1: 2}, {1: 2}], f.ctx())
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"line1": ""}, "Address line 1 is required"),
+        ({"city": " "}, "City is required"),
+        ({"country_code": "XYZ"}, "Country code must be two letters"),
+    ],
+)
+def test_address_correction_refuses_what_a_label_cannot_do_without(change, message):
+    order = f.order()
+    address = order.ship_to.address.model_copy(update=change)
+    with pytest.raises(WorkflowError, match=message):
+        wf.correct_address(order, order.ship_to.model_copy(update={"address": address}), f.ctx())
+    with pytest.raises(WorkflowError, match="not an email address"):
+        wf.correct_address(order, order.ship_to.model_copy(update={"email": "bad"}), f.ctx())
+
+
+def test_reason_messages_are_whole_sentences():
+    assert wf.reason_message(None) == "Choose a reason"
+    assert wf.reason_message(Reason(code=ReasonCode.OTHER)) == "The reason 'other' needs a text saying why"
+    assert wf.reason_message(OOS) is None
+
+
+def test_a_mistyped_known_number_says_to_check_it():
+    typo = UPS_1[:-1] + "5"
+    with pytest.raises(WorkflowError, match="check the number, or name the carrier if it is not UPS$"):
+        wf.save_tracking(slipped(), 1, typo, f.ctx())

@@ -126,7 +126,7 @@ def test_walkthrough_every_action_on_a_real_file(store, db):
 
 def test_cancel_and_address_correction(store):
     store.import_orders([order(), order(83)])
-    new_to = ShipTo(first_name="Ann", last_name="Lee", address=Address(line1="1 New Rd", city="Austin"))
+    new_to = ShipTo(first_name="Ann", last_name="Lee", address=Address(line1="1 New Rd", city="Austin", country_code="US"))
     o = store.correct_address(82, 1, new_to)
     assert o.ship_to == new_to
     assert store.list_orders(OrderQuery(search="ann"))[0].customer_name == "Ann Lee"

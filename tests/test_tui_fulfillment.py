@@ -73,7 +73,7 @@ async def test_cancel_from_step_1_with_a_reason(tmp_path):
         assert isinstance(app.screen, CancelModal)
         # No reason yet: refused inline, nothing written.
         await keys(pilot, "ctrl+s")
-        assert "The reason needs a reason" in screen_text(app)
+        assert "Choose a reason" in screen_text(app)
         assert app.store.get_order(82).stage is Stage.NEW
         # "Discontinued" is the third reason.
         await keys(pilot, "enter")

@@ -168,10 +168,20 @@ def lines_missing_reason(
     return out
 
 
-def check_reason(reason: Reason) -> Reason:
+def reason_message(reason: Reason | None) -> str | None:
+    """The whole sentence for a reason that cannot be used (cancel dialog, CLI), or None."""
+    if reason is None:
+        return "Choose a reason"
     problem = reason_problem(reason)
-    if problem:
-        raise WorkflowError(f"The reason {problem}")
+    if problem is None:
+        return None
+    return f"The reason {problem}"
+
+
+def check_reason(reason: Reason) -> Reason:
+    message = reason_message(reason)
+    if message:
+        raise WorkflowError(message)
     return reason
 
 
@@ -256,6 +266,11 @@ def acknowledge(
         stage=Stage.IN_PROGRESS,
         acknowledged_at=ctx.now,
     )
+
+
+def _or(names: frozenset[str]) -> str:
+    ordered = sorted(names)
+    return ordered[0] if len(ordered) == 1 else ", ".join(ordered[:-1]) + " or " + ordered[-1]
 
 
 def _count_lines(n: int) -> str:
@@ -393,9 +408,10 @@ def save_slips(order: Order, plan: SlipPlan, ctx: Ctx) -> Change:
             slips.append(previous.model_copy(update={"lines": lines}))
         else:
             slips.append(PackingSlip(number=number, lines=lines))
-    summary = ", ".join(f"#{s.number}: {_units(s.units)}" for s in slips)
     action = "Packing slips changed" if order.slips else "Packing slips saved"
-    entries = [_entry(ctx, action, f"{len(slips)} slip(s) — {summary}")]
+    if tuple(slips) == order.slips:
+        raise WorkflowError("The packing slips are unchanged")
+    entries = [_entry(ctx, action, slips_details([s.units for s in slips]))]
     for slip in tracking_dropped_by(order, len(plan)):
         entries.append(
             _entry(
@@ -405,6 +421,13 @@ def save_slips(order: Order, plan: SlipPlan, ctx: Ctx) -> Change:
             )
         )
     return _commit(order, ctx, entries, slips=tuple(slips))
+
+
+def slips_details(units_per_slip: Sequence[int]) -> str:
+    """The activity details of a slip plan: "2 slips — #1: 2 units, #2: 2 units"."""
+    noun = "slip" if len(units_per_slip) == 1 else "slips"
+    summary = ", ".join(f"#{n}: {_units(u)}" for n, u in enumerate(units_per_slip, start=1))
+    return f"{len(units_per_slip)} {noun} — {summary}"
 
 
 def tracking_dropped_by(order: Order, new_count: int) -> list[PackingSlip]:
@@ -469,7 +492,9 @@ def tracking_problem(
     named = (carrier or "").strip()
     why = check.problem or "not a recognised UPS, FedEx, USPS, DHL or UPU S10 number"
     if check.carrier is None and (tracking.canonical_carrier(named) or named) in check.mistyped_for:
-        return f"{check.number}: {why}"  # a typo in a known format: naming it changes nothing
+        return f"{check.number}: {why}; check the number"  # naming its own carrier cannot help
+    if check.mistyped_for and not named:
+        return f"{check.number}: {why}; check the number, or name the carrier if it is not {_or(check.mistyped_for)}"
     if check.carrier is None and not named:
         return f"{check.number}: {why}; name the carrier to save it anyway"
     for other in order.slips:
@@ -569,12 +594,35 @@ def correct_address(order: Order, ship_to: ShipTo, ctx: Ctx) -> Change:
         )
     if ship_to == order.ship_to:
         raise WorkflowError("The address is unchanged")
+    problems = address_problems(ship_to)
+    if problems:
+        raise WorkflowError("; ".join(problems), problems)
     entry = _entry(
         ctx,
         "Address corrected",
         f"{describe_ship_to(order.ship_to)} → {describe_ship_to(ship_to)}",
     )
     return _commit(order, ctx, [entry], ship_to=ship_to)
+
+
+def address_problems(ship_to: ShipTo) -> list[str]:
+    """What a carrier label cannot do without: a name, a street, a city and a two-letter
+    country code (ISO 3166-1 alpha-2); an email, when given, must look like one."""
+    problems = []
+    if not (ship_to.full_name or ship_to.company.strip()):
+        problems.append("A name or company is required")
+    address = ship_to.address
+    if not address.line1.strip():
+        problems.append("Address line 1 is required")
+    if not address.city.strip():
+        problems.append("City is required")
+    code = address.country_code.strip()
+    if not (len(code) == 2 and code.isascii() and code.isalpha()):
+        problems.append("Country code must be two letters, like US or DE")
+    email = ship_to.email.strip()
+    if email and ("@" not in email or email.startswith("@") or email.endswith("@") or " " in email):
+        problems.append(f"{email!r} is not an email address")
+    return problems
 
 
 def describe_ship_to(ship_to: ShipTo) -> str:

@@ -102,9 +102,9 @@ class CancelModal(ModalScreen[Reason | None]):
 
     def action_confirm(self) -> None:
         reason = self._reason()
-        problem = workflow.reason_problem(reason)
+        problem = workflow.reason_message(reason)
         if problem:
-            self.query_one("#cancel-problem", Static).update(Text(f"The reason {problem}"))
+            self.query_one("#cancel-problem", Static).update(Text(problem))
             return
         self.dismiss(reason)
 

@@ -60,7 +60,7 @@ from ..domain.models import (
     SlaThresholds,
     Vendor,
 )
-from ..domain.workflow import even_allocation
+from ..domain.workflow import even_allocation, slips_details
 from . import schema
 from .base import utc_now
 from .rows import FINAL_MARKS, ORDER_COLUMNS, name_key
@@ -894,10 +894,8 @@ class FastWriter:
                     slot = (slot + 1) % plan.slip_count
             slips = [dict(sorted(s.items())) for s in plan_slips]
             slip_tracking = [None] * plan.slip_count
-            summary = ", ".join(
-                f"#{i + 1}: {_units(sum(s.values()))}" for i, s in enumerate(slips)
-            )
-            entry(t, "Packing slips saved", f"{len(slips)} slip(s) — {summary}")
+            details = slips_details([sum(s.values()) for s in slips])
+            entry(t, "Packing slips saved", details)
             version += 1
         for i, number in enumerate(plan.tracking_numbers):
             t = next(times)
