@@ -769,3 +769,18 @@ def test_invoice_pdf_options_whatever_the_registration_order(monkeypatch, order)
     assert args.pdf == "x.pdf" and args.print_ is True
     args = cli_module.build_parser().parse_args(["invoice", "82"])
     assert args.pdf is None
+
+
+def test_a_written_pdf_gets_the_usual_file_permissions(tmp_path):
+    import os
+    import stat
+
+    from dropship_tui.documents.layout import open_canvas
+    from dropship_tui.documents.text import paper
+
+    out = tmp_path / "perm.pdf"
+    with open_canvas(out, paper("a4"), "t") as canvas:
+        canvas.drawString(10, 10, "x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask

@@ -27,6 +27,17 @@ RULE = Color(0.75, 0.75, 0.75)
 Output = str | os.PathLike | BinaryIO
 
 
+def _new_file_mode() -> int:
+    """What ``open()`` would give a new file: 0666 less the umask (read once, at import,
+    because reading the umask means setting it)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_NEW_FILE_MODE = _new_file_mode()
+
+
 @contextmanager
 def open_canvas(out: Output, paper: Paper, title: str) -> Iterator[Canvas]:
     """A canvas writing to ``out``. A path is written atomically (a temporary file in the
@@ -41,6 +52,7 @@ def open_canvas(out: Output, paper: Paper, title: str) -> Iterator[Canvas]:
             canvas = _canvas(tmp, paper, title)
             yield canvas
             canvas.save()
+            os.chmod(tmp, _NEW_FILE_MODE)  # mkstemp's 0600 would hide the PDF from colleagues
             os.replace(tmp, path)
         except BaseException:
             try:
