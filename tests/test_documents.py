@@ -784,3 +784,11 @@ def test_a_written_pdf_gets_the_usual_file_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
+
+
+def test_documents_folder_can_be_pointed_elsewhere(tmp_path, monkeypatch):
+    from dropship_tui.documents import delivery
+
+    monkeypatch.setenv(delivery.DOCUMENTS_ENV, str(tmp_path / "demo"))
+    assert delivery.default_dir() == tmp_path / "demo"
+    assert delivery.output_path(None, "PO-82-invoice.pdf").parent == tmp_path / "demo"

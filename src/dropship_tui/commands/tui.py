@@ -71,6 +71,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"Building a demo store ({DEMO_ORDERS:,} orders) in {temp.name} …", file=sys.stderr)
         store = build_demo_store(Path(temp.name), user)
         label = "demo store (deleted on exit)"
+        from ..documents.delivery import DOCUMENTS_ENV, default_dir
+
+        os.environ.setdefault(DOCUMENTS_ENV, str(default_dir() / "demo"))
     else:
         path = store_path(args, config)
         path.parent.mkdir(parents=True, exist_ok=True)

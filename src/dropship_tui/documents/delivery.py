@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,16 @@ from .packing_slips import SlipJob, slips_problem
 APP_DIR = "dropship-tui"
 
 
+DOCUMENTS_ENV = "DROPSHIP_TUI_DOCUMENTS"
+
+
 def default_dir() -> Path:
-    """``<Documents>/dropship-tui`` (created when a file is written there)."""
+    """``$DROPSHIP_TUI_DOCUMENTS``, else ``<Documents>/dropship-tui`` (created when a file
+    is written there). ``--demo`` points it at a ``demo`` subfolder so a demo invoice
+    never overwrites a real PO's PDF of the same number."""
+    override = os.environ.get(DOCUMENTS_ENV)
+    if override:
+        return Path(override).expanduser()
     return platformdirs.user_documents_path() / APP_DIR
 
 
