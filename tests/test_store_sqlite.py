@@ -120,6 +120,7 @@ def test_walkthrough_every_action_on_a_real_file(store, db):
         "Packing slips saved",
         "Line short",
         "Order acknowledged",
+        "Order received",
     ]
     assert all(e.user == "jordan" and e.at == NOW for e in store.activity(82))
 
@@ -147,7 +148,8 @@ def test_refused_action_changes_nothing(store):
     store.import_orders([order()])
     with pytest.raises(WorkflowError, match="must be acknowledged"):
         store.save_slips(82, 1, [{1: 5}])
-    assert store.get_order(82).version == 1 and store.activity(82) == []
+    assert store.get_order(82).version == 1
+    assert [e.action for e in store.activity(82)] == ["Order received"]
 
 
 # --- conflicts and atomicity ---------------------------------------------------------------
@@ -183,7 +185,9 @@ def test_activity_is_append_only_even_for_raw_sql(store, db):
         raw.commit()
     finally:
         raw.close()
-    assert [e.action for e in store.activity(82)] == ["Note", "Order acknowledged"]
+    assert [e.action for e in store.activity(82)] == [
+        "Note", "Order acknowledged", "Order received"
+    ]
 
 
 def test_duplicate_tracking_across_orders_leaves_nothing_half_written(store, db):

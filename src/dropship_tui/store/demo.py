@@ -770,7 +770,8 @@ def _line_frags(product: Product) -> _Frag:
 class FastWriter:
     """Builds exactly the rows the domain path writes, without building any model."""
 
-    def __init__(self, thresholds, vendors: dict[str, Vendor]) -> None:
+    def __init__(self, thresholds, vendors: dict[str, Vendor], now_s: int) -> None:
+        self.now_s = now_s
         self.policies = _policies()
         self.vendor_json = {code: v.model_dump_json() for code, v in vendors.items()}
         self.frags: dict[str, _Frag] = {}
@@ -822,6 +823,11 @@ class FastWriter:
 
         def entry(t: int, action: str, details: str) -> None:
             activity.append((po, _iso(t), user, action, details))
+
+        activity.append(
+            (po, _iso(self.now_s), IMPORT_USER, "Order received",
+             f"imported, {n} line{'' if n == 1 else 's'}, {_units(sum(qty))}")
+        )
 
         def cancel_item(line_id: int, quantity: int, reason: Reason, t: int) -> str:
             return (
@@ -1088,17 +1094,28 @@ def build_demo(
             for plan in plans:
                 batch.append(plan)
                 if len(batch) == 500:
-                    done = _run_batch(store, batch, done, orders, progress)
+                    done = _run_batch(store, batch, done, orders, progress, now)
                     batch = []
-            _run_batch(store, batch, done, orders, progress)
+            _run_batch(store, batch, done, orders, progress, now)
         return DemoSummary(store.path, orders, seed, now, fast)
     finally:
         if own:
             store.close()
 
 
-def _run_batch(store: SqliteStore, batch: list[Plan], done: int, total: int, progress) -> int:
-    store.import_orders([initial_order(p) for p in batch])
+IMPORT_USER = "local"
+"""Who the demo's imports are recorded as ("Order received", at the demo's now)."""
+
+
+def _run_batch(
+    store: SqliteStore, batch: list[Plan], done: int, total: int, progress, now: datetime
+) -> int:
+    saved = store.clock, store.user
+    store.clock, store.user = (lambda: now), IMPORT_USER
+    try:
+        store.import_orders([initial_order(p) for p in batch])
+    finally:
+        store.clock, store.user = saved
     for plan in batch:
         run_plan(store, plan)
     done += len(batch)
@@ -1118,7 +1135,7 @@ def chunk_rows(seed: int, count: int, now_s: int, chunk: int, thresholds: SlaThr
         world = _WORLD.get(seed)
         if world is None:
             world = _WORLD[seed] = (build_catalog(random.Random(seed)), _customers(seed))
-        writer = FastWriter(thresholds, {v.code: v for v in (MYSTIC, ALPINE)})
+        writer = FastWriter(thresholds, {v.code: v for v in (MYSTIC, ALPINE)}, now_s)
         plans = make_plans(seed, count, now_s, world[0], world[1], chunks=[chunk])
         return [writer.rows(p) for p in plans]
     finally:

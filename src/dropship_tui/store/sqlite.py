@@ -973,8 +973,10 @@ class SqliteStore:
                 conn.execute("DROP TABLE temp.settle_accepted")
 
     def import_orders(self, orders: Sequence[Order]) -> int:
-        """All or nothing, in one transaction. Each order's vendor and location must be in
-        the store; a PO already present (or twice in the batch) refuses the whole batch.
+        """All or nothing, in one transaction. Only brand-new orders (``workflow.
+        import_problems``); each order's vendor and location must be in the store; a PO
+        already present (or twice in the batch) refuses the whole batch. Each imported
+        order gets an "Order received" activity entry (the store's user, now).
         A line's contracted price, vendor SKU and UPC come from the vendor's SKU mapping
         (variation product code first, then product code) when one exists."""
         with self._write() as conn:
@@ -987,6 +989,12 @@ class SqliteStore:
                 if po in seen:
                     raise InvalidInputError(f"PO {po} appears more than once in the import")
                 seen.add(po)
+                problems = workflow.import_problems(order)
+                if problems:
+                    raise InvalidInputError(
+                        f"PO {po} is not a new order ({'; '.join(problems)}); only new "
+                        "orders can be imported"
+                    )
                 if conn.execute("SELECT 1 FROM orders WHERE po_number = ?", (po,)).fetchone():
                     raise InvalidInputError(f"PO {po} is already in the store")
                 if order.location_code not in locations:
@@ -1009,6 +1017,16 @@ class SqliteStore:
                 order = apply_mappings(order, mappings[order.vendor_code])
                 prepared.append((order, self.policy_for_location(order.location_code)))
             insert_orders(conn, prepared, self.thresholds)
+            ctx = Ctx(user=self.user, now=self._now())
+            conn.executemany(
+                "INSERT INTO activity(po_number, at, user, action, details) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [
+                    (order.po_number, e.at.isoformat(), e.user, e.action, e.details)
+                    for order, _ in prepared
+                    for e in (workflow.received_entry(order, ctx),)
+                ],
+            )
         return len(prepared)
 
     # --- SLA marks upkeep ---------------------------------------------------------------

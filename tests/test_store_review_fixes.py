@@ -1,0 +1,52 @@
+"""Fixes from the code review: import only new orders, invoice numbers, mappings' currency,
+tracking messages, SLA thresholds."""
+
+from __future__ import annotations
+
+import pytest
+
+from dropship_tui.domain import workflow
+from dropship_tui.domain.errors import InvalidInputError
+from dropship_tui.domain.models import Stage
+from dropship_tui.store.sqlite import SqliteStore
+
+from factories import NOW, line, location, order, vendor
+
+
+def make_store(path, **kw) -> SqliteStore:
+    return SqliteStore(path, user=kw.pop("user", "jordan"), clock=kw.pop("clock", lambda: NOW), **kw)
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = make_store(tmp_path / "store.db")
+    s.add_vendor(vendor())
+    s.add_location(location())
+    yield s
+    s.close()
+
+
+# --- 1. import: brand-new orders only, with an "Order received" entry ------------------
+
+
+def test_import_problems_accepts_a_new_order_and_names_each_later_state():
+    assert workflow.import_problems(order()) == []
+    done = order().model_copy(update={"stage": Stage.IN_PROGRESS, "version": 3})
+    problems = workflow.import_problems(done)
+    assert any("stage" in p for p in problems) and any("version" in p for p in problems)
+    accepted = order(lines=[line().model_copy(update={"quantity_accepted": 5})])
+    assert workflow.import_problems(accepted) == ["has accepted quantities"]
+
+
+def test_import_refuses_an_order_past_new_and_writes_nothing(store):
+    later = order(83).model_copy(update={"stage": Stage.IN_PROGRESS, "acknowledged_at": NOW})
+    with pytest.raises(InvalidInputError, match="PO 83 is not a new order"):
+        store.import_orders([order(82), later])
+    assert store.count_orders(__import__("dropship_tui.store.base", fromlist=["OrderQuery"]).OrderQuery()) == 0
+
+
+def test_import_records_order_received(store):
+    store.import_orders([order(82, lines=[line(1, qty=3), line(2, qty=4, sku="SKU-9")])])
+    (entry,) = store.activity(82)
+    assert (entry.action, entry.user, entry.at) == ("Order received", "jordan", NOW)
+    assert entry.details == "imported, 2 lines, 7 units"
