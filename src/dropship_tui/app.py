@@ -25,6 +25,11 @@ from .screens.dashboard import DashboardScreen
 from .screens.help import HelpScreen, screen_keys
 
 
+def _unsaved(screen: Screen) -> str | None:
+    check = getattr(screen, "unsaved_changes", None)
+    return check() if callable(check) else None
+
+
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -48,6 +53,20 @@ class DropshipApp(App[None]):
         always plain text: ``[SKU-1]`` must not vanish and ``[/x]`` must not crash. One
         place for every screen, instead of ``markup=False`` at each call."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    async def action_quit(self) -> None:
+        """Quit, but ask first when a screen holds typed work that is not saved."""
+        lost = [what for screen in self.screen_stack if (what := _unsaved(screen))]
+        if not lost:
+            self.exit()
+            return
+        from .screens.confirm_modal import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmModal(f"Quit and lose {' and '.join(lost)}?"), answered)
 
     def __init__(
         self,

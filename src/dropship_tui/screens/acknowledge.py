@@ -154,6 +154,20 @@ class AcknowledgeScreen(OrderScreen):
 
     # --- live feedback ---------------------------------------------------------------
 
+    def unsaved_changes(self) -> str | None:
+        """What quitting now would lose, for the app's quit guard (None: nothing)."""
+        if self.order is None or self.order.stage is not Stage.NEW:
+            return None
+        prefill = workflow.prefill_quantities(self.order, self.stock)
+        for line in self.order.lines:
+            try:
+                value = self.query_one(f"#qty-{line.line_id}", QtyInput).value
+            except Exception:
+                continue
+            if value.strip() != str(prefill[line.line_id]):
+                return f"the quantities you typed for PO {self.order.po_number}"
+        return None
+
     def validated(self) -> tuple[dict[int, int], dict[int, str]]:
         """(valid quantities, line_id -> problem) from the fields as typed."""
         assert self.order is not None

@@ -291,6 +291,18 @@ class PrepareShipmentsScreen(OrderScreen):
             Text("\n".join(f"✗ {p}" for p in problems), style="bold red") if problems else ""
         )
 
+    def unsaved_changes(self) -> str | None:
+        """What quitting now would lose, for the app's quit guard (None: nothing)."""
+        if self.order is None or self.order.invoice is not None:
+            return None
+        try:
+            plan = [{k: v for k, v in s.items() if v} for s in self.plan()]
+        except Exception:  # a field mid-edit: treat as changed
+            return f"the packing slips of PO {self.order.po_number} you have not saved"
+        if plan != (self.saved_plan() or workflow.even_allocation(self.order, 1)):
+            return f"the packing slips of PO {self.order.po_number} you have not saved"
+        return None
+
     def saved_plan(self) -> list[dict[int, int]] | None:
         if self.order is None or not self.order.slips:
             return None
