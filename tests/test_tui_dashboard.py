@@ -117,6 +117,20 @@ async def test_search_by_po_order_number_customer_or_sku(tmp_path, term, expecte
             assert "No orders match" in screen_text(app)
 
 
+async def test_a_po_number_search_lands_on_that_po_not_on_an_order_number_above_it(tmp_path):
+    # PO 45 has operator order number 82 (factories: order number = PO + 37), so "82"
+    # matches PO 45 by order number and PO 82 exactly; sorted by PO, 45 comes first.
+    app = make_app(tmp_path, orders=[factories.order(po=45), factories.order(po=82)])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_search(pilot, "82")
+        assert pos(app) == [45, 82]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one(OrderList).current.po_number == 82
+
+
 async def test_stage_and_sla_filters(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:

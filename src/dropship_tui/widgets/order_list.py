@@ -87,6 +87,17 @@ def _fit(text: str, width: int, right: bool = False) -> str:
     return text
 
 
+def _exact_po_index(query: OrderQuery, page: int, rows: list[OrderSummary]) -> int | None:
+    """The index of the row whose PO number is exactly the search, when it is in ``rows``."""
+    search = query.search.strip()
+    if not search.isdigit():
+        return None
+    for i, row in enumerate(rows):
+        if row.po_number == int(search):
+            return page * PAGE_SIZE + i
+    return None
+
+
 @dataclass(frozen=True)
 class Column:
     key: SortKey
@@ -419,6 +430,9 @@ class OrderList(ScrollView, can_focus=True):
             self._epoch += 1
             self._strips.clear()
             self.cursor = message.cursor
+            exact = _exact_po_index(message.query, message.page, message.rows)
+            if exact is not None:  # "/82": land on PO 82, not on order number 82 above it
+                self.cursor = exact
             self._set_rows(self.total + 1)
             self._scroll_cursor_into_view(center=False)
             self.refresh()
