@@ -50,3 +50,33 @@ def test_import_records_order_received(store):
     (entry,) = store.activity(82)
     assert (entry.action, entry.user, entry.at) == ("Order received", "jordan", NOW)
     assert entry.details == "imported, 2 lines, 7 units"
+
+
+# --- 2. invoice numbers skip the taken ones; constraint failures are refusals ------------
+
+
+def _ready_to_invoice(store, po):
+    o = store.acknowledge(po, None, {}, {})
+    o = store.save_slips(po, o.version, [{1: 5}])
+    return store.save_tracking(po, o.version, 1, "1Z999AA10123456784")
+
+
+def test_invoice_number_skips_numbers_already_taken(store):
+    store.import_orders([order(82), order(83)])
+    with store.lock:  # a store written by an older version: a number the sequence never gave
+        store.connection.execute("INSERT INTO invoices(number, po_number) VALUES ('INV-000001', 83)")
+    _ready_to_invoice(store, 82)
+    assert store.generate_invoice(82, None).invoice.invoice_number == "INV-000002"
+
+
+def test_integrity_error_in_an_action_is_a_clear_refusal(store):
+    from dropship_tui.domain.errors import WorkflowError
+
+    store.import_orders([order(82)])
+    with store.lock:
+        store.connection.execute(
+            "CREATE TEMP TRIGGER boom BEFORE UPDATE ON orders BEGIN SELECT RAISE(ABORT, 'boom'); END"
+        )
+    with pytest.raises(WorkflowError, match="PO 82 could not be saved.*nothing was changed"):
+        store.acknowledge(82, None, {}, {})
+    assert store.get_order(82).stage is Stage.NEW

@@ -561,8 +561,14 @@ class SqliteStore:
         version: int | None,
         rule: Callable[[sqlite3.Connection, Order, Ctx], Change],
     ) -> Order:
-        with self._write() as conn:
-            return self._act_in(conn, po_number, version, rule)
+        try:
+            with self._write() as conn:
+                return self._act_in(conn, po_number, version, rule)
+        except sqlite3.IntegrityError as exc:  # a constraint the rules did not foresee
+            raise WorkflowError(
+                f"PO {po_number} could not be saved: it conflicts with data already in the "
+                f"store ({exc}); nothing was changed"
+            ) from exc
 
     def _act_in(
         self,
@@ -732,10 +738,7 @@ class SqliteStore:
             if problem:  # refuse before taking a number (the rollback would undo it anyway)
                 raise WorkflowError(problem)
             vendor = self.vendor(order.vendor_code)
-            (n,) = conn.execute(
-                "UPDATE sequences SET value = value + 1 WHERE name = 'invoice' RETURNING value"
-            ).fetchone()
-            return workflow.generate_invoice(order, vendor, invoice_number(n), ctx)
+            return workflow.generate_invoice(order, vendor, _next_invoice_number(conn), ctx)
 
         return self._act(po_number, version, rule)
 
@@ -1247,6 +1250,18 @@ def insert_orders(
                 "INSERT INTO invoices(number, po_number) VALUES (?, ?)",
                 (order.invoice.invoice_number, order.po_number),
             )
+
+
+def _next_invoice_number(conn: sqlite3.Connection) -> str:
+    """The next free invoice number: the sequence's next value, skipping numbers already
+    taken (a store written by an older version may hold numbers the sequence never gave).
+    Each skip is one primary-key probe, so the usual case costs one."""
+    (n,) = conn.execute("SELECT value FROM sequences WHERE name = 'invoice'").fetchone()
+    n += 1
+    while conn.execute("SELECT 1 FROM invoices WHERE number = ?", (invoice_number(n),)).fetchone():
+        n += 1
+    conn.execute("UPDATE sequences SET value = ? WHERE name = 'invoice'", (n,))
+    return invoice_number(n)
 
 
 def _insert_tracking(conn: sqlite3.Connection, rows: Sequence[tuple[str, int, int]]) -> None:
