@@ -80,3 +80,38 @@ def test_integrity_error_in_an_action_is_a_clear_refusal(store):
     with pytest.raises(WorkflowError, match="PO 82 could not be saved.*nothing was changed"):
         store.acknowledge(82, None, {}, {})
     assert store.get_order(82).stage is Stage.NEW
+
+
+# --- 3. the mapping rule, once: variation code first, the order's currency only ---------
+
+
+def _mapping(code, price, currency="USD", sku="V-1"):
+    from dropship_tui.domain.models import SkuMapping
+
+    return SkuMapping(
+        vendor_code="MYSTIC", product_code=code, vendor_sku=sku, upc="0001",
+        contracted_price=price, currency=currency,
+    )
+
+
+def test_catalog_rule_prefers_the_variation_code_and_fills_only_what_is_missing():
+    from decimal import Decimal
+
+    from dropship_tui.domain import catalog
+
+    ln = line(contracted=None).model_copy(update={"product_code": "P", "variation_product_code": "P-RED", "vendor_sku": ""})
+    table = {"P": _mapping("P", "1.00", sku="BASE"), "P-RED": _mapping("P-RED", "2.00", sku="RED")}
+    m = catalog.mapping_for(ln, table.get)
+    assert m.vendor_sku == "RED"
+    filled = catalog.fill_from_mapping(ln, m, "USD")
+    assert (filled.contracted_price, filled.vendor_sku) == (Decimal("2.00"), "RED")
+    assert catalog.fill_from_mapping(ln, _mapping("P", "5.00", "EUR"), "USD") == ln
+    stated = line(contracted="9.00")
+    assert catalog.fill_from_mapping(stated, m, "USD").contracted_price == Decimal("9.00")
+
+
+def test_store_import_ignores_a_mapping_in_another_currency(store):
+    ln = line(contracted=None).model_copy(update={"product_code": "P", "vendor_sku": ""})
+    store.add_sku_mappings([_mapping("P", "5.00", "EUR")])
+    store.import_orders([order(82, lines=[ln])])  # a USD order
+    assert store.get_order(82).line(1).contracted_price is None

@@ -29,6 +29,7 @@ from pydantic import (
     ValidationError,
 )
 
+from .domain import catalog as catalog_rules
 from .domain.errors import InvalidInputError
 from .domain.models import (
     Address,
@@ -417,28 +418,24 @@ def resolve(doc: ImportDocument, catalog: Catalog, source: str = "") -> ImportPl
             continue
         lines = []
         for ln in o.lines:
-            mapping = mapping_for(o.vendor_code, ln.variation_product_code) or mapping_for(
-                o.vendor_code, ln.product_code
+            stated = Line(
+                line_id=ln.line_id,
+                product_code=ln.product_code,
+                variation_product_code=ln.variation_product_code,
+                sku=ln.sku,
+                vendor_sku=ln.vendor_sku,
+                upc=ln.upc,
+                description=ln.description,
+                quantity_ordered=ln.quantity,
+                retail_price=ln.retail_price,
+                contracted_price=ln.contracted_price,
+                weight_kg=ln.weight_kg,
+                dimensions_cm=ln.dimensions_cm,
             )
-            contracted = ln.contracted_price
-            if contracted is None and mapping is not None and mapping.currency == o.currency:
-                contracted = mapping.contracted_price
-            lines.append(
-                Line(
-                    line_id=ln.line_id,
-                    product_code=ln.product_code,
-                    variation_product_code=ln.variation_product_code,
-                    sku=ln.sku,
-                    vendor_sku=ln.vendor_sku or (mapping.vendor_sku if mapping else ""),
-                    upc=ln.upc or (mapping.upc if mapping else ""),
-                    description=ln.description,
-                    quantity_ordered=ln.quantity,
-                    retail_price=ln.retail_price,
-                    contracted_price=contracted,
-                    weight_kg=ln.weight_kg,
-                    dimensions_cm=ln.dimensions_cm,
-                )
+            mapping = catalog_rules.mapping_for(
+                stated, lambda code, vendor=o.vendor_code: mapping_for(vendor, code)
             )
+            lines.append(catalog_rules.fill_from_mapping(stated, mapping, o.currency))
         plan.orders.append(
             Order(
                 po_number=o.po_number,

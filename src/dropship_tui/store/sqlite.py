@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..domain import sla, workflow
+from ..domain import catalog, sla, workflow
 from ..domain.errors import ConflictError, InvalidInputError, NotFoundError, WorkflowError
 from ..domain.models import (
     ActivityEntry,
@@ -1190,27 +1190,14 @@ def _sync_reservations(conn: sqlite3.Connection, old: Order, new: Order) -> None
 # --- helpers shared with the demo's bulk loader -----------------------------------------
 
 def apply_mappings(order: Order, mappings: Mapping[str, SkuMapping]) -> Order:
-    """Fill each line's missing contracted price (and blank vendor SKU / UPC) from the
-    mapping of its variation product code, else its product code. A price the purchase
-    order states itself wins: it is what the retailer agreed for this order."""
-    changed = False
-    lines = []
-    for line in order.lines:
-        mapping = mappings.get(line.variation_product_code) or mappings.get(line.product_code)
-        if mapping is None:
-            lines.append(line)
-            continue
-        update = {}
-        if line.contracted_price is None:
-            update["contracted_price"] = mapping.contracted_price
-        if not line.vendor_sku:
-            update["vendor_sku"] = mapping.vendor_sku
-        if not line.upc:
-            update["upc"] = mapping.upc
-        new = line.model_copy(update=update)
-        changed = changed or new != line
-        lines.append(new)
-    if not changed:
+    """Fill each line's missing contracted price, vendor SKU and UPC from its SKU mapping
+    (``domain.catalog``: variation product code first, a mapping in the order's currency
+    only). ``mappings`` is the vendor's mappings by product code."""
+    lines = tuple(
+        catalog.fill_from_mapping(line, catalog.mapping_for(line, mappings.get), order.currency)
+        for line in order.lines
+    )
+    if lines == order.lines:
         return order
     return Order.model_validate({**order.model_dump(), "lines": [l.model_dump() for l in lines]})
 
