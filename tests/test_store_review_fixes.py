@@ -115,3 +115,31 @@ def test_store_import_ignores_a_mapping_in_another_currency(store):
     store.add_sku_mappings([_mapping("P", "5.00", "EUR")])
     store.import_orders([order(82, lines=[ln])])  # a USD order
     assert store.get_order(82).line(1).contracted_price is None
+
+
+# --- 4. a tracking number on another vendor's order does not name that order --------------
+
+
+def test_duplicate_tracking_names_the_po_only_within_the_vendor(store):
+    from dropship_tui.domain.errors import WorkflowError
+
+    store.add_vendor(vendor("ALPINE"))
+    store.add_location(location("ALPINE-WH1", "ALPINE"))
+    store.import_orders([
+        order(82), order(83), order(5000, vendor_code="ALPINE", location_code="ALPINE-WH1")
+    ])
+    _ready_to_invoice(store, 5000)  # tracking 1Z999AA10123456784 on ALPINE's PO 5000
+    o = store.acknowledge(82, None, {}, {})
+    o = store.save_slips(82, o.version, [{1: 5}])
+    with pytest.raises(WorkflowError) as refused:
+        store.save_tracking(82, o.version, 1, "1Z999AA10123456784")
+    assert refused.value.message == "1Z999AA10123456784 is already used on another shipment"
+    assert "5000" not in refused.value.message
+    from dropship_tui.store.demo import ups_number
+
+    other = ups_number("A5R001", "03", 1234567)
+    o83 = store.acknowledge(83, None, {}, {})
+    o83 = store.save_slips(83, o83.version, [{1: 5}])
+    store.save_tracking(83, o83.version, 1, other)  # same vendor as 82: naming the PO helps
+    with pytest.raises(WorkflowError, match=f"^{other} is already on PO 83 slip 1$"):
+        store.save_tracking(82, o.version, 1, other)

@@ -1254,10 +1254,16 @@ def _next_invoice_number(conn: sqlite3.Connection) -> str:
 def _insert_tracking(conn: sqlite3.Connection, rows: Sequence[tuple[str, int, int]]) -> None:
     for number, po, slip in rows:
         other = conn.execute(
-            "SELECT po_number, slip FROM tracking WHERE number = ?", (number,)
+            "SELECT t.po_number, t.slip, o.vendor_code = (SELECT vendor_code FROM orders "
+            "WHERE po_number = ?) FROM tracking t JOIN orders o USING (po_number) "
+            "WHERE t.number = ?",
+            (po, number),
         ).fetchone()
         if other is not None:
-            raise WorkflowError(f"{number} is already on PO {other[0]} slip {other[1]}")
+            if other[2]:  # the same vendor's order: naming it helps find the mix-up
+                raise WorkflowError(f"{number} is already on PO {other[0]} slip {other[1]}")
+            # another vendor's: never name (or hint at) its order
+            raise WorkflowError(f"{number} is already used on another shipment")
         conn.execute(
             "INSERT INTO tracking(number, po_number, slip) VALUES (?, ?, ?)", (number, po, slip)
         )
