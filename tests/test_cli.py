@@ -576,3 +576,21 @@ def test_sigint_exits_130_without_traceback(cli_):
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
     assert err == "" and out == ""
+
+
+# --- the review's fixes: a newer store, a missing store ----------------------------------
+
+
+def test_a_store_from_a_newer_version_is_one_plain_line(cli_):
+    import sqlite3
+
+    from dropship_tui.store import schema
+
+    conn = sqlite3.connect(cli_.db)
+    conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 1}")
+    conn.close()
+    line = cli_.refused("orders")
+    assert line == (
+        f"dropship-tui: {cli_.db} was written by a newer dropship-tui "
+        f"(schema v{schema.SCHEMA_VERSION + 1}); upgrade dropship-tui to open it"
+    )

@@ -28,6 +28,8 @@ import re
 import sqlite3
 from collections.abc import Callable, Sequence
 
+from ..domain.errors import DomainError
+
 SLA_PAST = -(2**62)
 SLA_NEVER = 2**62
 
@@ -390,8 +392,11 @@ COUNTERS = {"orders_count_": (RECOUNT, COUNT_TRIGGERS), "orders_sla_count_": (SL
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-class SchemaTooNewError(RuntimeError):
-    pass
+class SchemaTooNewError(DomainError):
+    """The store's schema is newer than this version knows: refuse to touch it (exit 1,
+    one line, in the CLI)."""
+
+    code = "schema_too_new"
 
 
 def user_version(conn: sqlite3.Connection) -> int:
@@ -403,9 +408,11 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     Returns the version the store had before. ``conn`` must be in autocommit mode."""
     before = user_version(conn)
     if before > SCHEMA_VERSION:
+        row = conn.execute("PRAGMA database_list").fetchone()
+        where = (row[2] if row and row[2] else "") or "The store"
         raise SchemaTooNewError(
-            f"The store was written by a newer dropship-tui (schema {before}; "
-            f"this version knows up to {SCHEMA_VERSION}); upgrade the app"
+            f"{where} was written by a newer dropship-tui (schema v{before}); "
+            "upgrade dropship-tui to open it"
         )
     for version in range(before, target):
         conn.execute("BEGIN IMMEDIATE")
