@@ -425,7 +425,7 @@ def test_import_bad_file_refused_whole(cli_):
     line = cli_.refused("import", cli_.write("bad.json", import_doc(*orders)))
     assert "orders[3].lines[0].quantity: must be a positive integer" in line
     assert line.startswith("dropship-tui: ") and "bad.json" in line
-    assert cli_.json("orders") == []
+    assert not cli_.db.exists()  # refused before the store was even created
 
 
 def test_import_not_json(cli_):
@@ -594,3 +594,19 @@ def test_a_store_from_a_newer_version_is_one_plain_line(cli_):
         f"dropship-tui: {cli_.db} was written by a newer dropship-tui "
         f"(schema v{schema.SCHEMA_VERSION + 1}); upgrade dropship-tui to open it"
     )
+
+
+def test_read_commands_refuse_a_missing_store_and_create_nothing(cli_):
+    missing = cli_.tmp / "nonexistent" / "dir" / "x.db"
+    for args in (("orders",), ("show", "82"), ("stock", "show"), ("ack", "82")):
+        result = cli_.run(*args, "--db", str(missing), db=False)
+        assert result.returncode == 1, (args, result.stderr)
+        assert result.stderr == (
+            f"dropship-tui: No store at {missing}: create one with 'dropship-tui demo --db "
+            f"{missing}' or 'dropship-tui import FILE --db {missing}'\n"
+        )
+    assert not (cli_.tmp / "nonexistent").exists()
+    created = cli_.tmp / "new" / "store.db"
+    doc = cli_.write("one.json", import_doc(order_doc(82)))
+    result = cli_.run("import", doc, "--db", str(created), db=False)
+    assert result.returncode == 0 and created.exists(), result.stderr

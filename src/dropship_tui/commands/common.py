@@ -203,8 +203,19 @@ def acting_user(args: argparse.Namespace) -> str:
     return (getattr(args, "user", None) or "").strip() or default_user()
 
 
+def missing_store(path: Any) -> InvalidInputError:
+    return InvalidInputError(
+        f"No store at {path}: create one with 'dropship-tui demo --db {path}' or "
+        f"'dropship-tui import FILE --db {path}'"
+    )
+
+
 @contextmanager
-def open_store(args: argparse.Namespace) -> Iterator["Store"]:
+def open_store(args: argparse.Namespace, *, create: bool = False) -> Iterator["Store"]:
+    """The store the command works on: remote with ``--api``, else the local file.
+    Only commands that create data (``create=True``: demo, import) may create the file;
+    every other command refuses a missing one (a typo in --db must not leave an empty
+    store, and its folders, behind)."""
     from ..store.sqlite import SqliteStore
 
     if getattr(args, "api", None):  # remote mode: the acting user is the token's user
@@ -217,7 +228,10 @@ def open_store(args: argparse.Namespace) -> Iterator["Store"]:
             remote.close()
         return
     path = db_path(args)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not path.exists():
+        raise missing_store(path)
     try:
         store = SqliteStore(path, user=acting_user(args))
     except sqlite3.DatabaseError as exc:  # not a store, unreadable, a folder, ...

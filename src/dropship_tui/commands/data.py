@@ -100,7 +100,7 @@ def _read(name: str) -> tuple[str, str]:
 def run_import(args: argparse.Namespace) -> int:
     text, source = _read(args.file)
     doc = importer.parse_import(text, source)  # refused before the store is even opened
-    with open_store(args) as store:
+    with open_store(args, create=True) as store:
         plan = importer.resolve(doc, StoreCatalog(store), source)
         for vendor in plan.vendors:
             store.add_vendor(vendor)
@@ -158,7 +158,7 @@ def run_demo(args: argparse.Namespace) -> int:
         raise UsageError("demo builds a local store file; use --db PATH, not --api")
     path = db_path(args)
     options = {k: v for k, v in (("orders", args.orders), ("seed", args.seed)) if v is not None}
-    with open_store(args) as store:
+    with open_store(args, create=True) as store:
         if store.counts().total:
             raise InvalidInputError(
                 f"{path} already has orders; the demo needs an empty store (use --db NEW.db)"
