@@ -143,3 +143,49 @@ def test_duplicate_tracking_names_the_po_only_within_the_vendor(store):
     store.save_tracking(83, o83.version, 1, other)  # same vendor as 82: naming the PO helps
     with pytest.raises(WorkflowError, match=f"^{other} is already on PO 83 slip 1$"):
         store.save_tracking(82, o.version, 1, other)
+
+
+# --- 7. the SLA thresholds are the store's: set once, used by everyone -------------------
+
+
+def test_stored_thresholds_are_the_truth_for_every_opener(tmp_path):
+    from decimal import Decimal
+
+    from dropship_tui.domain.models import SlaStatus, SlaThresholds
+    from dropship_tui.store.base import OrderQuery
+
+    db = tmp_path / "store.db"
+    with make_store(db) as s:
+        s.add_vendor(vendor())
+        s.add_location(location())
+        s.import_orders([order(82, hours_old=12)])  # half of 24 h
+        assert s.count_orders(OrderQuery(sla=SlaStatus.AT_RISK)) == 0
+        other = make_store(db)  # a second user's open store
+        assert s.set_sla_thresholds(SlaThresholds(at_risk=Decimal("0.5"), overdue=Decimal("0.9"))) == 1
+        assert s.count_orders(OrderQuery(sla=SlaStatus.AT_RISK)) == 1
+        assert [e.action for e in s.activity(82)] == ["Order received"]  # activity-free
+        other.acknowledge(82, None, {}, {})  # its write uses the store's thresholds
+        assert other.thresholds.at_risk == Decimal("0.5")
+        other.close()
+    with make_store(db) as again:  # no thresholds given: the stored ones, nothing recomputed
+        assert again.thresholds == SlaThresholds(at_risk=Decimal("0.5"), overdue=Decimal("0.9"))
+
+
+def test_settings_sla_command(tmp_path, capsys):
+    import json
+
+    from dropship_tui import cli
+
+    db = str(tmp_path / "store.db")
+    make_store(db).close()
+    assert cli.main(["settings", "sla", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"at_risk": "0.8", "overdue": "1.0"}
+    assert cli.main(["settings", "sla", "--at-risk", "0.6", "--db", db]) == 0
+    assert "at risk at 0.6" in capsys.readouterr().out
+    with make_store(db) as s:
+        assert str(s.thresholds.at_risk) == "0.6"
+    assert cli.main(["settings", "sla", "--at-risk", "1.5", "--db", db]) == 2
+    assert "0 < at risk <= overdue" in capsys.readouterr().err
+    assert cli.main(["settings", "sla", "--overdue", "x", "--db", db]) == 2
+    assert cli.main(["settings", "sla", "--api", "http://localhost:1"]) == 2
+    assert "not available remotely" in capsys.readouterr().err

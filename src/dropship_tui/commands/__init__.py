@@ -15,6 +15,7 @@ NAMES = [
     "data",  # import, demo
     "server",  # serve, users, login, logout (remote mode)
     "stock",  # stock import, stock show
+    "settings",  # settings sla
 ]
 
 MODULES: list[ModuleType] = [import_module(f"{__name__}.{name}") for name in NAMES]

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from ..domain import catalog, sla, workflow
@@ -119,19 +120,25 @@ class SqliteStore:
         *,
         user: str = "local",
         clock: Clock = utc_now,
-        thresholds: SlaThresholds = SlaThresholds(),
+        thresholds: SlaThresholds | None = None,
     ) -> None:
+        """``thresholds`` None (the usual case) uses the store's own (``meta``, default
+        0.8 / 1.0); given, they are set as by ``set_sla_thresholds``."""
         self.path = Path(path)
         self.user = user
         self.clock = clock
-        self.thresholds = thresholds
+        self.thresholds = thresholds or SlaThresholds()
         self._lock = threading.RLock()
         self._policies: dict[str, SlaPolicy] = {}
         self._vendors: dict[str, Vendor] = {}
         self._conn = connect(self.path)
         try:
             schema.migrate(self._conn)
-            self._check_thresholds()
+            stored = self._stored_thresholds(self._conn)
+            if thresholds is None:
+                self.thresholds = stored
+            elif thresholds != stored:
+                self.set_sla_thresholds(thresholds)
         except BaseException:
             self._conn.close()
             raise
@@ -143,7 +150,7 @@ class SqliteStore:
         *,
         user: str = "local",
         clock: Clock = utc_now,
-        thresholds: SlaThresholds = SlaThresholds(),
+        thresholds: SlaThresholds | None = None,
     ) -> SqliteStore:
         """Open the store at ``explicit``, else ``$DROPSHIP_TUI_DB``, else the default."""
         return cls(resolve_db_path(explicit), user=user, clock=clock, thresholds=thresholds)
@@ -181,6 +188,9 @@ class SqliteStore:
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
             try:
+                # Another process may have changed the thresholds since: write marks with
+                # the store's current ones (one tiny lookup, inside the write lock).
+                self.thresholds = self._stored_thresholds(conn)
                 yield conn
             except BaseException:
                 if conn.in_transaction:  # SQLite may have rolled back already (disk full...)
@@ -1055,25 +1065,40 @@ class SqliteStore:
         )
         return len(updates)
 
-    def _check_thresholds(self) -> None:
-        """The marks depend on the thresholds: recompute them if this store is opened
-        with thresholds other than the ones it was written with."""
-        wanted = f"{self.thresholds.at_risk}/{self.thresholds.overdue}"
-        row = self._conn.execute("SELECT value FROM meta WHERE key = 'sla_thresholds'").fetchone()
-        if row is not None and row[0] == wanted:
-            return  # the usual case: no write (and no write lock) just to open
+    @staticmethod
+    def _stored_thresholds(conn: sqlite3.Connection) -> SlaThresholds:
+        """The store's SLA thresholds (``meta`` 'sla_thresholds', "AT_RISK/OVERDUE"),
+        else the default 0.8 / 1.0."""
+        row = conn.execute("SELECT value FROM meta WHERE key = 'sla_thresholds'").fetchone()
+        if row is None:
+            return SlaThresholds()
+        at_risk, _, overdue = row[0].partition("/")
+        try:
+            return SlaThresholds(at_risk=Decimal(at_risk), overdue=Decimal(overdue))
+        except (ArithmeticError, ValueError):  # pragma: no cover - hand-edited meta
+            return SlaThresholds()
+
+    def set_sla_thresholds(self, thresholds: SlaThresholds) -> int:
+        """R12's thresholds for the whole store (an admin action, no activity): stored in
+        ``meta`` and the SLA marks of every open order recomputed, in one transaction.
+        Every store opened on the file uses them from then on. Returns how many orders'
+        marks were recomputed."""
+        recomputed = 0
         with self._write() as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'sla_thresholds'").fetchone()
-            if row is not None and row[0] == wanted:
-                return
-            if row is not None:
+            before = self.thresholds
+            self.thresholds = thresholds
+            try:
                 for (code,) in conn.execute("SELECT code FROM locations").fetchall():
-                    self._recompute_marks(conn, code)
-            conn.execute(
-                "INSERT INTO meta(key, value) VALUES ('sla_thresholds', ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (wanted,),
-            )
+                    recomputed += self._recompute_marks(conn, code)
+                conn.execute(
+                    "INSERT INTO meta(key, value) VALUES ('sla_thresholds', ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (f"{thresholds.at_risk}/{thresholds.overdue}",),
+                )
+            except BaseException:
+                self.thresholds = before
+                raise
+        return recomputed
 
 
 # --- stock levels and reservations -------------------------------------------------------
