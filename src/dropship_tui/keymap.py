@@ -91,6 +91,8 @@ _register(
            help="Acknowledge the marked New orders (or the one under the cursor) in one review"),
     Action("dashboard.batch_print", "ctrl+o", "screen.batch_print", "Print slips", show=False,
            help="Write (and print) the packing slips of the marked orders as one PDF"),
+    Action("dashboard.import_tracking", "ctrl+t", "import_tracking", "Import tracking", show=False,
+           help="Import tracking numbers from a CSV file"),
     # --- the order list (virtual list) ---------------------------------------------
     Action("list.up", "up", "cursor_up", "Up", show=False, help="Previous order"),
     Action("list.down", "down", "cursor_down", "Down", show=False, help="Next order"),
@@ -112,6 +114,7 @@ _register(
     Action("batch_reason.confirm", "ctrl+s", "confirm", "Confirm", help="Acknowledge with these reasons"),
     Action("batch_reason.back", "escape", "back", "Back", help="Back to the review"),
     Action("batch_result.done", "enter,escape", "done", "Done", help="Back to the dashboard"),
+    Action("tracking_import.close", "escape", "close", "Close", help="Close the tracking import"),
     # --- help screen ---------------------------------------------------------------
     Action("help.close", "escape,question_mark,q", "dismiss", "Close", help="Close the help"),
 )

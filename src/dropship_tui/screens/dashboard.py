@@ -143,6 +143,7 @@ class DashboardScreen(Screen):
         "dashboard.sort_stage",
         "dashboard.sort_sla",
         "dashboard.sort_progress",
+        "dashboard.import_tracking",
     )
     # the mark and batch keys are bound on the order list (see ``OrderList.BINDINGS``)
 
@@ -383,6 +384,16 @@ class DashboardScreen(Screen):
 
     def action_refresh_orders(self) -> None:
         self.refresh_orders()
+
+    def action_import_tracking(self) -> None:
+        """ctrl+t: the tracking CSV import; the rows reload after applied rows."""
+        from .tracking_import_modal import TrackingImportModal
+
+        def done(applied: int | None) -> None:
+            if applied:
+                self.refresh_orders()
+
+        self.app.push_screen(TrackingImportModal(), done)
 
     # --- opening orders ------------------------------------------------------------
 
