@@ -65,7 +65,7 @@ def test_lost_response_is_retried_with_the_same_key_and_applied_once(backend):
     assert len(posts) == 2 and posts[0][2] == posts[1][2] and uuid.UUID(posts[0][2])
     assert [s[3] for s in posts] == [200, 200]
     assert backend.store.get_order(82).version == 2
-    assert [e.action for e in backend.store.activity(82)] == ["Order acknowledged"]
+    assert [e.action for e in backend.store.activity(82)] == ["Order acknowledged", "Order received"]
 
 
 def test_lost_batch_response_reports_the_first_outcome(backend):
@@ -74,7 +74,7 @@ def test_lost_batch_response_reports_the_first_outcome(backend):
         result = store.acknowledge_all([82, 83, 99])
     assert result.succeeded == [82, 83] and result.failed == {99: "PO 99 is not in the store"}
     assert len({s[2] for s in transport.seen if s[0] == "POST"}) == 1
-    assert [e.action for e in backend.store.activity(83)] == ["Order acknowledged"]
+    assert [e.action for e in backend.store.activity(83)] == ["Order acknowledged", "Order received"]
 
 
 def test_a_new_action_gets_a_new_key(backend):
