@@ -188,13 +188,7 @@ class InvoiceScreen(OrderScreen):
         self.call_store(lambda store: write_invoice_pdf(order, config), self._saved)
 
     def _saved(self, result: tuple[Path, str]) -> None:
-        path, printed = result
-        text = Text("✓ Invoice saved to ", style="green")
-        text.append(str(path), style="bold")
-        if printed:
-            text.append(f" — {printed}")
-        self.query_one("#status", Static).update(text)
-        self.notify(f"Invoice PDF: {path}")
+        show_invoice_saved(self, result)
 
     def action_done(self) -> None:
         order = self.order
@@ -214,3 +208,14 @@ class InvoiceScreen(OrderScreen):
         self.order = order
         self.notify(f"PO {order.po_number} completed")
         self.back_to_dashboard()
+
+
+def show_invoice_saved(screen: Any, result: tuple[Path, str]) -> None:
+    """Where the invoice PDF went (and the printer's answer), on the screen that saved it."""
+    path, printed = result
+    text = Text("✓ Invoice saved to ", style="green")
+    text.append(str(path), style="bold")
+    if printed:
+        text.append(f" — {printed}")
+    screen.query_one("#status", Static).update(text)
+    screen.notify(f"Invoice PDF: {path}")

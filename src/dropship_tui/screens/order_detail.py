@@ -432,10 +432,6 @@ class OrderDetailScreen(OrderScreen):
         self.call_store(lambda store: write_invoice_pdf(order, config), self._invoice_saved)
 
     def _invoice_saved(self, result: tuple[Path, str]) -> None:
-        path, printed = result
-        text = Text("✓ Invoice saved to ", style="green")
-        text.append(str(path), style="bold")
-        if printed:
-            text.append(f" — {printed}")
-        self.query_one("#status", Static).update(text)
-        self.notify(f"Invoice PDF: {path}")
+        from .invoice import show_invoice_saved
+
+        show_invoice_saved(self, result)
