@@ -40,6 +40,8 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
+import _stores  # benchmarks/ is on sys.path when a script runs
+
 ROOT = Path(__file__).resolve().parents[1]
 
 from dropship_tui.domain.errors import DomainError  # noqa: E402
@@ -57,9 +59,7 @@ CLIENTS = 50
 
 
 def ensure_store(orders: int, cache: Path) -> Path:
-    path = cache / f"{orders}.db"
-    if path.exists():
-        return path
+    return _stores.ensure_store(orders, cache, NOW)
     from dropship_tui.store.demo import build_demo
 
     cache.mkdir(parents=True, exist_ok=True)

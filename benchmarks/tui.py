@@ -31,6 +31,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import _stores  # benchmarks/ is on sys.path when a script runs
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
@@ -46,9 +48,7 @@ SEARCH_TERMS = ["an", "ma", "jo", "li", "北", "Ω", "82", "1000", "SKU-1", "mar
 
 
 def ensure_store(orders: int, cache: Path) -> Path:
-    path = cache / f"{orders}.db"
-    if path.exists():
-        return path
+    return _stores.ensure_store(orders, cache, NOW)
     from dropship_tui.store.demo import build_demo
 
     cache.mkdir(parents=True, exist_ok=True)

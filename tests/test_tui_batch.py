@@ -20,10 +20,6 @@ SIZE = (120, 36)
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
 
 async def mark(pilot, *pos: int) -> None:
     app = pilot.app

@@ -24,10 +24,6 @@ SIZE = (120, 36)
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
 
 def rows(app) -> list:
     """Every row the list currently shows the result of (the sample has 30: one page)."""

@@ -29,10 +29,6 @@ UPS_1 = "1Z999AA10123456784"
 UPS_2 = "1Z5R89390357567127"
 
 
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
 
 @pytest.fixture(autouse=True)
 def documents_home(tmp_path, monkeypatch):

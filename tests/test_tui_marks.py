@@ -17,10 +17,6 @@ SIZE = (120, 36)
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
 
 def marks(app) -> set[int]:
     return set(app.screen.query_one(OrderList).marks)

@@ -30,10 +30,6 @@ ORDERS = int(os.environ.get("DROPSHIP_TUI_SCALE_ORDERS", "100000"))
 WINDOW = MAX_PAGES * PAGE_SIZE
 
 
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
 
 @pytest.fixture(scope="session")
 def big_store_path(tmp_path_factory) -> Path:

@@ -18,10 +18,6 @@ from dropship_tui.screens.prepare_shipments import PrepareShipmentsScreen
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
 
 def burst(app, *keys: str) -> None:
     """Post every key to the app at once, as the terminal driver does for a burst."""

@@ -27,10 +27,6 @@ from dropship_tui.screens.reason_modal import ReasonModal
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
 
 UPS_1 = "1Z999AA10123456784"
 UPS_2 = "1Z5R89390357567127"
