@@ -90,7 +90,7 @@ class Terminal:
 
 
 def build_store(folder: Path) -> Path:
-    from dropship_tui.store.demo import build_demo
+    from dropship_tui.store.demo.builder import build_demo
 
     path = folder / "bandwidth.db"
     build_demo(path, orders=2_000, seed=3, fast=True)
@@ -98,19 +98,10 @@ def build_store(folder: Path) -> Path:
 
 
 def stage_counts(db: Path):
-    from dropship_tui.store.sqlite import SqliteStore
+    from dropship_tui.store.sqlite.store import SqliteStore
 
     with SqliteStore(db) as store:
         return store.counts()
-
-
-def fulfillment_available() -> bool:
-    import importlib.util
-
-    return all(
-        importlib.util.find_spec(f"dropship_tui.screens.{m}") is not None
-        for m in ("fulfillment", "acknowledge")
-    )
 
 
 def main() -> int:
@@ -152,27 +143,24 @@ def main() -> int:
         opened = term.read_until_quiet(args.quiet * 2)
         print(f"{'open the order (enter)':<40} {opened:8,} bytes")
 
-        if fulfillment_available():
-            term.send(b"\x1b")  # back to the dashboard
-            back = term.read_until_quiet(args.quiet * 2)
-            term.send(b"2")  # the New tile
-            new = term.read_until_quiet(args.quiet * 2)
-            term.send(b"f")
-            ack_screen = term.read_until_quiet(args.quiet * 2)
-            term.send(b"\x13")  # ctrl+s: acknowledge with the full quantities
-            confirmed = term.read_until_quiet(args.quiet * 3)
-            print(f"{'back to the dashboard (esc)':<40} {back:8,} bytes")
-            print(f"{'filter New (2)':<40} {new:8,} bytes")
-            print(f"{'open the acknowledgement (f)':<40} {ack_screen:8,} bytes")
-            print(f"{'acknowledge in full (ctrl+s)':<40} {confirmed:8,} bytes")
-            print(f"{'  whole acknowledgement (f + ctrl+s)':<40} {ack_screen + confirmed:8,} bytes")
-            term.close()
-            after = stage_counts(db)
-            done = after.new == before.new - 1 and after.in_progress == before.in_progress + 1
-            print(f"  order acknowledged in the store: {'yes' if done else 'NO'} "
-                  f"(New {before.new} -> {after.new}, In progress {before.in_progress} -> {after.in_progress})")
-        else:
-            print("acknowledgement: skipped (the fulfillment screens are not in this build)")
+        term.send(b"\x1b")  # back to the dashboard
+        back = term.read_until_quiet(args.quiet * 2)
+        term.send(b"2")  # the New tile
+        new = term.read_until_quiet(args.quiet * 2)
+        term.send(b"f")
+        ack_screen = term.read_until_quiet(args.quiet * 2)
+        term.send(b"\x13")  # ctrl+s: acknowledge with the full quantities
+        confirmed = term.read_until_quiet(args.quiet * 3)
+        print(f"{'back to the dashboard (esc)':<40} {back:8,} bytes")
+        print(f"{'filter New (2)':<40} {new:8,} bytes")
+        print(f"{'open the acknowledgement (f)':<40} {ack_screen:8,} bytes")
+        print(f"{'acknowledge in full (ctrl+s)':<40} {confirmed:8,} bytes")
+        print(f"{'  whole acknowledgement (f + ctrl+s)':<40} {ack_screen + confirmed:8,} bytes")
+        term.close()
+        after = stage_counts(db)
+        done = after.new == before.new - 1 and after.in_progress == before.in_progress + 1
+        print(f"  order acknowledged in the store: {'yes' if done else 'NO'} "
+              f"(New {before.new} -> {after.new}, In progress {before.in_progress} -> {after.in_progress})")
         mouse = [seq.decode() for seq in MOUSE_ON if seq in term.log]
         print(f"mouse tracking switched on: {'yes ' + repr(mouse) if mouse else 'no'}")
         ok &= not mouse

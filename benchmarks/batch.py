@@ -34,11 +34,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from dropship_tui.app import DropshipApp  # noqa: E402
+from dropship_tui.tui.app import DropshipApp  # noqa: E402
 from dropship_tui.config import Config  # noqa: E402
 from dropship_tui.domain.models import Stage  # noqa: E402
 from dropship_tui.store.base import OrderQuery  # noqa: E402
-from dropship_tui.store.sqlite import SqliteStore  # noqa: E402
+from dropship_tui.store.sqlite.store import SqliteStore  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)
 CONFIRM_TARGET = 2.0
@@ -89,7 +89,7 @@ async def until(predicate, timeout: float = 60.0) -> None:
 
 
 def demo_store(marked: int, cache: Path) -> Path:
-    from dropship_tui.store.demo import build_demo
+    from dropship_tui.store.demo.builder import build_demo
 
     orders = max(2000, marked * 10)  # about 1 in 8 demo orders is New
     path = cache / f"batch-{orders}.db"
@@ -100,9 +100,9 @@ def demo_store(marked: int, cache: Path) -> Path:
 
 
 async def confirm_to_result(db: Path, marked: int) -> tuple[float, int, int, int, float]:
-    from dropship_tui.screens import dashboard
-    from dropship_tui.screens.batch_ack import BatchAckScreen, BatchResultScreen
-    from dropship_tui.screens.batch_reason_modal import BatchReasonModal
+    from dropship_tui.tui.screens import dashboard
+    from dropship_tui.tui.screens.batch_ack import BatchAckScreen, BatchResultScreen
+    from dropship_tui.tui.modals.batch_reason import BatchReasonModal
 
     work = db.with_name("batch-run.db")
     for suffix in ("", "-wal", "-shm"):

@@ -48,8 +48,8 @@ from dropship_tui.domain.errors import DomainError  # noqa: E402
 from dropship_tui.domain.models import Stage  # noqa: E402
 from dropship_tui.server import auth  # noqa: E402
 from dropship_tui.store.base import OrderQuery  # noqa: E402
-from dropship_tui.store.remote import RemoteStore  # noqa: E402
-from dropship_tui.store.sqlite import SqliteStore  # noqa: E402
+from dropship_tui.store.remote.client import RemoteStore  # noqa: E402
+from dropship_tui.store.sqlite.store import SqliteStore  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)
 PAGE_TARGET = 0.050
@@ -60,7 +60,7 @@ CLIENTS = 50
 
 def ensure_store(orders: int, cache: Path) -> Path:
     return _stores.ensure_store(orders, cache, NOW)
-    from dropship_tui.store.demo import build_demo
+    from dropship_tui.store.demo.builder import build_demo
 
     cache.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".building")

@@ -22,9 +22,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from dropship_tui.domain.models import SlaStatus, Stage
-from dropship_tui.store import demo
+from dropship_tui.store.demo import builder as demo
 from dropship_tui.store.base import OrderQuery, SortKey
-from dropship_tui.store.sqlite import SqliteStore
+from dropship_tui.store.sqlite.store import SqliteStore
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)
 

@@ -36,10 +36,10 @@ import _stores  # benchmarks/ is on sys.path when a script runs
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from dropship_tui.app import DropshipApp  # noqa: E402
+from dropship_tui.tui.app import DropshipApp  # noqa: E402
 from dropship_tui.config import Config  # noqa: E402
-from dropship_tui.store.sqlite import SqliteStore  # noqa: E402
-from dropship_tui.widgets.order_list import OrderList  # noqa: E402
+from dropship_tui.store.sqlite.store import SqliteStore  # noqa: E402
+from dropship_tui.tui.widgets.order_list import OrderList  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)
 LAUNCH_TARGET = 1.0
@@ -49,7 +49,7 @@ SEARCH_TERMS = ["an", "ma", "jo", "li", "北", "Ω", "82", "1000", "SKU-1", "mar
 
 def ensure_store(orders: int, cache: Path) -> Path:
     return _stores.ensure_store(orders, cache, NOW)
-    from dropship_tui.store.demo import build_demo
+    from dropship_tui.store.demo.builder import build_demo
 
     cache.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".building")

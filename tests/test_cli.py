@@ -483,8 +483,7 @@ def test_a_file_that_is_not_a_store_is_refused_in_one_line(cli_):
 
 
 def test_unexpected_error_is_one_line_and_debug_shows_traceback(monkeypatch, capsys, tmp_path):
-    from dropship_tui.commands import orders
-
+    from dropship_tui.cli import orders
     def broken(args):
         raise RuntimeError("disk on fire")
 
@@ -508,8 +507,7 @@ def test_broken_pipe_is_quiet(cli_):
 
 
 def test_ctrl_c_exits_130_quietly(monkeypatch, capsys, tmp_path):
-    from dropship_tui.commands import orders
-
+    from dropship_tui.cli import orders
     def interrupted(args):
         raise KeyboardInterrupt
 
@@ -519,7 +517,7 @@ def test_ctrl_c_exits_130_quietly(monkeypatch, capsys, tmp_path):
 
 
 def test_demo_builds_a_store_and_walks_po_82(cli_):
-    pytest.importorskip("dropship_tui.store.demo")
+    pytest.importorskip("dropship_tui.store.demo.builder")
     out = cli_.ok("demo", "--orders", "30", "--seed", "7")
     assert str(cli_.db) in out and "Next:" in out
     assert len(cli_.json("orders", "--limit", "0")) == 30
@@ -543,7 +541,7 @@ def test_demo_builds_a_store_and_walks_po_82(cli_):
 
 def test_ack_all_new_reports_failures_and_exits_1(monkeypatch, capsys, tmp_path):
     from dropship_tui.store.base import BatchResult
-    from dropship_tui.store.sqlite import SqliteStore
+    from dropship_tui.store.sqlite.store import SqliteStore
 
     db = str(tmp_path / "s.db")
     path = tmp_path / "o.json"
@@ -584,8 +582,7 @@ def test_sigint_exits_130_without_traceback(cli_):
 def test_a_store_from_a_newer_version_is_one_plain_line(cli_):
     import sqlite3
 
-    from dropship_tui.store import schema
-
+    from dropship_tui.store.sqlite import schema
     conn = sqlite3.connect(cli_.db)
     conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 1}")
     conn.close()

@@ -11,10 +11,10 @@ import pytest
 from dropship_tui.domain import sla, tracking
 from dropship_tui.domain.errors import InvalidInputError
 from dropship_tui.domain.models import Order, SlaStatus, Stage
-from dropship_tui.store import demo
+from dropship_tui.store.demo import builder as demo
 from dropship_tui.store.base import OrderQuery
-from dropship_tui.store.rows import STAGE_RANK, to_us
-from dropship_tui.store.sqlite import SqliteStore
+from dropship_tui.store.sqlite.rows import STAGE_RANK, to_us
+from dropship_tui.store.sqlite.store import SqliteStore
 
 from factories import NOW
 

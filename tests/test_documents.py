@@ -603,9 +603,9 @@ def cli(tmp_path, monkeypatch):
     (partial, two tracked slips, not invoiced), PO 83 (slips saved) and PO 84 (New).
     The documents commands are registered even before ``commands.NAMES`` lists them."""
     from dropship_tui import cli as cli_module
-    from dropship_tui import commands
-    from dropship_tui.commands import documents as documents_commands
-    from dropship_tui.store.sqlite import SqliteStore
+    from dropship_tui.cli import registry as commands
+    from dropship_tui.cli import documents as documents_commands
+    from dropship_tui.store.sqlite.store import SqliteStore
 
     if documents_commands not in commands.MODULES:
         monkeypatch.setattr(commands, "MODULES", [*commands.MODULES, documents_commands])
@@ -757,9 +757,8 @@ def test_cli_unwritable_output_is_a_one_line_refusal(cli):
 @pytest.mark.parametrize("order", [("workflow", "documents"), ("documents", "workflow")])
 def test_invoice_pdf_options_whatever_the_registration_order(monkeypatch, order):
     from dropship_tui import cli as cli_module
-    from dropship_tui import commands
-    from dropship_tui.commands import documents as documents_commands
-
+    from dropship_tui.cli import registry as commands
+    from dropship_tui.cli import documents as documents_commands
     modules = {m.__name__.rsplit(".", 1)[1]: m for m in commands.MODULES}
     modules["documents"] = documents_commands
     names = [n for n in commands.NAMES if n not in ("workflow", "documents")] + list(order)

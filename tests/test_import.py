@@ -11,7 +11,7 @@ import pytest
 
 from dropship_tui.domain.errors import InvalidInputError
 from dropship_tui.domain.models import SkuMapping
-from dropship_tui.importer import ImportPlan, load, parse_import, path_of
+from dropship_tui.exports.import_format import ImportPlan, load, parse_import, path_of
 
 
 def good_doc() -> dict:

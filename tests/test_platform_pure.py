@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import factories as f
 from dropship_tui.domain import workflow as wf
-from dropship_tui.server.platform import translate
+from dropship_tui.exports.platform import translate
 
 
 def test_translate_subtotal_rounds_each_item_like_the_invoice():

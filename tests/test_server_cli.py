@@ -12,7 +12,7 @@ import httpx
 
 import factories as f
 from dropship_tui import cli
-from dropship_tui.store.sqlite import SqliteStore
+from dropship_tui.store.sqlite.store import SqliteStore
 
 
 def _free_port() -> int:

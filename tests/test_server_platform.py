@@ -11,7 +11,7 @@ import pytest
 
 import factories as f
 from dropship_tui.domain.models import Address, Line, Reason, ReasonCode, ShipTo
-from dropship_tui.server import platform
+from dropship_tui.exports import platform
 from test_remote_support import fresh_backend, live_server  # noqa: F401
 
 PO = 82

@@ -9,12 +9,12 @@ import sqlite3
 
 import pytest
 
-from dropship_tui import csv_imports
+from dropship_tui.services import csv_imports
 from dropship_tui.domain import workflow
 from dropship_tui.domain.errors import InvalidInputError, WorkflowError
 from dropship_tui.domain.models import Reason, ReasonCode, SkuMapping
-from dropship_tui.store import schema
-from dropship_tui.store.sqlite import SqliteStore
+from dropship_tui.store.sqlite import schema
+from dropship_tui.store.sqlite.store import SqliteStore
 
 from factories import NOW, line, location, order, vendor
 from test_cli import Cli, import_doc, order_doc
@@ -222,7 +222,7 @@ def test_a_reservation_is_rolled_back_with_its_action(store, monkeypatch):
     def boom(*args, **kwargs):
         raise sqlite3.OperationalError("disk I/O error")
 
-    import dropship_tui.store.sqlite as sqlite_store
+    import dropship_tui.store.sqlite.store as sqlite_store
 
     monkeypatch.setattr(sqlite_store, "_append_activity", boom)
     with pytest.raises(sqlite3.OperationalError):
@@ -233,7 +233,7 @@ def test_a_reservation_is_rolled_back_with_its_action(store, monkeypatch):
 
 def test_migration_adds_the_reservations_table(tmp_path):
     path = tmp_path / "old.db"
-    from dropship_tui.store.sqlite import connect
+    from dropship_tui.store.sqlite.store import connect
 
     conn = connect(path)
     schema.migrate(conn, target=schema.SCHEMA_VERSION - 1)
@@ -300,8 +300,7 @@ def test_cli_stock_usage_errors(cli_):
 
 
 def test_demo_fast_path_settles_stock_as_the_actions_do(tmp_path):
-    from dropship_tui.store import demo
-
+    from dropship_tui.store.demo import builder as demo
     def state(path):
         with SqliteStore(path, clock=lambda: NOW) as s:
             conn = s.connection

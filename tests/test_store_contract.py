@@ -27,7 +27,7 @@ from dropship_tui.domain.models import (
     Stage,
 )
 from dropship_tui.store.base import OrderQuery, SortKey, Store
-from dropship_tui.store.sqlite import SqliteStore
+from dropship_tui.store.sqlite.store import SqliteStore
 from test_remote_support import fixed_clock, fresh_backend, live_server, seed  # noqa: F401
 
 UPS = "1Z999AA10123456784"

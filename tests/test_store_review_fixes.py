@@ -8,7 +8,7 @@ import pytest
 from dropship_tui.domain import workflow
 from dropship_tui.domain.errors import InvalidInputError
 from dropship_tui.domain.models import Stage
-from dropship_tui.store.sqlite import SqliteStore
+from dropship_tui.store.sqlite.store import SqliteStore
 
 from factories import NOW, line, location, order, vendor
 
@@ -135,7 +135,7 @@ def test_duplicate_tracking_names_the_po_only_within_the_vendor(store):
         store.save_tracking(82, o.version, 1, "1Z999AA10123456784")
     assert refused.value.message == "1Z999AA10123456784 is already used on another shipment"
     assert "5000" not in refused.value.message
-    from dropship_tui.store.demo import ups_number
+    from dropship_tui.store.demo.builder import ups_number
 
     other = ups_number("A5R001", "03", 1234567)
     o83 = store.acknowledge(83, None, {}, {})
@@ -175,7 +175,6 @@ def test_settings_sla_command(tmp_path, capsys):
     import json
 
     from dropship_tui import cli
-
     db = str(tmp_path / "store.db")
     make_store(db).close()
     assert cli.main(["settings", "sla", "--db", db, "--json"]) == 0

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from dropship_tui import csv_imports
+from dropship_tui.services import csv_imports
 from dropship_tui.domain.errors import InvalidInputError
-from dropship_tui.store.demo import ups_number
-from dropship_tui.store.sqlite import SqliteStore
+from dropship_tui.store.demo.builder import ups_number
+from dropship_tui.store.sqlite.store import SqliteStore
 
 from factories import NOW, line, location, order, vendor
 from test_cli import Cli, import_doc, order_doc

@@ -9,11 +9,11 @@ import pytest
 from tui_support import clock, make_app, screen_text, settle
 
 from dropship_tui.domain.models import Reason, ReasonCode, Stage
-from dropship_tui.screens.batch_ack import BatchAckScreen, BatchResultScreen
-from dropship_tui.screens.batch_reason_modal import BatchReasonModal
-from dropship_tui.screens.dashboard import DashboardScreen
-from dropship_tui.store.sqlite import SqliteStore
-from dropship_tui.widgets.order_list import OrderList
+from dropship_tui.tui.screens.batch_ack import BatchAckScreen, BatchResultScreen
+from dropship_tui.tui.modals.batch_reason import BatchReasonModal
+from dropship_tui.tui.screens.dashboard import DashboardScreen
+from dropship_tui.store.sqlite.store import SqliteStore
+from dropship_tui.tui.widgets.order_list import OrderList
 
 SIZE = (120, 36)
 

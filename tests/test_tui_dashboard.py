@@ -4,7 +4,6 @@ names, remapped keys, the help screen and the command palette."""
 
 from __future__ import annotations
 
-import importlib.util
 
 import factories
 import pytest
@@ -12,11 +11,11 @@ from textual.screen import Screen
 from tui_support import CUSTOMERS, RARE_SKU, make_app, screen_text, settle
 
 from dropship_tui.domain.models import SlaStatus, Stage
-from dropship_tui.screens.dashboard import DashboardScreen
-from dropship_tui.screens.help import HelpScreen
+from dropship_tui.tui.screens.dashboard import DashboardScreen
+from dropship_tui.tui.modals.help import HelpScreen
 from dropship_tui.store.base import OrderQuery
-from dropship_tui.widgets.order_list import OrderList
-from dropship_tui.widgets.stage_tiles import StageTile
+from dropship_tui.tui.widgets.order_list import OrderList
+from dropship_tui.tui.widgets.stage_tiles import StageTile
 
 SIZE = (120, 36)
 
@@ -326,22 +325,8 @@ async def test_low_bandwidth_turns_animation_and_blink_off(tmp_path):
         assert app.screen.query_one("#search").cursor_blink is False
 
 
-def _missing(*modules: str) -> bool:
-    return any(importlib.util.find_spec(f"dropship_tui.screens.{m}") is None for m in modules)
-
-
-needs_detail = pytest.mark.skipif(
-    _missing("order_detail"), reason="the order detail screen is not in this build yet"
-)
-needs_fulfillment = pytest.mark.skipif(
-    _missing("fulfillment", "acknowledge", "prepare_shipments", "invoice", "order_detail"),
-    reason="the fulfillment screens are not in this build yet",
-)
-
-
-@needs_detail
 async def test_enter_opens_the_order_detail(tmp_path):
-    from dropship_tui.screens.order_detail import OrderDetailScreen
+    from dropship_tui.tui.screens.order_detail import OrderDetailScreen
 
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -352,7 +337,6 @@ async def test_enter_opens_the_order_detail(tmp_path):
         assert app.screen.po_number == 1002
 
 
-@needs_fulfillment
 async def test_f_starts_fulfillment_of_the_order_under_the_cursor(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -370,11 +354,10 @@ def test_every_sample_customer_is_unique():
     assert len({f"{a} {b}" for a, b in CUSTOMERS}) == len(CUSTOMERS)
 
 
-@needs_detail
 async def test_a_scanned_po_then_enter_opens_that_order(tmp_path):
     """A barcode scanner types "/1017⏎" and the user hits ⏎ at once: the detail of PO
     1017 opens, never the row that was under the cursor before the search ran."""
-    from dropship_tui.screens.order_detail import OrderDetailScreen
+    from dropship_tui.tui.screens.order_detail import OrderDetailScreen
 
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -388,7 +371,7 @@ async def test_a_scanned_po_then_enter_opens_that_order(tmp_path):
 def test_docs_list_every_dashboard_key():
     from pathlib import Path
 
-    from dropship_tui.keymap import ACTIONS
+    from dropship_tui.tui.keymap import ACTIONS
 
     docs = (Path(__file__).resolve().parents[1] / "docs" / "tui.md").read_text(encoding="utf-8")
     ours = ("app.", "dashboard.", "list.", "search.", "help.")  # other screens document their own
@@ -396,7 +379,6 @@ def test_docs_list_every_dashboard_key():
     assert not missing, f"docs/tui.md does not list {missing}"
 
 
-@needs_fulfillment
 async def test_low_bandwidth_cursors_do_not_blink_on_other_screens(tmp_path):
     from textual.widgets import Input
 
@@ -420,7 +402,7 @@ async def test_an_unknown_keymap_id_is_reported(tmp_path):
 def test_the_store_to_open(monkeypatch, tmp_path):
     import argparse
 
-    from dropship_tui.commands.tui import store_path
+    from dropship_tui.cli.tui import store_path
     from dropship_tui.config import Config
     from dropship_tui.store.paths import ENV_VAR
 
@@ -435,7 +417,7 @@ def test_the_store_to_open(monkeypatch, tmp_path):
 
 
 def test_the_demo_store_is_built_in_the_given_folder(tmp_path):
-    from dropship_tui.commands.tui import build_demo_store
+    from dropship_tui.cli.tui import build_demo_store
 
     store = build_demo_store(tmp_path, "jordan", orders=300)
     try:

@@ -15,13 +15,13 @@ import pytest
 from tui_support import make_app, screen_text, settle
 
 from dropship_tui.domain.models import Address, Reason, ReasonCode, ShipTo, Stage
-from dropship_tui.screens.acknowledge import AcknowledgeScreen
-from dropship_tui.screens.address_modal import AddressModal
-from dropship_tui.screens.cancel_modal import CancelModal
-from dropship_tui.screens.invoice import InvoiceScreen
-from dropship_tui.screens.order_detail import OrderDetailScreen
-from dropship_tui.screens.prepare_shipments import PrepareShipmentsScreen
-from dropship_tui.screens.reason_modal import ReasonModal
+from dropship_tui.tui.screens.acknowledge import AcknowledgeScreen
+from dropship_tui.tui.modals.address import AddressModal
+from dropship_tui.tui.modals.cancel import CancelModal
+from dropship_tui.tui.screens.invoice import InvoiceScreen
+from dropship_tui.tui.screens.order_detail import OrderDetailScreen
+from dropship_tui.tui.screens.prepare_shipments import PrepareShipmentsScreen
+from dropship_tui.tui.modals.reason import ReasonModal
 
 pytestmark = pytest.mark.anyio
 

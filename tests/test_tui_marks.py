@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from tui_support import make_app, screen_lines, screen_text, settle
 
-from dropship_tui.screens.batch_ack import BatchAckScreen
-from dropship_tui.screens.dashboard import DashboardScreen
-from dropship_tui.widgets.order_list import OrderList
+from dropship_tui.tui.screens.batch_ack import BatchAckScreen
+from dropship_tui.tui.screens.dashboard import DashboardScreen
+from dropship_tui.tui.widgets.order_list import OrderList
 
 SIZE = (120, 36)
 
@@ -80,8 +80,7 @@ async def test_mark_all_marks_the_whole_filter_and_survives_filter_changes(tmp_p
 
 
 async def test_mark_all_stops_at_the_limit_and_says_so(tmp_path, monkeypatch):
-    from dropship_tui.screens import dashboard
-
+    from dropship_tui.tui.screens import dashboard
     monkeypatch.setattr(dashboard, "MARK_LIMIT", 7)
     app = make_app(tmp_path)
     said = []

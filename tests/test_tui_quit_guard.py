@@ -7,9 +7,9 @@ import pytest
 import factories
 from tui_support import make_app, screen_text, settle
 
-from dropship_tui.screens.acknowledge import AcknowledgeScreen
-from dropship_tui.screens.confirm_modal import ConfirmModal
-from dropship_tui.screens.prepare_shipments import PrepareShipmentsScreen
+from dropship_tui.tui.screens.acknowledge import AcknowledgeScreen
+from dropship_tui.tui.modals.confirm import ConfirmModal
+from dropship_tui.tui.screens.prepare_shipments import PrepareShipmentsScreen
 
 pytestmark = pytest.mark.anyio
 

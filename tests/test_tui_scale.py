@@ -18,11 +18,11 @@ import pytest
 from factories import NOW
 from tui_support import screen_lines, settle, use_utc
 
-from dropship_tui.app import DropshipApp
+from dropship_tui.tui.app import DropshipApp
 from dropship_tui.config import Config
 from dropship_tui.store.base import OrderQuery, SortKey
-from dropship_tui.store.sqlite import SqliteStore
-from dropship_tui.widgets.order_list import MAX_PAGES, PAGE_SIZE, OrderList
+from dropship_tui.store.sqlite.store import SqliteStore
+from dropship_tui.tui.widgets.order_list import MAX_PAGES, PAGE_SIZE, OrderList
 
 pytestmark = pytest.mark.anyio
 
@@ -36,7 +36,7 @@ def big_store_path(tmp_path_factory) -> Path:
     existing = os.environ.get("DROPSHIP_TUI_SCALE_DB")
     if existing:
         return Path(existing)
-    from dropship_tui.store.demo import build_demo
+    from dropship_tui.store.demo.builder import build_demo
 
     path = tmp_path_factory.mktemp("scale") / "big.db"
     started = time.perf_counter()

@@ -12,8 +12,8 @@ import pytest
 from textual import events
 from tui_support import make_app, screen_text, settle
 
-from dropship_tui.screens.acknowledge import AcknowledgeScreen
-from dropship_tui.screens.prepare_shipments import PrepareShipmentsScreen
+from dropship_tui.tui.screens.acknowledge import AcknowledgeScreen
+from dropship_tui.tui.screens.prepare_shipments import PrepareShipmentsScreen
 
 pytestmark = pytest.mark.anyio
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from tui_support import clock, make_app, settle
 
-from dropship_tui.store.sqlite import SqliteStore
-from dropship_tui.widgets.order_list import OrderList
+from dropship_tui.store.sqlite.store import SqliteStore
+from dropship_tui.tui.widgets.order_list import OrderList
 
 SIZE = (120, 36)
 

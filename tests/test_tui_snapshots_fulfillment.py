@@ -15,10 +15,10 @@ import factories
 from tui_support import make_app, settle
 
 from dropship_tui.domain.models import Reason, ReasonCode
-from dropship_tui.screens.acknowledge import AcknowledgeScreen
-from dropship_tui.screens.invoice import InvoiceScreen
-from dropship_tui.screens.order_detail import OrderDetailScreen
-from dropship_tui.screens.prepare_shipments import PrepareShipmentsScreen
+from dropship_tui.tui.screens.acknowledge import AcknowledgeScreen
+from dropship_tui.tui.screens.invoice import InvoiceScreen
+from dropship_tui.tui.screens.order_detail import OrderDetailScreen
+from dropship_tui.tui.screens.prepare_shipments import PrepareShipmentsScreen
 
 UPS_1 = "1Z999AA10123456784"
 UPS_2 = "1Z5R89390357567127"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from test_tui_snapshots_fulfillment import _app, _open
 
-from dropship_tui.screens.confirm_modal import ConfirmModal
-from dropship_tui.screens.tracking_import_modal import TrackingImportModal
+from dropship_tui.tui.modals.confirm import ConfirmModal
+from dropship_tui.tui.modals.tracking_import import TrackingImportModal
 
 
 def test_quit_confirmation(snap_compare, tmp_path):

@@ -7,8 +7,8 @@ import factories
 import pytest
 from tui_support import make_app, screen_text, settle
 
-from dropship_tui.screens.dashboard import DashboardScreen
-from dropship_tui.screens.tracking_import_modal import TrackingImportModal
+from dropship_tui.tui.screens.dashboard import DashboardScreen
+from dropship_tui.tui.modals.tracking_import import TrackingImportModal
 
 pytestmark = pytest.mark.anyio
 

@@ -17,11 +17,11 @@ import pytest
 from tui_support import make_app, screen_text, settle
 
 from dropship_tui.domain.models import ReasonCode, Stage
-from dropship_tui.screens.acknowledge import AcknowledgeScreen
-from dropship_tui.screens.invoice import InvoiceScreen
-from dropship_tui.screens.order_detail import OrderDetailScreen
-from dropship_tui.screens.prepare_shipments import PrepareShipmentsScreen
-from dropship_tui.screens.reason_modal import ReasonModal
+from dropship_tui.tui.screens.acknowledge import AcknowledgeScreen
+from dropship_tui.tui.screens.invoice import InvoiceScreen
+from dropship_tui.tui.screens.order_detail import OrderDetailScreen
+from dropship_tui.tui.screens.prepare_shipments import PrepareShipmentsScreen
+from dropship_tui.tui.modals.reason import ReasonModal
 
 # Async tests run on anyio's pytest plugin (installed with httpx), on asyncio only.
 pytestmark = pytest.mark.anyio

@@ -27,10 +27,10 @@ from typing import Any
 import factories
 from factories import NOW
 
-from dropship_tui.app import DropshipApp
+from dropship_tui.tui.app import DropshipApp
 from dropship_tui.config import Config
 from dropship_tui.domain.models import Order, Reason, ReasonCode
-from dropship_tui.store.sqlite import SqliteStore
+from dropship_tui.store.sqlite.store import SqliteStore
 
 
 

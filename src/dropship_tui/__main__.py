@@ -1,3 +1,3 @@
-from dropship_tui.cli import main
+from dropship_tui.cli.main import main
 
 raise SystemExit(main())

@@ -32,7 +32,7 @@ from typing import Any, Literal, Mapping
 
 import platformdirs
 
-from .domain.errors import InvalidInputError
+from dropship_tui.domain.errors import InvalidInputError
 
 APP_NAME = "dropship-tui"
 CONFIG_ENV = "DROPSHIP_TUI_CONFIG"

@@ -15,10 +15,10 @@ from typing import Any
 
 import platformdirs
 
-from ..config import Config
-from ..domain.models import Order
-from ..store.base import OrderQuery, SortKey
-from .packing_slips import SlipJob, slips_problem
+from dropship_tui.config import Config
+from dropship_tui.domain.models import Order
+from dropship_tui.store.base import OrderQuery, SortKey
+from dropship_tui.documents.packing_slips import SlipJob, slips_problem
 
 APP_DIR = "dropship-tui"
 

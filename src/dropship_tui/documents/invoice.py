@@ -13,12 +13,12 @@ from __future__ import annotations
 from reportlab.lib.colors import black
 from reportlab.pdfgen.canvas import Canvas
 
-from ..config import DEFAULT_BILL_TO
-from ..domain.errors import WorkflowError
-from ..domain.models import Invoice, Order
-from . import layout, text
-from .layout import MARGIN, Column, Output, Table
-from .text import Paper
+from dropship_tui.config import DEFAULT_BILL_TO
+from dropship_tui.domain.errors import WorkflowError
+from dropship_tui.domain.models import Invoice, Order
+from dropship_tui.documents import layout, text
+from dropship_tui.documents.layout import MARGIN, Column, Output, Table
+from dropship_tui.documents.text import Paper
 
 TOTALS_H = 64.0
 

@@ -15,8 +15,8 @@ from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.colors import Color, black
 from reportlab.pdfgen.canvas import Canvas
 
-from . import text
-from .text import Paper
+from dropship_tui.documents import text
+from dropship_tui.documents.text import Paper
 
 MARGIN = 36.0  # half an inch
 FOOTER = 28.0

@@ -17,11 +17,11 @@ from typing import NamedTuple
 from reportlab.lib.colors import black
 from reportlab.pdfgen.canvas import Canvas
 
-from ..domain.errors import WorkflowError
-from ..domain.models import Location, Order, PackingSlip, Stage, Vendor
-from . import layout, text
-from .layout import MARGIN, Column, Output, Table
-from .text import Paper
+from dropship_tui.domain.errors import WorkflowError
+from dropship_tui.domain.models import Location, Order, PackingSlip, Stage, Vendor
+from dropship_tui.documents import layout, text
+from dropship_tui.documents.layout import MARGIN, Column, Output, Table
+from dropship_tui.documents.text import Paper
 
 
 class SlipJob(NamedTuple):

@@ -19,7 +19,7 @@ Hebrew and Arabic runs are put in display order, Arabic letters joined (``rtl.py
 
 from __future__ import annotations
 
-from ..domain.models import money_text  # noqa: F401  (re-exported for the renderers)
+from dropship_tui.domain.models import money_text  # noqa: F401  (re-exported for the renderers)
 
 import threading
 from dataclasses import dataclass
@@ -29,7 +29,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from .rtl import visual
+from dropship_tui.documents.rtl import visual
 
 FONT_DIR = Path(__file__).parent / "fonts"
 REGULAR = "DejaVuSans"
@@ -271,7 +271,7 @@ def paper(name: str | None) -> Paper:
     from reportlab.lib.pagesizes import A4, LETTER
 
     if name is None:
-        from ..config import load_config, resolve_paper_size
+        from dropship_tui.config import load_config, resolve_paper_size
 
         try:
             name = resolve_paper_size(load_config())
@@ -282,6 +282,6 @@ def paper(name: str | None) -> Paper:
         return Paper("letter", *LETTER)
     if key == "a4":
         return Paper("a4", *A4)
-    from ..domain.errors import InvalidInputError
+    from dropship_tui.domain.errors import InvalidInputError
 
     raise InvalidInputError(f'Paper size must be "letter" or "a4", not {name!r}')

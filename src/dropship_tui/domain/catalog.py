@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .models import Line, SkuMapping
+from dropship_tui.domain.models import Line, SkuMapping
 
 
 def mapping_for(line: Line, lookup: Callable[[str], SkuMapping | None]) -> SkuMapping | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .models import Line, Order
+from dropship_tui.domain.models import Line, Order
 
 MAX_SHOWN = 40
 """A refused code is quoted up to this many characters."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from .models import (
+from dropship_tui.domain.models import (
     DEFAULT_SLA_POLICY,
     Location,
     LocationGroup,

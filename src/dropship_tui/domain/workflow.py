@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from . import sla, tracking
-from .errors import WorkflowError
-from .models import (
+from dropship_tui.domain import sla, tracking
+from dropship_tui.domain.errors import WorkflowError
+from dropship_tui.domain.models import (
     DEFAULT_SLA_POLICY,
     REASON_TEXT_MAX,
     ActivityEntry,

@@ -26,18 +26,20 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
-from .. import __version__
-from ..domain.errors import (
+from dropship_tui import __version__
+from dropship_tui.domain.errors import (
     ConflictError,
     DomainError,
     InvalidInputError,
     NotFoundError,
     WorkflowError,
 )
-from ..store.base import Clock, utc_now
-from . import routes_orders, routes_platform, routes_setup
-from .auth import ForbiddenError, UnauthorizedError
-from .backend import ServerStore
+from dropship_tui.store.base import Clock, utc_now
+from dropship_tui.server.routes import orders as routes_orders
+from dropship_tui.server.routes import platform as routes_platform
+from dropship_tui.server.routes import setup as routes_setup
+from dropship_tui.server.auth import ForbiddenError, UnauthorizedError
+from dropship_tui.server.backend import ServerStore
 
 log = logging.getLogger("dropship_tui.server")
 

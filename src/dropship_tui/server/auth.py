@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import StrEnum
 
-from ..domain.errors import DomainError, InvalidInputError, NotFoundError
+from dropship_tui.domain.errors import DomainError, InvalidInputError, NotFoundError
 
 
 class Role(StrEnum):

@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from ..domain import workflow
-from ..domain.errors import InvalidInputError, NotFoundError, WorkflowError
-from ..domain.models import Order
-from ..domain.workflow import Change, Ctx
-from ..store.base import BatchResult
-from ..store.sqlite import SqliteStore
+from dropship_tui.domain import workflow
+from dropship_tui.domain.errors import InvalidInputError, NotFoundError, WorkflowError
+from dropship_tui.domain.models import Order
+from dropship_tui.domain.workflow import Change, Ctx
+from dropship_tui.store.base import BatchResult
+from dropship_tui.store.sqlite.store import SqliteStore
 
 
 class Replay(Exception):

@@ -16,7 +16,7 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..domain.models import (
+from dropship_tui.domain.models import (
     ActivityEntry,
     Location,
     LocationGroup,

@@ -1,0 +1,279 @@
+"""Documents from the command line: ``packing-slips`` and the PDF options of ``invoice``.
+
+    dropship-tui packing-slips PO [--out FILE.pdf] [--print]
+    dropship-tui packing-slips --stage in-progress [--search TEXT] [--out FILE.pdf] [--print]
+    dropship-tui invoice PO --pdf [FILE.pdf] [--print]
+
+Without ``--out``/a ``--pdf`` file, PDFs go to ``<Documents>/dropship-tui/`` as
+``PO-82-packing-slips.pdf`` / ``PO-82-invoice.pdf``; the path is printed. ``--print``
+sends the file to the system printer (``print_command`` from the config, else CUPS
+``lp``); the PDF is written either way, and a failed or impossible print is exit 1 with
+a one-line reason on stderr. ``--paper letter|a4`` overrides the config (which defaults
+from the locale).
+
+``invoice`` belongs to ``commands/workflow.py`` (it generates the invoice record); this
+module adds ``--pdf``/``--print``/``--paper`` to that subcommand when it is registered
+first (``"documents"`` after ``"workflow"`` in ``commands.NAMES``), and otherwise defines
+``invoice`` itself. With a PDF option, an order already invoiced is just rendered; one
+not yet invoiced is invoiced first (R8 decides whether it may be).
+
+Heavy imports (reportlab) happen only when a document is made, so ``--help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from dropship_tui.domain.errors import InvalidInputError, WorkflowError
+from dropship_tui.domain.models import Stage
+from dropship_tui.cli import output
+from dropship_tui.cli.common import PROG, UsageError, add_command, one_line, open_store, po_number
+
+STAGES = {s.value.replace("_", "-"): s for s in Stage}
+
+
+def _stage(text: str) -> Stage:
+    key = text.strip().lower().replace("_", "-").replace(" ", "-")
+    if key not in STAGES:
+        raise argparse.ArgumentTypeError(
+            f"unknown stage {text!r}; use one of {', '.join(STAGES)}"
+        )
+    return STAGES[key]
+
+
+def _paper(text: str) -> str:
+    key = text.strip().lower()
+    if key not in ("letter", "a4"):
+        raise argparse.ArgumentTypeError(f'paper must be "letter" or "a4", not {text!r}')
+    return key
+
+
+def _add_paper_print(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--print", dest="print_", action="store_true",
+                   help="also send the PDF to the printer (config print_command, else CUPS lp)")
+    p.add_argument("--paper", type=_paper, metavar="letter|a4",
+                   help="paper size (default: paper_size in the config, else from the locale)")
+
+
+def register(subparsers: Any) -> None:
+    p = add_command(
+        subparsers,
+        "packing-slips",
+        "write the packing slips PDF of an order, or of every order in a stage",
+        description="Write packing slips as a PDF: one page per slip (no prices), with "
+        "barcodes of the PO number and tracking number. Give a PO, or --stage (and "
+        "--search) for one PDF with the slips of every matching order in PO order; orders "
+        "without saved slips are skipped.",
+    )
+    p.add_argument("po", type=po_number, nargs="?", metavar="PO")
+    p.add_argument("--stage", type=_stage, metavar="STAGE",
+                   help=f"batch: every order in this stage ({', '.join(STAGES)})")
+    p.add_argument("--search", default="", metavar="TEXT",
+                   help="batch: only orders matching (PO, order number, customer, SKU)")
+    p.add_argument("--out", metavar="FILE.pdf",
+                   help="where to write (default: <Documents>/dropship-tui/PO-N-packing-slips.pdf)")
+    _add_paper_print(p)
+    p.set_defaults(func=run_packing_slips)
+
+    existing = getattr(subparsers, "choices", {}).get("invoice")
+    if existing is not None:
+        _extend_invoice(existing)
+    elif _workflow_registers_later():
+        # commands.NAMES lists "workflow" after "documents": extend its ``invoice`` the
+        # moment it is added (adding a second "invoice" here would be a parser conflict).
+        add_parser = subparsers.add_parser
+
+        def add_then_extend(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+            parser = add_parser(name, **kwargs)
+            if name == "invoice":
+                _extend_invoice(parser)
+            return parser
+
+        subparsers.add_parser = add_then_extend
+    else:
+        p = add_command(subparsers, "invoice", "generate the invoice (every slip tracked); --pdf writes it")
+        p.add_argument("po", type=po_number, metavar="PO")
+        p.set_defaults(func=None)
+        _extend_invoice(p)
+
+
+def _workflow_registers_later() -> bool:
+    try:
+        from dropship_tui.cli.registry import NAMES
+    except ImportError:
+        return False
+    return "workflow" in NAMES and "documents" in NAMES and NAMES.index("workflow") > NAMES.index("documents")
+
+
+def _extend_invoice(p: argparse.ArgumentParser) -> None:
+    """Add the PDF options to the ``invoice`` subcommand; without them it runs as before."""
+    original = p.get_default("func")
+    p.add_argument("--pdf", nargs="?", const="", default=None, metavar="FILE.pdf",
+                   help="also write the invoice PDF (no FILE: <Documents>/dropship-tui/PO-N-invoice.pdf); "
+                   "an order already invoiced is just rendered")
+    _add_paper_print(p)
+    p.set_defaults(func=_invoice_runner(original))
+
+
+# --- config -------------------------------------------------------------------------
+
+
+def _settings(args: argparse.Namespace) -> tuple[Any, str]:
+    from dropship_tui.config import load_config, resolve_paper_size
+
+    config = load_config()
+    return config, args.paper or resolve_paper_size(config)
+
+
+def _deliver(args: argparse.Namespace, config: Any, path: Path, data: dict[str, Any], message: str) -> int:
+    """Print the outcome (and send to the printer when asked); the exit code."""
+    code = 0
+    if args.print_:
+        from dropship_tui.documents.delivery import print_pdf
+
+        result = print_pdf(path, config)
+        data["printed"] = result.ok
+        data["print_message"] = result.message
+        if result.ok:
+            message += f"; {result.message}"
+        else:
+            code = 1
+    if args.json:
+        output.print_json(data)
+    else:
+        print(message)
+    if code:
+        print(f"{PROG}: {one_line(data['print_message'])}", file=sys.stderr)
+    return code
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """A file that cannot be written is a refusal naming the path (exit 1), not a crash."""
+    try:
+        yield
+    except OSError as exc:
+        raise InvalidInputError(f"Cannot write {path}: {exc.strerror or exc}") from None
+
+
+# --- packing slips --------------------------------------------------------------------
+
+
+def run_packing_slips(args: argparse.Namespace) -> int:
+    if args.po is None and args.stage is None:
+        raise UsageError("packing-slips needs a PO number or --stage")
+    if args.po is not None and (args.stage is not None or args.search):
+        raise UsageError("give a PO number or --stage/--search, not both")
+    if args.search and args.stage is None:
+        raise UsageError("--search goes with --stage")
+    config, paper = _settings(args)
+    from dropship_tui.documents import delivery
+    from dropship_tui.documents.packing_slips import render_packing_slips, slips_problem
+
+    with open_store(args) as store:
+        if args.po is not None:
+            order = store.get_order(args.po)
+            problem = slips_problem(order)
+            if problem:
+                raise WorkflowError(problem)
+            path = delivery.output_path(args.out, delivery.slips_filename(order.po_number))
+            jobs = list(delivery.slip_jobs(store, [order]))
+            with _writing(path):
+                pages = render_packing_slips(jobs, path, paper=paper)
+            pos = [order.po_number]
+            skipped: list[int] = []
+        else:
+            from dropship_tui.store.base import OrderQuery
+
+            query = OrderQuery(stage=args.stage, search=args.search.strip())
+            name = f"packing-slips-{args.stage.value.replace('_', '-')}.pdf"
+            path = delivery.output_path(args.out, name)
+            skipped = []
+            pos = []
+
+            def tracked():
+                for order in delivery.orders_with_slips(store, query, skipped):
+                    pos.append(order.po_number)
+                    yield order
+
+            try:
+                with _writing(path):
+                    pages = render_packing_slips(delivery.slip_jobs(store, tracked()), path, paper=paper)
+            except WorkflowError:
+                if pos:
+                    raise
+                why = f"{len(skipped)} without saved slips" if skipped else "none match"
+                raise WorkflowError(
+                    f"No packing slips to print: no {args.stage.label} order has saved slips ({why})"
+                ) from None
+    data = {
+        "path": str(path),
+        "pages": pages,
+        "paper": paper,
+        "po_numbers": pos,
+        "skipped": skipped,
+    }
+    if args.po is not None:
+        message = f"PO {pos[0]}: {output.plural(pages, 'page')} of packing slips written to {path}"
+    else:
+        message = f"{output.plural(len(pos), 'order')}, {output.plural(pages, 'page')} of packing slips written to {path}"
+        if skipped:
+            message += f" ({len(skipped)} skipped without saved slips: {', '.join(map(str, skipped[:20]))}{'…' if len(skipped) > 20 else ''})"
+    return _deliver(args, config, path, data, message)
+
+
+# --- invoice ----------------------------------------------------------------------------
+
+
+def _invoice_runner(original: Any):
+    def run(args: argparse.Namespace) -> int:
+        if args.pdf is None and not args.print_:
+            if original is not None:
+                return original(args)
+            return run_invoice_pdf(args, write_pdf=False)
+        return run_invoice_pdf(args)
+
+    return run
+
+
+def run_invoice_pdf(args: argparse.Namespace, write_pdf: bool = True) -> int:
+    config, paper = _settings(args)
+    with open_store(args) as store:
+        order = store.get_order(args.po)
+        generated = order.invoice is None
+        if generated:
+            order = store.generate_invoice(args.po, None)
+    inv = order.invoice
+    assert inv is not None
+    head = (
+        f"PO {order.po_number} invoiced: {inv.invoice_number}, "
+        f"{output.units(order.units_accepted)}, total {inv.total} {inv.currency}"
+        if generated
+        else f"PO {order.po_number} invoice {inv.invoice_number}, total {inv.total} {inv.currency}"
+    )
+    data: dict[str, Any] = {
+        "po_number": order.po_number,
+        "invoice_number": inv.invoice_number,
+        "generated": generated,
+        "total": str(inv.total),
+        "currency": inv.currency,
+    }
+    if not write_pdf:
+        if args.json:
+            output.print_json(data)
+        else:
+            print(head)
+        return 0
+    from dropship_tui.documents import delivery
+    from dropship_tui.documents.invoice import render_invoice
+
+    path = delivery.output_path(args.pdf, delivery.invoice_filename(order.po_number))
+    with _writing(path):
+        pages = render_invoice(order, path, paper=paper, bill_to=config.bill_to_name)
+    data.update(path=str(path), pages=pages, paper=paper)
+    return _deliver(args, config, path, data, f"{head}; PDF ({output.plural(pages, 'page')}) written to {path}")

@@ -1,0 +1,172 @@
+"""Remote mode: ``serve`` (the HTTP API over a store file), ``users`` (API users and their
+tokens, on the server's file), ``login URL`` / ``logout URL`` (the token in the system
+keyring, never in a file)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import Any
+
+from dropship_tui.domain.errors import InvalidInputError
+from dropship_tui.cli import output
+from dropship_tui.cli.common import add_command, db_path
+
+
+def register(subparsers: Any) -> None:
+    p = add_command(
+        subparsers,
+        "serve",
+        "serve the store over HTTP for remote users (dropship-tui --api URL)",
+        description="Serve the store (--db) as the HTTP API that 'dropship-tui --api URL' "
+        "uses; OpenAPI at /openapi.json. Create users with 'dropship-tui users add'. Plain "
+        "HTTP unless --ssl-certfile/--ssl-keyfile are given: put a TLS proxy in front of it "
+        "for anything but localhost.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    p.add_argument("--ssl-certfile", metavar="PEM", default=None, help="serve HTTPS with this certificate")
+    p.add_argument("--ssl-keyfile", metavar="PEM", default=None, help="the certificate's private key")
+    p.add_argument("--log-level", choices=["debug", "info", "warning", "error"], default="info",
+                   help="server log level (info logs every request; never a token)")
+    p.set_defaults(func=run_serve)
+
+    users = subparsers.add_parser(
+        "users", help="manage API users and tokens (on the server's store)",
+        description="API users of 'dropship-tui serve'. A new user's token is printed once; "
+        "only its hash is kept.",
+    )
+    sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    add = add_command(sub, "add", "add a user and print its API token (once)")
+    add.add_argument("name", metavar="NAME")
+    who = add.add_mutually_exclusive_group(required=True)
+    who.add_argument("--vendor", metavar="CODE", help="the vendor whose orders the user works")
+    who.add_argument("--operator", action="store_true", help="read every vendor's orders (read-only)")
+    add.add_argument("--role", choices=["admin", "staff"], default="staff",
+                     help="vendor users: admin may cancel and import; staff may not (default staff)")
+    add.set_defaults(func=run_users_add)
+    revoke = add_command(sub, "revoke", "revoke a user's token (its requests get 401)")
+    revoke.add_argument("name", metavar="NAME")
+    revoke.set_defaults(func=run_users_revoke)
+    listing = add_command(sub, "list", "list API users (never their tokens)")
+    listing.set_defaults(func=run_users_list)
+
+    p = add_command(
+        subparsers, "login", "keep an API token for URL in the system keyring",
+        description="Ask for the API token of URL (not echoed), check it with the server and "
+        "keep it in the system keyring for 'dropship-tui --api URL'.",
+    )
+    p.add_argument("url", metavar="URL")
+    p.set_defaults(func=run_login)
+    p = add_command(subparsers, "logout", "forget the API token kept for URL")
+    p.add_argument("url", metavar="URL")
+    p.set_defaults(func=run_logout)
+
+
+def _server_store(args: argparse.Namespace):
+    from dropship_tui.server.backend import ServerStore
+
+    path = db_path(args)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return ServerStore(path, user="server")
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from dropship_tui.server.app import create_app
+
+    if not 0 < args.port < 65536:
+        raise InvalidInputError(f"--port must be from 1 to 65535, not {args.port}")
+    path = db_path(args)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    app = create_app(path)
+    scheme = "https" if args.ssl_certfile else "http"
+    print(f"Serving {path} on {scheme}://{args.host}:{args.port} (Ctrl-C stops)", file=sys.stderr)
+    try:
+        uvicorn.run(
+            app, host=args.host, port=args.port, log_level=args.log_level,
+            ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile,
+            proxy_headers=False,
+        )
+    finally:
+        app.state.store.close()
+    return 0
+
+
+def run_users_add(args: argparse.Namespace) -> int:
+    from dropship_tui.server import auth
+
+    role = auth.Role.OPERATOR if args.operator else auth.Role(args.role)
+    store = _server_store(args)
+    try:
+        with store.lock:
+            token = auth.add_user(store.connection, args.name, role=role, vendor_code=args.vendor)
+    finally:
+        store.close()
+    if getattr(args, "json", False):
+        output.print_json({"name": args.name.strip(), "role": role.value, "vendor_code": args.vendor, "token": token})
+    else:
+        print(f"User {args.name.strip()} ({role.value}{', ' + args.vendor if args.vendor else ''}) added.")
+        print("API token (shown once; give it to the user for 'dropship-tui login URL'):")
+        print(token)
+    return 0
+
+
+def run_users_revoke(args: argparse.Namespace) -> int:
+    from dropship_tui.server import auth
+
+    store = _server_store(args)
+    try:
+        with store.lock:
+            auth.revoke_user(store.connection, args.name)
+    finally:
+        store.close()
+    print(f"User {args.name.strip()} revoked: its token no longer works.")
+    return 0
+
+
+def run_users_list(args: argparse.Namespace) -> int:
+    from dropship_tui.server import auth
+
+    store = _server_store(args)
+    try:
+        with store.lock:
+            users = auth.list_users(store.connection)
+    finally:
+        store.close()
+    if getattr(args, "json", False):
+        output.print_json(users)
+        return 0
+    table = output.table("Name", "Role", "Vendor", "Created", "Revoked")
+    for u in users:
+        table.add_row(u["name"], u["role"], u["vendor_code"] or "—", u["created_at"] or "", u["revoked_at"] or "")
+    output.console().print(table)
+    return 0
+
+
+def run_login(args: argparse.Namespace) -> int:
+    from dropship_tui.store.remote import client as remote
+    url = remote.normalize_url(args.url)
+    token = getpass.getpass(f"API token for {url}: ").strip()
+    if not token:
+        raise InvalidInputError("No token given; nothing was saved")
+    store = remote.RemoteStore(url, token)  # checks the token with the server
+    try:
+        who = f"{store.user} ({store.role}{', ' + store.vendor_code if store.vendor_code else ''})"
+    finally:
+        store.close()
+    remote.save_token(url, token)
+    print(f"Logged in to {url} as {who}; the token is in the system keyring.")
+    return 0
+
+
+def run_logout(args: argparse.Namespace) -> int:
+    from dropship_tui.store.remote import client as remote
+    url = remote.normalize_url(args.url)
+    if remote.forget_token(url):
+        print(f"Logged out of {url}: the token was removed from the keyring.")
+    else:
+        print(f"No token was kept for {url}.")
+    return 0

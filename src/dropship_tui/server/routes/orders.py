@@ -1,0 +1,337 @@
+"""Orders: the dashboard reads (scoped to the caller's vendor) and the workflow writes.
+
+Every write names the version the client read (``null``: the current one) and may carry
+an ``Idempotency-Key``; the domain rules run server-side inside the store's transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from dropship_tui.domain.errors import NotFoundError
+from dropship_tui.domain.models import (
+    ActivityEntry,
+    Location,
+    Order,
+    OrderSummary,
+    Reason,
+    ShipTo,
+    SlaPolicy,
+    SlaStatus,
+    Stage,
+    Vendor,
+)
+from dropship_tui.store.base import BatchResult, OrderQuery, SortKey, StageCounts
+from dropship_tui.server.auth import Principal
+from dropship_tui.server.deps import Caller, IdempotencyKey, StoreDep, fingerprint, read, visible_po, write
+from dropship_tui.server.backend import ServerStore
+
+router = APIRouter()
+
+MAX_PO = 2**31 - 1
+MAX_PAGE = 500
+PoPath = Annotated[int, Path(ge=1, le=MAX_PO, description="PO number (positive 32-bit integer)")]
+# Quantities, line and slip numbers are checked by the domain rules (so the refusal reads
+# the same as with a local store), not by the schema.
+Version = int | None
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WhoAmI(BaseModel):
+    name: str
+    role: str
+    vendor_code: str | None
+    at_risk: str
+    overdue: str
+
+
+class Count(BaseModel):
+    count: int
+
+
+class StockLevel(BaseModel):
+    on_hand: int | None
+
+
+class AcknowledgeBody(Body):
+    version: Version = None
+    validated: dict[int, int] = Field(default_factory=dict)
+    reasons: dict[int, Reason] = Field(default_factory=dict)
+    reason_all: Reason | None = None
+
+
+class AcknowledgeAllBody(Body):
+    po_numbers: list[Annotated[int, Field(ge=1, le=MAX_PO)]] = Field(max_length=5000)
+
+
+class CancelBody(Body):
+    version: Version = None
+    reason: Reason
+
+
+class SlipsBody(Body):
+    version: Version = None
+    plan: list[dict[int, int]] = Field(max_length=100)
+
+
+class TrackingBody(Body):
+    version: Version = None
+    slip_number: int
+    tracking_number: str = Field(max_length=200)
+    carrier: str | None = Field(default=None, max_length=200)
+
+
+class VersionBody(Body):
+    version: Version = None
+
+
+class AddressBody(Body):
+    version: Version = None
+    ship_to: ShipTo
+
+
+# --- reads ----------------------------------------------------------------------------
+
+
+def scoped_query(caller: Principal, query: OrderQuery) -> OrderQuery | None:
+    """The caller's view of a query; None when it asks for another vendor's orders."""
+    if caller.is_operator:
+        return query
+    if query.vendor_code is not None and query.vendor_code != caller.vendor_code:
+        return None
+    return query.model_copy(update={"vendor_code": caller.vendor_code})
+
+
+def order_query(
+    stage: Stage | None = None,
+    sla: SlaStatus | None = None,
+    search: Annotated[str, Query(max_length=200)] = "",
+    sort: SortKey = SortKey.PO_NUMBER,
+    descending: bool = False,
+    vendor_code: Annotated[str | None, Query(max_length=100)] = None,
+) -> OrderQuery:
+    return OrderQuery(
+        stage=stage, sla=sla, search=search, sort=sort, descending=descending,
+        vendor_code=vendor_code,
+    )
+
+
+QueryDep = Annotated[OrderQuery, Depends(order_query)]
+
+
+@router.get("/me", response_model=WhoAmI, tags=["session"])
+def me(request: Request, store: StoreDep, caller: Caller) -> Response:
+    return read(
+        request,
+        WhoAmI(
+            name=caller.name, role=caller.role.value, vendor_code=caller.vendor_code,
+            at_risk=str(store.thresholds.at_risk), overdue=str(store.thresholds.overdue),
+        ),
+    )
+
+
+@router.get("/counts", response_model=StageCounts, tags=["orders"])
+def counts(
+    request: Request, store: StoreDep, caller: Caller,
+    vendor_code: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    if not caller.is_operator:
+        if vendor_code is not None and vendor_code != caller.vendor_code:
+            return read(request, StageCounts())
+        vendor_code = caller.vendor_code
+    return read(request, store.counts(vendor_code))
+
+
+@router.get("/orders", response_model=list[OrderSummary], tags=["orders"])
+def list_orders(
+    request: Request, store: StoreDep, caller: Caller, query: QueryDep,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    limit: Annotated[int, Query(ge=0, le=MAX_PAGE)] = 50,
+) -> Response:
+    scoped = scoped_query(caller, query)
+    rows = [] if scoped is None else store.list_orders(scoped, offset=offset, limit=limit)
+    return read(request, rows)
+
+
+@router.get("/orders/count", response_model=Count, tags=["orders"])
+def count_orders(request: Request, store: StoreDep, caller: Caller, query: QueryDep) -> Response:
+    scoped = scoped_query(caller, query)
+    return read(request, Count(count=0 if scoped is None else store.count_orders(scoped)))
+
+
+@router.get("/orders/{po_number}", response_model=Order, tags=["orders"])
+def get_order(request: Request, store: StoreDep, caller: Caller, po_number: PoPath) -> Response:
+    visible_po(store, caller, po_number)
+    return read(request, store.get_order(po_number))
+
+
+@router.get("/orders/{po_number}/activity", response_model=list[ActivityEntry], tags=["orders"])
+def activity(request: Request, store: StoreDep, caller: Caller, po_number: PoPath) -> Response:
+    visible_po(store, caller, po_number)
+    return read(request, store.activity(po_number))
+
+
+@router.get("/vendors/{code}", response_model=Vendor, tags=["setup"])
+def vendor(request: Request, store: StoreDep, caller: Caller, code: Annotated[str, Path(max_length=100)]) -> Response:
+    if not caller.can_see(code):
+        raise NotFoundError(f"Vendor {code} is not in the store")
+    return read(request, store.vendor(code))
+
+
+def visible_location(store: ServerStore, caller: Principal, code: str) -> Location:
+    try:
+        location = store.location(code)
+    except NotFoundError:
+        location = None
+    if location is None or not caller.can_see(location.vendor_code):
+        raise NotFoundError(f"Location {code} is not in the store")
+    return location
+
+
+@router.get("/locations/{code}", response_model=Location, tags=["setup"])
+def location(request: Request, store: StoreDep, caller: Caller, code: Annotated[str, Path(max_length=100)]) -> Response:
+    return read(request, visible_location(store, caller, code))
+
+
+@router.get("/locations/{code}/sla-policy", response_model=SlaPolicy, tags=["setup"])
+def sla_policy(request: Request, store: StoreDep, caller: Caller, code: Annotated[str, Path(max_length=100)]) -> Response:
+    visible_location(store, caller, code)
+    return read(request, store.policy_for_location(code))
+
+
+@router.get("/stock", response_model=StockLevel, tags=["setup"])
+def stock(
+    request: Request, store: StoreDep, caller: Caller,
+    vendor_sku: Annotated[str, Query(max_length=200)],
+    location_code: Annotated[str, Query(max_length=100)],
+) -> Response:
+    try:
+        visible_location(store, caller, location_code)
+    except NotFoundError:
+        return read(request, StockLevel(on_hand=None))  # as unknown as a missing location
+    return read(request, StockLevel(on_hand=store.stock(vendor_sku, location_code)))
+
+
+@router.get("/orders/{po_number}/stock", response_model=dict[str, int], tags=["orders"])
+def order_stock(request: Request, store: StoreDep, caller: Caller, po_number: PoPath) -> Response:
+    """Stock on hand of the order's vendor SKUs at its location (known ones only): the
+    acknowledgement screen's prefill (R2) in one round trip."""
+    visible_po(store, caller, po_number)
+    return read(request, store.stock_for(store.get_order(po_number)))
+
+
+# --- writes ---------------------------------------------------------------------------
+
+
+def _order_write(store: ServerStore, caller: Principal, po_number: int) -> None:
+    visible_po(store, caller, po_number)
+    caller.require_write()
+
+
+@router.post("/orders/{po_number}/acknowledge", response_model=Order, tags=["workflow"])
+def acknowledge(
+    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: AcknowledgeBody,
+    key: IdempotencyKey = None,
+) -> Response:
+    _order_write(store, caller, po_number)
+    if body.validated and all(v == 0 for v in body.validated.values()):
+        # R4 turns "every line at 0" into a cancellation: admin only, like cancel.
+        order = store.get_order(po_number)
+        if all(body.validated.get(line.line_id, line.quantity_ordered) == 0 for line in order.lines):
+            caller.require_admin("cancel an order (every line validated to 0 cancels it)")
+    return write(
+        store, caller, key,
+        lambda _: store.acknowledge(
+            po_number, body.version, body.validated, body.reasons, body.reason_all
+        ),
+        fingerprint(request, body),
+    )
+
+
+@router.post("/orders/acknowledge-all", response_model=BatchResult, tags=["workflow"])
+def acknowledge_all(
+    request: Request, store: StoreDep, caller: Caller, body: AcknowledgeAllBody,
+    key: IdempotencyKey = None,
+) -> Response:
+    caller.require_write()
+    result = store.acknowledge_all_keyed(
+        body.po_numbers, caller.name,
+        f"{fingerprint(request, body)}:{key.strip()}" if key and key.strip() else None,
+        lambda po: caller.can_see(store.vendor_of(po)),
+    )
+    return write(store, caller, None, lambda _: result)
+
+
+@router.post("/orders/{po_number}/cancel", response_model=Order, tags=["workflow"])
+def cancel(
+    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: CancelBody,
+    key: IdempotencyKey = None,
+) -> Response:
+    _order_write(store, caller, po_number)
+    caller.require_admin("cancel an order")
+    return write(store, caller, key, lambda _: store.cancel(po_number, body.version, body.reason),
+                 fingerprint(request, body))
+
+
+@router.post("/orders/{po_number}/slips", response_model=Order, tags=["workflow"])
+def save_slips(
+    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: SlipsBody,
+    key: IdempotencyKey = None,
+) -> Response:
+    _order_write(store, caller, po_number)
+    return write(store, caller, key, lambda _: store.save_slips(po_number, body.version, body.plan),
+                 fingerprint(request, body))
+
+
+@router.post("/orders/{po_number}/tracking", response_model=Order, tags=["workflow"])
+def save_tracking(
+    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: TrackingBody,
+    key: IdempotencyKey = None,
+) -> Response:
+    _order_write(store, caller, po_number)
+    return write(
+        store, caller, key,
+        lambda _: store.save_tracking(
+            po_number, body.version, body.slip_number, body.tracking_number, body.carrier
+        ),
+        fingerprint(request, body),
+    )
+
+
+@router.post("/orders/{po_number}/invoice", response_model=Order, tags=["workflow"])
+def generate_invoice(
+    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: VersionBody,
+    key: IdempotencyKey = None,
+) -> Response:
+    _order_write(store, caller, po_number)
+    return write(store, caller, key, lambda _: store.generate_invoice(po_number, body.version),
+                 fingerprint(request, body))
+
+
+@router.post("/orders/{po_number}/complete", response_model=Order, tags=["workflow"])
+def complete(
+    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: VersionBody,
+    key: IdempotencyKey = None,
+) -> Response:
+    _order_write(store, caller, po_number)
+    return write(store, caller, key, lambda _: store.complete(po_number, body.version),
+                 fingerprint(request, body))
+
+
+@router.post("/orders/{po_number}/address", response_model=Order, tags=["workflow"])
+def correct_address(
+    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: AddressBody,
+    key: IdempotencyKey = None,
+) -> Response:
+    _order_write(store, caller, po_number)
+    return write(
+        store, caller, key, lambda _: store.correct_address(po_number, body.version, body.ship_to),
+        fingerprint(request, body),
+    )

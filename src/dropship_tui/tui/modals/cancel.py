@@ -1,0 +1,112 @@
+"""Cancel the order (R10): a reason from R3's list, free text for ``other``.
+
+The modal dismisses with the ``Reason`` (or None on esc); the screen underneath writes it
+through the store and shows any refusal.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Label, Select, Static
+
+from dropship_tui.domain import workflow
+from dropship_tui.domain.models import REASON_TEXT_MAX, Order, Reason, ReasonCode
+from dropship_tui.tui.screens.order_screen import Note, CANCEL_BINDINGS, units
+
+
+def reason_options() -> list[tuple[Text, ReasonCode]]:
+    return [(Text(code.label), code) for code in ReasonCode]
+
+
+class CancelModal(ModalScreen[Reason | None]):
+    BINDINGS = CANCEL_BINDINGS
+    CSS_PATH = "../styles/fulfillment.tcss"
+    DEFAULT_CSS = """
+    CancelModal { align: center middle; }
+    CancelModal > Vertical {
+        width: 72; height: auto; max-height: 90%;
+        border: thick $error; background: $surface; padding: 1 2;
+    }
+    CancelModal .title { text-style: bold; margin-bottom: 1; }
+    CancelModal #cancel-text { display: none; }
+    CancelModal #cancel-text.shown { display: block; }
+    CancelModal #cancel-problem { color: $error; height: auto; }
+    CancelModal Horizontal { height: auto; margin-top: 1; }
+    CancelModal Button { margin-right: 2; }
+    """
+
+    def __init__(self, order: Order) -> None:
+        super().__init__(classes="dim-modal")
+        self.order = order
+
+    def compose(self) -> ComposeResult:
+        remaining = sum(
+            line.quantity_ordered - self.order.canceled_quantity(line.line_id) for line in self.order.lines
+        )
+        with Vertical():
+            yield Static(Text(f"Cancel PO {self.order.po_number}?"), classes="title")
+            yield Static(
+                Text(
+                    f"Every unit not yet canceled ({units(remaining)}) becomes a canceled item "
+                    "and the order moves to Canceled. This cannot be undone."
+                )
+            )
+            yield Label("Reason")
+            yield Select(reason_options(), prompt="Choose a reason", id="cancel-reason")
+            yield Input(
+                placeholder=f"Why? (required for Other, at most {REASON_TEXT_MAX} characters)",
+                max_length=REASON_TEXT_MAX,
+                id="cancel-text",
+            )
+            yield Note("", id="cancel-problem")
+            with Horizontal():
+                yield Button("Cancel the order  ctrl+s", variant="error", id="cancel-confirm", compact=True)
+                yield Button("Keep the order  esc", id="cancel-back", compact=True)
+
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel-reason", Select).focus()
+
+    def _reason(self) -> Reason | None:
+        value = self.query_one("#cancel-reason", Select).value
+        if not isinstance(value, ReasonCode):
+            return None
+        text = self.query_one("#cancel-text", Input).value if value is ReasonCode.OTHER else ""
+        return Reason(code=value, text=text)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        other = event.value is ReasonCode.OTHER
+        field = self.query_one("#cancel-text", Input)
+        field.set_class(other, "shown")
+        if other:
+            field.focus()
+        self.query_one("#cancel-problem", Static).update("")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.query_one("#cancel-problem", Static).update("")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_confirm()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "cancel-confirm":
+            self.action_confirm()
+        else:
+            self.action_back()
+
+    def action_confirm(self) -> None:
+        reason = self._reason()
+        problem = workflow.reason_message(reason)
+        if problem:
+            self.query_one("#cancel-problem", Static).update(Text(problem))
+            return
+        self.dismiss(reason)
+
+    def action_back(self) -> None:
+        self.dismiss(None)

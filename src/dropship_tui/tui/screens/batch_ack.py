@@ -1,0 +1,433 @@
+"""Batch acknowledgement (issue 5 item 2): the marked New orders in one review.
+
+``BatchAckScreen(pos, query)`` reads every order in a worker (non-New ones are skipped and
+said so), prefills each line's validated quantity (``workflow.prefill_quantities`` with
+stock on hand when the store knows it) and shows one ``DataTable`` row per line (Text
+cells: 500 orders stay light). The quantity of the line under the cursor is edited in
+place: digits type it, ``+``/``-`` nudge, backspace deletes a digit.
+
+``ctrl+s`` collects every short line of every order into one reason modal
+(``batch_reason_modal.BatchReasonModal``: apply to all, per-line override, ``other`` with
+text), then acknowledges each order in its own transaction (``store.acknowledge`` with the
+version as read, in a worker). A refusal (changed by someone else, already acknowledged)
+is reported and never blocks or undoes the others. ``BatchResultScreen`` lists both.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual import events, work
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from dropship_tui.domain import workflow
+from dropship_tui.domain.errors import ConflictError, DomainError
+from dropship_tui.domain.models import Line, Order, Reason, Stage
+from dropship_tui.tui.keymap import bindings
+from dropship_tui.store.base import OrderQuery
+from dropship_tui.tui.screens.order_screen import plain, units
+
+
+def _stock(store, order: Order) -> dict[str, int]:
+    """Stock on hand of the order's vendor SKUs (as ``acknowledge.py`` reads it)."""
+    stock_for = getattr(store, "stock_for", None)
+    if callable(stock_for):
+        return dict(stock_for(order))
+    stock: dict[str, int] = {}
+    reader = getattr(store, "stock", None)
+    if not callable(reader):
+        return stock
+    for line in order.lines:
+        if line.vendor_sku and line.vendor_sku not in stock:
+            on_hand = reader(line.vendor_sku, order.location_code)
+            if on_hand is not None:
+                stock[line.vendor_sku] = on_hand
+    return stock
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+@dataclass
+class BatchOutcome:
+    """What a batch acknowledgement did, order by order."""
+
+    succeeded: dict[int, str] = field(default_factory=dict)
+    """PO -> what happened ("acknowledged: 4 of 5 units", "canceled: every line 0")."""
+    failed: dict[int, str] = field(default_factory=dict)
+    """PO -> why the store refused it (nothing of it was written)."""
+    skipped: dict[int, str] = field(default_factory=dict)
+    """PO -> why it was left out before confirming (not New, not found)."""
+    seconds: float = 0.0
+
+
+class BatchAckScreen(Screen):
+    CSS_PATH = "../styles/batch.tcss"
+    BINDINGS = bindings("batch.confirm", "batch.back", "batch.more", "batch.less")
+
+    def __init__(self, pos: Sequence[int], query: OrderQuery | None = None, *, marked: bool = True) -> None:
+        super().__init__()
+        self.pos = list(pos)
+        self.query_state = query or OrderQuery()
+        self.marked = marked
+        self.orders: list[Order] = []
+        self.values: dict[tuple[int, int], int] = {}
+        self.skipped: dict[int, str] = {}
+        self.hidden = 0
+        self.reasons: dict[tuple[int, int], Reason] = {}
+        self.reason_all: Reason | None = None
+        self.loaded = False
+        self.busy = False
+        self._typed: tuple[tuple[int, int] | None, str] = (None, "")
+        self.confirmed_at: float | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Batch acknowledgement  ·  reading the orders…", style="bold"), id="batch-title")
+        yield Static("", id="batch-skipped")
+        yield Static(
+            Text(
+                "Validated quantities are prefilled (ordered, or stock on hand when lower). "
+                "On a line: type a number, +/- to nudge. Short lines ask for a reason; ctrl+s acknowledges all.",
+                style="dim",
+            ),
+            id="batch-hint",
+        )
+        table: DataTable = DataTable(id="batch-lines", cursor_type="row", zebra_stripes=False)
+        yield table
+        yield Static("", id="batch-summary")
+        yield Footer()
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#batch-lines", DataTable)
+
+    def on_mount(self) -> None:
+        t = self.table
+        t.add_column("PO", key="po", width=8)
+        t.add_column("Customer", key="customer", width=18)
+        t.add_column("SKU", key="sku", width=14)
+        t.add_column("Product", key="product", width=28)
+        t.add_column(Text("Ordered", justify="right"), key="ordered", width=7)
+        t.add_column(Text("Validated", justify="right"), key="validated", width=9)
+        t.add_column("", key="short", width=20)
+        t.focus()
+        self._load()
+
+    # --- loading -------------------------------------------------------------------
+
+    @work(thread=True, group="batch-load", exclusive=True, exit_on_error=False)
+    def _load(self) -> None:
+        from dropship_tui.tui.screens.dashboard import hidden_by
+
+        app = self.app
+        orders: list[Order] = []
+        stock: dict[int, dict[str, int]] = {}
+        skipped: dict[int, str] = {}
+        hidden: set[int] = set()
+        try:
+            if self.marked:
+                with app.store_lock:
+                    hidden = hidden_by(app.store, self.query_state, self.pos)
+            for po in self.pos:
+                with app.store_lock:  # released between orders: other reads go on
+                    try:
+                        order = app.store.get_order(po)
+                    except DomainError as exc:
+                        skipped[po] = exc.message
+                        continue
+                    if order.stage is not Stage.NEW:
+                        skipped[po] = f"{order.stage.label}, not New"
+                        continue
+                    stock[po] = _stock(app.store, order)
+                orders.append(order)
+        except Exception as exc:
+            app.call_from_thread(self.notify, f"Could not read the orders: {exc}", severity="error", markup=False)
+            return
+        app.call_from_thread(self._show, orders, stock, skipped, hidden)
+
+    def _show(self, orders: list[Order], stock: dict[int, dict[str, int]], skipped: dict[int, str], hidden: set[int]) -> None:
+        self.orders, self.skipped = orders, skipped
+        self.hidden = len({o.po_number for o in orders} & hidden)
+        """How many of the orders to acknowledge the dashboard's filter or search hides."""
+        rows = []
+        for order in orders:
+            prefill = workflow.prefill_quantities(order, stock.get(order.po_number) or None)
+            for line in order.lines:
+                self.values[(order.po_number, line.line_id)] = prefill[line.line_id]
+            for i, line in enumerate(order.lines):
+                key = (order.po_number, line.line_id)
+                rows.append(
+                    (
+                        [
+                            Text(str(order.po_number), style="bold") if i == 0 else Text(""),
+                            Text(plain(order.customer_name) if i == 0 else "", no_wrap=True, overflow="ellipsis"),
+                            Text(plain(line.sku), no_wrap=True, overflow="ellipsis"),
+                            Text(plain(line.description) or plain(line.product_code), no_wrap=True, overflow="ellipsis"),
+                            Text(str(line.quantity_ordered), justify="right"),
+                            self._validated_cell(key, line),
+                            self._short_cell(order, line),
+                        ],
+                        f"{order.po_number}:{line.line_id}",
+                    )
+                )
+        table = self.table
+        for cells, key in rows:
+            table.add_row(*cells, key=key)
+        self.loaded = True
+        self._show_title()
+        self._show_summary()
+
+    def _show_title(self) -> None:
+        n = len(self.orders)
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(" Batch acknowledgement ", style="bold reverse")
+        what = "marked order" if self.marked else "order"
+        title.append(f"  Acknowledge {_plural(n, what)}", style="bold")
+        if self.hidden:
+            title.append(f" ({self.hidden:,} hidden by the filter)")
+        title.append("?")
+        self.query_one("#batch-title", Static).update(title)
+        skipped = self.query_one("#batch-skipped", Static)
+        if self.skipped:
+            text = Text(style="yellow")
+            text.append(f"⚠ {_plural(len(self.skipped), 'marked order')} skipped (only New orders are acknowledged): ", style="bold")
+            listed = [f"{po} ({why})" for po, why in list(self.skipped.items())[:12]]
+            text.append(", ".join(listed) + (" …" if len(self.skipped) > 12 else ""))
+            skipped.update(text)
+            skipped.display = True
+        else:
+            skipped.display = False
+
+    # --- quantities ----------------------------------------------------------------
+
+    def _order(self, po: int) -> Order:
+        return next(o for o in self.orders if o.po_number == po)
+
+    def _validated_cell(self, key: tuple[int, int], line: Line) -> Text:
+        value = self.values[key]
+        style = "bold yellow" if value < line.quantity_ordered else "bold"
+        return Text(str(value), justify="right", style=style)
+
+    def _short_cell(self, order: Order, line: Line) -> Text:
+        value = self.values[(order.po_number, line.line_id)]
+        if all(self.values[(order.po_number, ln.line_id)] == 0 for ln in order.lines):
+            return Text("all 0: cancels order", style="bold red")
+        if value < line.quantity_ordered:
+            return Text(f"⚠ {line.quantity_ordered - value} short", style="yellow")
+        return Text("")
+
+    def validated(self) -> dict[int, dict[int, int]]:
+        out: dict[int, dict[int, int]] = {}
+        for (po, line_id), value in self.values.items():
+            out.setdefault(po, {})[line_id] = value
+        return out
+
+    def short_items(self) -> list[tuple[Order, Line, int]]:
+        items = []
+        for order in self.orders:
+            for line in order.lines:
+                value = self.values[(order.po_number, line.line_id)]
+                if value < line.quantity_ordered:
+                    items.append((order, line, value))
+        return items
+
+    def _show_summary(self) -> None:
+        short = self.short_items()
+        text = Text()
+        lines = sum(len(o.lines) for o in self.orders)
+        text.append(f"{_plural(len(self.orders), 'order')}, {_plural(lines, 'line')}", style="bold")
+        if short:
+            orders = len({o.po_number for o, _, _ in short})
+            text.append(f"  ·  ⚠ {_plural(len(short), 'short line')} in {_plural(orders, 'order')}: each needs a reason",
+                        style="bold yellow")
+        zero = [o.po_number for o in self.orders if all(self.values[(o.po_number, ln.line_id)] == 0 for ln in o.lines)]
+        if zero:
+            text.append(f"  ·  {_plural(len(zero), 'order')} validated to 0 will be CANCELED", style="bold red")
+        text.append("  ·  ctrl+s acknowledge all, esc back", style="dim")
+        self.query_one("#batch-summary", Static).update(text)
+
+    def _cursor_key(self) -> tuple[int, int] | None:
+        table = self.table
+        if not self.loaded or table.row_count == 0:
+            return None
+        row_key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key
+        po, line_id = (int(x) for x in str(row_key.value).split(":"))
+        return po, line_id
+
+    def set_value(self, key: tuple[int, int], value: int) -> bool:
+        order = self._order(key[0])
+        line = order.line(key[1])
+        if workflow.quantity_problem(line, value):
+            self.app.bell()
+            self.notify(f"PO {key[0]} {plain(line.sku)}: {workflow.quantity_problem(line, value)}", severity="warning", timeout=3)
+            return False
+        self.values[key] = value
+        table = self.table
+        for ln in order.lines:  # the "all 0" note may change on every line
+            row = f"{order.po_number}:{ln.line_id}"
+            table.update_cell(row, "validated", self._validated_cell((order.po_number, ln.line_id), ln))
+            table.update_cell(row, "short", self._short_cell(order, ln))
+        self._show_summary()
+        return True
+
+    def action_nudge(self, step: int) -> None:
+        key = self._cursor_key()
+        if key is None:
+            return
+        self._typed = (None, "")
+        self.set_value(key, self.values[key] + step)
+
+    def on_key(self, event: events.Key) -> None:
+        if self.focused is not self.table:
+            return
+        key = self._cursor_key()
+        if key is None:
+            return
+        typed_key, buffer = self._typed
+        if event.character and event.character.isdigit():
+            buffer = (buffer if typed_key == key else "") + event.character
+        elif event.key == "backspace":
+            buffer = (buffer if typed_key == key else str(self.values[key]))[:-1]
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+        if self.set_value(key, int(buffer or "0")):
+            self._typed = (key, buffer)
+        else:
+            self._typed = (None, "")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._typed = (None, "")
+
+    # --- confirm -------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_confirm(self) -> None:
+        if not self.loaded or self.busy:
+            return
+        if not self.orders:
+            self.notify("No New order to acknowledge.", severity="warning")
+            return
+        short = self.short_items()
+        if not short:
+            self._write({})
+            return
+        from dropship_tui.tui.modals.batch_reason import BatchReasonModal
+
+        def chosen(reasons: dict[tuple[int, int], Reason] | None) -> None:
+            if reasons is not None:
+                self._write(reasons)
+
+        self.app.push_screen(BatchReasonModal(short, self.reasons, self), chosen)
+
+    def _write(self, reasons: dict[tuple[int, int], Reason]) -> None:
+        self.busy = True
+        self.confirmed_at = time.perf_counter()
+        n = len(self.orders)
+        self.query_one("#batch-summary", Static).update(Text(f"Acknowledging {_plural(n, 'order')}…", style="bold"))
+        per_order: dict[int, dict[int, Reason]] = {}
+        for (po, line_id), reason in reasons.items():
+            per_order.setdefault(po, {})[line_id] = reason
+        jobs = [(o.po_number, o.version, self.validated()[o.po_number], per_order.get(o.po_number, {})) for o in self.orders]
+        self._acknowledge(jobs)
+
+    @work(thread=True, group="batch-write", exclusive=True, exit_on_error=False)
+    def _acknowledge(self, jobs) -> None:
+        app = self.app
+        outcome = BatchOutcome(skipped=dict(self.skipped))
+        start = time.perf_counter()
+        for po, version, validated, reasons in jobs:
+            with app.store_lock:  # one order at a time: each its own transaction
+                try:
+                    order = app.store.acknowledge(po, version, validated, reasons)
+                except ConflictError as exc:
+                    outcome.failed[po] = self._conflict_reason(po, exc)
+                    continue
+                except DomainError as exc:
+                    outcome.failed[po] = exc.message
+                    continue
+                except Exception as exc:  # an unexpected failure: this order only
+                    outcome.failed[po] = f"unexpected error: {type(exc).__name__}: {exc}"
+                    continue
+            if order.stage is Stage.CANCELED:
+                outcome.succeeded[po] = "canceled: every line validated to 0"
+            else:
+                outcome.succeeded[po] = f"acknowledged: {order.units_accepted} of {units(order.units_ordered)}"
+        outcome.seconds = time.perf_counter() - start
+        app.call_from_thread(self._done, outcome)
+
+    def _conflict_reason(self, po: int, exc: ConflictError) -> str:
+        try:
+            now = self.app.store.get_order(po)
+        except Exception:
+            return exc.message
+        if now.stage is not Stage.NEW:
+            return f"already {now.stage.label.lower()}: changed by someone else since it was read (left as it is)"
+        return "changed by someone else since it was read (left untouched; review it again)"
+
+    def _done(self, outcome: BatchOutcome) -> None:
+        self.busy = False
+        self.app.switch_screen(BatchResultScreen(outcome))
+
+
+class BatchResultScreen(Screen):
+    """What a batch acknowledgement did: acknowledged, refused (and why), skipped."""
+
+    CSS_PATH = "../styles/batch.tcss"
+    BINDINGS = bindings("batch_result.done")
+
+    def __init__(self, outcome: BatchOutcome) -> None:
+        super().__init__()
+        self.outcome = outcome
+
+    def compose(self) -> ComposeResult:
+        o = self.outcome
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(" Batch acknowledgement done ", style="bold reverse")
+        title.append(f"  ✓ {_plural(len(o.succeeded), 'order')} done", style="bold green")
+        if o.failed:
+            title.append(f"  ·  ✗ {len(o.failed):,} refused", style="bold red")
+        if o.skipped:
+            title.append(f"  ·  {len(o.skipped):,} skipped", style="bold yellow")
+        yield Static(title, id="result-title")
+        table: DataTable = DataTable(id="result-lines", cursor_type="row")
+        yield table
+        yield Static(Text("enter: back to the orders", style="dim"), id="result-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.query_one("#result-lines", DataTable)
+        t.add_column("PO", key="po", width=8)
+        t.add_column("Result", key="result", width=12)
+        t.add_column("Details", key="details")
+        rows = []
+        for po, why in self.outcome.failed.items():
+            rows.append((Text(str(po), style="bold"), Text("✗ refused", style="bold red"), Text(plain(why))))
+        for po, why in self.outcome.skipped.items():
+            rows.append((Text(str(po), style="bold"), Text("– skipped", style="yellow"), Text(plain(why))))
+        for po, what in self.outcome.succeeded.items():
+            rows.append((Text(str(po), style="bold"), Text("✓ done", style="green"), Text(what)))
+        for cells in rows:
+            t.add_row(*cells)
+        t.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()  # enter on the table: done
+        self.action_done()
+
+    def action_done(self) -> None:
+        from dropship_tui.tui.screens.dashboard import DashboardScreen
+
+        self.app.pop_screen()
+        screen = self.app.screen
+        if isinstance(screen, DashboardScreen) and self.outcome.succeeded:
+            screen.clear_marks(self.outcome.succeeded)  # refused ones stay marked

@@ -1,0 +1,437 @@
+"""Order detail: summary, customer, vendor and location, and the tabs Items, Canceled
+items (only when any), Shipping, Activity (newest first) and Invoice (once generated).
+
+Actions: start/continue fulfillment (f), cancel the order (x), correct the address
+(a, R14), save the invoice PDF (p), reload (r).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+
+from dropship_tui.domain import sla, workflow
+from dropship_tui.domain.errors import DomainError, WorkflowError
+from dropship_tui.domain.models import ActivityEntry, Location, Order, SlaStatus, Stage, Vendor, money, money_text
+from dropship_tui.store.base import Store
+from dropship_tui.tui.screens.order_screen import Note, ORDER_BINDINGS, OrderScreen, local_time, order_title, plain, units
+
+SLA_STYLE = {
+    SlaStatus.ON_TIME: "bold green",
+    SlaStatus.AT_RISK: "bold yellow",
+    SlaStatus.OVERDUE: "bold red",
+}
+STAGE_STYLE = {
+    Stage.NEW: "bold cyan",
+    Stage.IN_PROGRESS: "bold yellow",
+    Stage.COMPLETED: "bold green",
+    Stage.CANCELED: "bold red",
+}
+
+
+@dataclass(frozen=True)
+class Detail:
+    order: Order
+    vendor: Vendor | None
+    location: Location | None
+    activity: list[ActivityEntry]
+    sla: SlaStatus
+
+
+def progress_bar(percent: int, width: int = 12) -> Text:
+    filled = round(width * percent / 100)
+    text = Text()
+    text.append("█" * filled, style="green")
+    text.append("░" * (width - filled), style="dim")
+    text.append(f" {percent} %", style="bold")
+    return text
+
+
+def _kv(rows: list[tuple[str, Text | str]], title: str) -> Text:
+    text = Text()
+    text.append(title + "\n", style="bold underline")
+    for i, (label, value) in enumerate(rows):
+        if i:
+            text.append("\n")
+        text.append(f"{label:<14}", style="dim")
+        text.append(value if isinstance(value, Text) else Text(plain(value)))
+    return text
+
+
+def _lines(title: str, values: list[str]) -> Text:
+    text = Text()
+    text.append(title + "\n", style="bold underline")
+    text.append("\n".join(plain(v) for v in values if v) or "—")
+    return text
+
+
+class OrderDetailScreen(OrderScreen):
+    BINDINGS = ORDER_BINDINGS
+    CSS_PATH = "../styles/detail.tcss"
+
+    def __init__(self, po_number: int) -> None:
+        super().__init__(po_number)
+        self.detail: Detail | None = None
+        self.active_tab: str | None = None
+        self._shown_layout: tuple[bool, bool] | None = None
+
+    def compose(self) -> ComposeResult:
+        detail = self.detail
+        if detail is None:
+            yield Static(Text(f"PO {self.po_number}  ·  loading…"), id="title")
+            yield Note("", id="status")
+            yield Footer()
+            return
+        order = detail.order
+        yield Static(order_title(order), id="title")
+        narrow, short = self._layout()
+        self._shown_layout = (narrow, short)
+        with Horizontal(id="summary"):
+            yield Static(self._status_block(detail, with_total=narrow), id="summary-status")
+            yield Static(self._dates_block(order), id="summary-dates")
+            if not narrow:
+                yield Static(self._totals_block(order), id="summary-totals")
+        narrow, short = self._layout()
+        if not short:
+            with Horizontal(id="parties"):
+                yield from self._parties(detail)
+        yield Note("", id="status")
+        available = {"tab-items", "tab-shipping", "tab-activity"}
+        available |= {"tab-parties"} if short else set()
+        available |= {"tab-canceled"} if order.canceled_items else set()
+        available |= {"tab-invoice"} if order.invoice is not None else set()
+        initial = self.active_tab if self.active_tab in available else "tab-items"
+        with TabbedContent(id="tabs", initial=initial):
+            if short:
+                with TabPane("Ship to & vendor", id="tab-parties"):
+                    with Horizontal(classes="parties-tab"):
+                        yield from self._parties(detail)
+            with TabPane("Items", id="tab-items"):
+                yield self._items_table(order)
+                yield Static(self._items_total(order), classes="table-total")
+            if order.canceled_items:
+                with TabPane(f"Canceled items ({sum(c.quantity for c in order.canceled_items)})", id="tab-canceled"):
+                    yield self._canceled_table(order)
+            with TabPane("Shipping", id="tab-shipping"):
+                yield self._shipping_table(order)
+            with TabPane(f"Activity ({len(detail.activity)})", id="tab-activity"):
+                yield self._activity_table(detail.activity)
+            if order.invoice is not None:
+                with TabPane("Invoice", id="tab-invoice"):
+                    yield from self._invoice(order)
+        yield Footer()
+
+    def _parties(self, detail: Detail) -> ComposeResult:
+        order = detail.order
+        ship = order.ship_to
+        yield Static(
+            _lines("Customer (ship to)", [ship.full_name, ship.company, *ship.address.lines(), ship.phone, ship.email]),
+            id="customer",
+        )
+        vendor = detail.vendor
+        yield Static(
+            _lines(
+                "Vendor",
+                [vendor.name, f"{vendor.code}", vendor.contact.name, vendor.contact.phone, vendor.contact.email]
+                if vendor
+                else [order.vendor_code],
+            ),
+            id="vendor",
+        )
+        location = detail.location
+        yield Static(
+            _lines(
+                "Location",
+                [location.name, location.code, *location.address.lines()] if location else [order.location_code],
+            ),
+            id="location",
+        )
+
+    def _layout(self) -> tuple[bool, bool]:
+        """(narrow, short): below 100 columns the totals move into the summary; below
+        30 rows customer, vendor and location move into their own tab."""
+        size = self.app.size
+        return size.width < 100, size.height < 30
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        if self.detail is not None and self._layout() != self._shown_layout:
+            self.call_later(self._relayout)
+
+    async def _relayout(self) -> None:
+        try:
+            self.active_tab = self.query_one("#tabs", TabbedContent).active or self.active_tab
+        except Exception:
+            pass
+        await self.recompose()
+
+    # --- blocks --------------------------------------------------------------------------
+
+    def _status_block(self, detail: Detail, with_total: bool = False) -> Text:
+        order = detail.order
+        rows: list[tuple[str, Text | str]] = [
+            ("Status", Text(order.stage.label, style=STAGE_STYLE[order.stage])),
+            ("SLA", Text(detail.sla.label, style=SLA_STYLE[detail.sla])),
+            ("Progress", progress_bar(sla.progress(order), 8 if with_total else 12)),
+            ("Shipping", order.shipping_method or "—"),
+        ]
+        if with_total:
+            _, total = self._billable(order)
+            rows.append(("Total", Text(f"{money_text(total)} {plain(order.currency)}", style="bold")))
+        return _kv(rows, "Summary")
+
+    def _dates_block(self, order: Order) -> Text:
+        rows: list[tuple[str, Text | str]] = [
+            ("Ordered", local_time(order.order_date)),
+            ("Ship by", local_time(order.requested_ship_date)),
+            ("Acknowledged", local_time(order.acknowledged_at)),
+        ]
+        if order.completed_at:
+            rows.append(("Completed", local_time(order.completed_at)))
+        if order.canceled_at:
+            rows.append(("Canceled", local_time(order.canceled_at)))
+        return _kv(rows, "Dates")
+
+    def _billable(self, order: Order) -> tuple[int, Decimal]:
+        qty = 0
+        total = Decimal(0)
+        for line in order.lines:
+            n = line.quantity_accepted if order.acknowledged else line.quantity_ordered
+            n = n or 0
+            qty += n
+            total += money(line.billing_price * n)
+        return qty, total
+
+    def _totals_block(self, order: Order) -> Text:
+        canceled = sum(c.quantity for c in order.canceled_items)
+        _, total = self._billable(order)
+        rows: list[tuple[str, Text | str]] = [
+            ("Ordered", units(order.units_ordered)),
+            ("Accepted", units(order.units_accepted) if order.acknowledged else "—"),
+            ("Canceled", units(canceled) if canceled else "—"),
+            ("Total", Text(f"{money_text(total)} {plain(order.currency)}", style="bold")),
+        ]
+        return _kv(rows, "Totals (contracted)")
+
+    def _table(self, id: str, *columns: str) -> DataTable:
+        table: DataTable = DataTable(id=id, cursor_type="row", zebra_stripes=True)
+        table.add_columns(*columns)
+        return table
+
+    def _items_table(self, order: Order) -> DataTable:
+        table = self._table(
+            "items", "Line", "SKU", "Vendor SKU", "UPC", "Description", "Ordered", "Accepted", "Unit price", "Amount"
+        )
+        for line in order.lines:
+            accepted = line.quantity_accepted if order.acknowledged else None
+            n = accepted if accepted is not None else line.quantity_ordered
+            table.add_row(
+                Text(str(line.line_id)),
+                Text(plain(line.sku)),
+                Text(plain(line.vendor_sku)),
+                Text(plain(line.upc)),
+                Text(plain(line.description)),
+                Text(str(line.quantity_ordered), justify="right"),
+                Text("—" if accepted is None else str(accepted), justify="right"),
+                Text(f"{money_text(line.billing_price)}", justify="right"),
+                Text(f"{money_text(money(line.billing_price * n))}", justify="right"),
+            )
+        return table
+
+    def _items_total(self, order: Order) -> Text:
+        qty, total = self._billable(order)
+        what = "accepted" if order.acknowledged else "ordered"
+        return Text(f"{units(qty)} {what} · total {money_text(total)} {plain(order.currency)} at contracted prices", justify="right")
+
+    def _canceled_table(self, order: Order) -> DataTable:
+        table = self._table("canceled", "Line", "SKU", "Quantity", "Reason", "When", "By")
+        for item in order.canceled_items:
+            try:
+                sku = order.line(item.line_id).sku
+            except KeyError:
+                sku = "?"
+            table.add_row(
+                Text(str(item.line_id)),
+                Text(plain(sku)),
+                Text(str(item.quantity), justify="right"),
+                Text(plain(item.reason.describe())),
+                Text(local_time(item.at)),
+                Text(plain(item.by)),
+            )
+        return table
+
+    def _shipping_table(self, order: Order) -> DataTable:
+        table = self._table("shipping", "Slip", "Units", "Contents", "Tracking number", "Carrier", "Tracking link")
+        for slip in order.slips:
+            contents = ", ".join(
+                f"{plain(order.line(lid).sku)} ×{q}" for lid, q in slip.lines.items() if q
+            )
+            link = Text(plain(slip.tracking_url) or "—")
+            if slip.tracking_url:
+                link.stylize(Style(link=slip.tracking_url, underline=True))
+            table.add_row(
+                Text(f"{slip.number} of {len(order.slips)}"),
+                Text(str(slip.units), justify="right"),
+                Text(contents),
+                Text(plain(slip.tracking_number) or "— not yet"),
+                Text(plain(slip.carrier) or "—"),
+                link,
+            )
+        if not order.slips:
+            table.add_row(Text("—"), Text(""), Text("No packing slips saved yet"), Text(""), Text(""), Text(""))
+        return table
+
+    def _activity_table(self, activity: list[ActivityEntry]) -> DataTable:
+        table = self._table("activity", "When", "User", "Action", "Details")
+        for entry in activity:
+            table.add_row(
+                Text(local_time(entry.at)),
+                Text(plain(entry.user)),
+                Text(plain(entry.action)),
+                Text(plain(entry.details)),
+            )
+        return table
+
+    def _invoice(self, order: Order) -> ComposeResult:
+        from dropship_tui.tui.screens.invoice import invoice_head, invoice_table, invoice_totals
+
+        assert order.invoice is not None
+        bill_to = getattr(getattr(self.app, "config", None), "bill_to_name", "") or "Retailer"
+        sender, ship_to, meta = invoice_head(order.invoice, bill_to)
+        with Horizontal(classes="invoice-head"):
+            yield Static(sender)
+            yield Static(ship_to)
+            yield Static(meta)
+        yield Static(invoice_table(order.invoice))
+        yield Static(invoice_totals(order.invoice))
+        yield Static(Text("p saves the invoice PDF", style="dim"))
+
+    # --- loading -------------------------------------------------------------------------
+
+    def fetch(self, store: Store) -> Any:
+        order = store.get_order(self.po_number)
+        vendor = location = None
+        try:
+            vendor = store.vendor(order.vendor_code)
+        except DomainError:
+            pass
+        try:
+            location = store.location(order.location_code)
+        except DomainError:
+            pass
+        return Detail(order, vendor, location, list(store.activity(self.po_number)), store.sla_status(order))
+
+    async def loaded(self, result: Any) -> None:
+        self.detail = result
+        self.order = result.order
+        if self.is_mounted:
+            try:
+                self.active_tab = self.query_one("#tabs", TabbedContent).active or self.active_tab
+            except Exception:
+                pass
+        await self.recompose()
+        try:
+            self.query_one("#tabs", TabbedContent).query_one("Tabs").focus()
+        except Exception:
+            pass
+
+    def show_order(self, order: Order) -> None:  # pragma: no cover - loaded() recomposes
+        pass
+
+    def on_screen_resume(self) -> None:
+        if self.detail is not None:
+            self.reload()
+
+    # --- actions -------------------------------------------------------------------------
+
+    def _switch_tab(self, delta: int) -> None:
+        try:
+            tabs = self.query_one("#tabs", TabbedContent)
+        except Exception:
+            return
+        panes = [p.id for p in tabs.query(TabPane) if p.id]
+        if not panes:
+            return
+        index = panes.index(tabs.active) if tabs.active in panes else 0
+        tabs.active = panes[(index + delta) % len(panes)]
+
+    def action_next_tab(self) -> None:
+        self._switch_tab(1)
+
+    def action_prev_tab(self) -> None:
+        self._switch_tab(-1)
+
+    def action_fulfil(self) -> None:
+        order = self.order
+        if order is None:
+            return
+        if not order.stage.is_open and order.invoice is None:
+            self.show_error(WorkflowError(f"PO {order.po_number} is {order.stage.label.lower()}: nothing left to fulfil"))
+            return
+        from dropship_tui.tui.screens.order_screen import fulfillment_screen_for
+
+        screen = fulfillment_screen_for(order)
+        if screen is not None:
+            self.app.push_screen(screen)
+
+    def order_canceled(self, order: Order) -> None:
+        self.notify(f"PO {order.po_number} canceled")
+        self.reload()
+
+    def action_correct_address(self) -> None:
+        order = self.order
+        if order is None:
+            return
+        clock = getattr(self.app, "clock", None)
+        from datetime import datetime, timezone
+
+        now = clock() if clock else datetime.now(timezone.utc)
+        ctx = workflow.Ctx(user=getattr(self.app.store, "user", ""), now=now)
+        probe = order.ship_to.model_copy(update={"phone": order.ship_to.phone + " (probe)"})
+        try:
+            # Ask the rule (pure, nothing written) whether the address may change at all.
+            workflow.correct_address(order, probe, ctx)
+        except WorkflowError as exc:
+            self.show_error(exc)
+            return
+        from dropship_tui.tui.modals.address import AddressModal
+
+        def chosen(ship_to: Any) -> None:
+            if ship_to is None:
+                return
+            self.call_store(
+                lambda store: store.correct_address(order.po_number, order.version, ship_to),
+                self._address_saved,
+                write=True,
+            )
+
+        self.app.push_screen(AddressModal(order, ctx.user, now), chosen)
+
+    def _address_saved(self, order: Order) -> None:
+        self.notify(f"PO {order.po_number}: address corrected")
+        self.reload()
+
+    def action_save_invoice(self) -> None:
+        order = self.order
+        if order is None:
+            return
+        if order.invoice is None:
+            self.show_error(WorkflowError(f"PO {order.po_number} has no invoice yet; generate it in step 2 first"))
+            return
+        from dropship_tui.tui.screens.invoice import write_invoice_pdf
+
+        config = getattr(self.app, "config", None)
+        self.call_store(lambda store: write_invoice_pdf(order, config), self._invoice_saved)
+
+    def _invoice_saved(self, result: tuple[Path, str]) -> None:
+        from dropship_tui.tui.screens.invoice import show_invoice_saved
+
+        show_invoice_saved(self, result)
