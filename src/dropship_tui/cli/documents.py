@@ -136,7 +136,7 @@ def _deliver(args: argparse.Namespace, config: Any, path: Path, data: dict[str, 
     if args.print_:
         from dropship_tui.documents.delivery import print_pdf
 
-        result = print_pdf(path, config)
+        result = print_pdf(path, config.print_command)
         data["printed"] = result.ok
         data["print_message"] = result.message
         if result.ok:
@@ -173,6 +173,7 @@ def run_packing_slips(args: argparse.Namespace) -> int:
         raise UsageError("--search goes with --stage")
     config, paper = _settings(args)
     from dropship_tui.documents import delivery
+    from dropship_tui.services import documents as batch_documents
     from dropship_tui.documents.packing_slips import render_packing_slips, slips_problem
 
     with open_store(args) as store:
@@ -182,7 +183,7 @@ def run_packing_slips(args: argparse.Namespace) -> int:
             if problem:
                 raise WorkflowError(problem)
             path = delivery.output_path(args.out, delivery.slips_filename(order.po_number))
-            jobs = list(delivery.slip_jobs(store, [order]))
+            jobs = list(batch_documents.slip_jobs(store, [order]))
             with _writing(path):
                 pages = render_packing_slips(jobs, path, paper=paper)
             pos = [order.po_number]
@@ -197,13 +198,13 @@ def run_packing_slips(args: argparse.Namespace) -> int:
             pos = []
 
             def tracked():
-                for order in delivery.orders_with_slips(store, query, skipped):
+                for order in batch_documents.orders_with_slips(store, query, skipped):
                     pos.append(order.po_number)
                     yield order
 
             try:
                 with _writing(path):
-                    pages = render_packing_slips(delivery.slip_jobs(store, tracked()), path, paper=paper)
+                    pages = render_packing_slips(batch_documents.slip_jobs(store, tracked()), path, paper=paper)
             except WorkflowError:
                 if pos:
                     raise

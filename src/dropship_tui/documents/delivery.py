@@ -1,24 +1,16 @@
-"""Where documents go once rendered: the default folder, the system printer, and the
-store-backed helpers the CLI and the TUI share (which only read the store, or ask it to
-generate the invoice record, which is the domain's call; nothing here decides a rule)."""
+"""Where documents go once rendered: the default folder and the system printer."""
 
 from __future__ import annotations
 
 import shlex
 import shutil
 import subprocess
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 import os
 from pathlib import Path
-from typing import Any
 
 import platformdirs
 
-from dropship_tui.config import Config
-from dropship_tui.domain.models import Order
-from dropship_tui.store.base import OrderQuery, SortKey
-from dropship_tui.documents.packing_slips import SlipJob, slips_problem
 
 APP_DIR = "dropship-tui"
 
@@ -59,19 +51,20 @@ class PrintResult:
     message: str
 
 
-def print_command(config: Config | None = None) -> list[str] | None:
+def print_command(configured: str | None = None) -> list[str] | None:
     """The command that prints a PDF (the file is appended): the configured
     ``print_command``, else CUPS ``lp`` when installed, else None."""
-    if config is not None and config.print_command:
-        return shlex.split(config.print_command)
+    if configured and configured.strip():
+        return shlex.split(configured)
     lp = shutil.which("lp")
     return [lp] if lp else None
 
 
-def print_pdf(path: Path, config: Config | None = None, timeout: float = 60) -> PrintResult:
-    """Send ``path`` to the printer. Never raises for a missing or failing printer: the
-    result says what happened, in words for the person at the keyboard."""
-    command = print_command(config)
+def print_pdf(path: Path, configured: str | None = None, timeout: float = 60) -> PrintResult:
+    """Send ``path`` to the printer (``configured``: the config's ``print_command``).
+    Never raises for a missing or failing printer: the result says what happened, in
+    words for the person at the keyboard."""
+    command = print_command(configured)
     if command is None:
         return PrintResult(
             False,
@@ -91,38 +84,3 @@ def print_pdf(path: Path, config: Config | None = None, timeout: float = 60) -> 
         return PrintResult(False, f"not printed: {command[0]} failed: {why}; the PDF is at {path}")
     said = " ".join((done.stdout or "").split())
     return PrintResult(True, f"sent to the printer{': ' + said if said else ''}")
-
-
-def slip_jobs(store: Any, orders: Iterable[Order]) -> Iterator[SlipJob]:
-    """(order, vendor, location) for each order, vendors and locations read once."""
-    vendors: dict[str, Any] = {}
-    locations: dict[str, Any] = {}
-    for order in orders:
-        if order.vendor_code not in vendors:
-            vendors[order.vendor_code] = store.vendor(order.vendor_code)
-        if order.location_code not in locations:
-            locations[order.location_code] = store.location(order.location_code)
-        yield SlipJob(order, vendors[order.vendor_code], locations[order.location_code])
-
-
-def orders_with_slips(store: Any, query: OrderQuery, skipped: list[int] | None = None,
-                      page_size: int = 200) -> Iterator[Order]:
-    """Every order matching ``query`` that has saved slips, in PO order, read page by
-    page (a batch of 500 never sits in memory at once). POs without slips are appended
-    to ``skipped``."""
-    query = query.model_copy(update={"sort": SortKey.PO_NUMBER, "descending": False})
-    offset = 0
-    while True:
-        page = store.list_orders(query, offset=offset, limit=page_size)
-        if not page:
-            return
-        offset += len(page)
-        for summary in page:
-            order = store.get_order(summary.po_number)
-            if slips_problem(order):
-                if skipped is not None:
-                    skipped.append(order.po_number)
-                continue
-            yield order
-        if len(page) < page_size:
-            return

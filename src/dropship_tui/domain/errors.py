@@ -4,6 +4,8 @@ keyboard and say what has to happen first."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class DomainError(Exception):
     """Base of every error a user may see. ``code`` is stable for machines (API bodies)."""
@@ -43,3 +45,15 @@ class InvalidInputError(DomainError):
     """Malformed input (an import file, a CLI value): nothing was changed."""
 
     code = "invalid"
+
+
+def bad_rows(problems: "Sequence[tuple[int, str]]") -> InvalidInputError:
+    """A file refused whole for its bad rows: "2 bad rows, nothing imported: line 3: why;
+    line 5: why" (``problems`` are (line, why); each line's reasons said once)."""
+    by_line: dict[int, list[str]] = {}
+    for line, why in problems:
+        if why not in by_line.setdefault(line, []):
+            by_line[line].append(why)
+    lines = [f"line {line}: {'; '.join(whys)}" for line, whys in sorted(by_line.items())]
+    noun = "row" if len(lines) == 1 else "rows"
+    return InvalidInputError(f"{len(lines)} bad {noun}, nothing imported: " + "; ".join(lines), lines)

@@ -26,7 +26,27 @@ def to_utc(value: datetime) -> datetime:
 
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(to_utc)]
 Money = Annotated[Decimal, Field(max_digits=18, decimal_places=4)]
-PoNumber = Annotated[int, Field(ge=1, le=2**31 - 1)]
+PO_MAX = 2**31 - 1
+"""PO numbers are positive 32-bit integers (SPEC "Records": the operator's shipment
+number)."""
+MAX_SLIPS = 10
+"""R6: an order ships in 1 to 10 packing slips."""
+PoNumber = Annotated[int, Field(ge=1, le=PO_MAX)]
+
+
+def po_number_or_none(value: object) -> int | None:
+    """``value`` as a PO number (an int, or text such as "82" or "#82"), else None:
+    what a search box, a CSV cell or a URL holds is checked the same way everywhere."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip().lstrip("#")
+        if not (text.isascii() and text.isdigit()) or len(text) > 10:
+            return None
+        number = int(text)
+    return number if 1 <= number <= PO_MAX else None
 
 
 def money(value: Decimal) -> Decimal:
@@ -248,7 +268,7 @@ class CanceledItem(Record):
 
 
 class PackingSlip(Record):
-    number: int = Field(ge=1, le=10)
+    number: int = Field(ge=1, le=MAX_SLIPS)
     lines: dict[int, int]
     """line_id -> units of that line in this package (only lines with units > 0)."""
     tracking_number: str | None = None

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from dropship_tui.domain import tracking
-from dropship_tui.domain.errors import DomainError, InvalidInputError
+from dropship_tui.domain.errors import DomainError, InvalidInputError, bad_rows
 
 # --- shared -------------------------------------------------------------------------------
 
@@ -146,12 +146,10 @@ class StockImportReport:
 def import_stock(store: Any, path: str | Path, *, full: bool = False) -> StockImportReport:
     """Apply a stock CSV to a local store (``SqliteStore``): all rows or none. Raises
     ``InvalidInputError`` listing every bad row ("line N: why") when any is bad."""
-    from dropship_tui.store.sqlite.store import stock_import_error
-
     rows, problems = parse_stock_csv(read_text(path))
     problems = problems + store.stock_problems(rows)
     if problems:
-        raise stock_import_error(problems)
+        raise bad_rows(problems)
     if not rows:
         raise InvalidInputError(f"{path}: no stock rows under the header")
     result = store.import_stock(rows, full=full)

@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from dropship_tui.domain import catalog, sla, workflow
-from dropship_tui.domain.errors import ConflictError, InvalidInputError, NotFoundError, WorkflowError
+from dropship_tui.domain.errors import ConflictError, InvalidInputError, NotFoundError, WorkflowError, bad_rows
 from dropship_tui.domain.models import (
     ActivityEntry,
     Location,
@@ -910,7 +910,7 @@ class SqliteStore:
                 if quantity is None or quantity < 0:
                     problems.append((line, "quantity on hand must be a whole number from 0"))
             if problems:
-                raise stock_import_error(problems)
+                raise bad_rows(problems)
             current = {}
             for (sku, loc), qty in resolved.items():
                 before = conn.execute(
@@ -1124,18 +1124,6 @@ class StockImportResult:
     updated: int = 0
     unchanged: int = 0
     zeroed: int = 0
-
-
-def stock_import_error(problems: Sequence[tuple[int, str]]) -> InvalidInputError:
-    by_line: dict[int, list[str]] = {}
-    for line, why in problems:
-        if why not in by_line.setdefault(line, []):
-            by_line[line].append(why)
-    lines = [f"line {line}: {'; '.join(whys)}" for line, whys in sorted(by_line.items())]
-    noun = "row" if len(lines) == 1 else "rows"
-    return InvalidInputError(
-        f"{len(lines)} bad {noun}, nothing imported: " + "; ".join(lines), lines
-    )
 
 
 def _known_sku(

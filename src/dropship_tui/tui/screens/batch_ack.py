@@ -123,7 +123,7 @@ class BatchAckScreen(Screen):
 
     @work(thread=True, group="batch-load", exclusive=True, exit_on_error=False)
     def _load(self) -> None:
-        from dropship_tui.tui.screens.dashboard import hidden_by
+        from dropship_tui.services.batch import hidden_by
 
         app = self.app
         orders: list[Order] = []

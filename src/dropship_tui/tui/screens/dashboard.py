@@ -41,9 +41,6 @@ from dropship_tui.tui.widgets.stage_tiles import StageTiles
 MARK_LIMIT = 1000
 """Mark-all marks at most this many orders (the message says so when it stops there)."""
 
-HIDDEN_SCAN = 20_000
-"""How many rows of the current result are walked to tell which marked orders it hides."""
-
 SEARCH_DEBOUNCE = 0.15
 """Seconds of quiet typing before a search runs."""
 
@@ -576,80 +573,30 @@ class DashboardScreen(Screen):
     @work(thread=True, group="dashboard-print", exclusive=True, exit_on_error=False)
     def _batch_print(self, pos: list[int], query: OrderQuery) -> None:
         from dropship_tui.config import resolve_paper_size
-        from dropship_tui.documents import delivery
-        from dropship_tui.documents.packing_slips import default_name, render_packing_slips, slips_problem
+        from dropship_tui.services.documents import batch_print
 
         app = self.app
-        skipped: list[int] = []
-        orders = []
         try:
             with app.store_lock:
-                hidden_pos = hidden_by(app.store, query, pos) if self.marks else set()
-                for po in pos:
-                    order = app.store.get_order(po)
-                    if slips_problem(order):
-                        skipped.append(po)
-                    else:
-                        orders.append(order)
-                if orders:
-                    path = delivery.output_path(None, default_name([o.po_number for o in orders]) if len(orders) > 1
-                                                else delivery.slips_filename(orders[0].po_number))
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    pages = render_packing_slips(delivery.slip_jobs(app.store, orders), path,
-                                                 paper=resolve_paper_size(app.config))
+                done = batch_print(
+                    app.store, pos, resolve_paper_size(app.config),
+                    query=query if self.marks else None,
+                    print_command=getattr(app.config, "print_command", None),
+                )
         except Exception as exc:
             app.call_from_thread(self.notify, f"Could not write the packing slips: {exc}", severity="error", markup=False)
             return
-        printed = None
-        if orders and getattr(app.config, "print_command", None):  # printed only when configured
-            printed = delivery.print_pdf(path, app.config)
-        hidden = len(hidden_pos - set(skipped))
-        what = f"{len(orders):,} marked order{'s' if len(orders) != 1 else ''}" + (f" ({hidden:,} hidden by the filter)" if hidden else "")
-        if orders:
-            message = f"Packing slips of {what}: {pages} page{'s' if pages != 1 else ''} in {path}"
+        what = f"{done.printed:,} marked order{'s' if done.printed != 1 else ''}" + (
+            f" ({done.hidden:,} hidden by the filter)" if done.hidden else "")
+        if done.path is not None:
+            message = f"Packing slips of {what}: {done.pages} page{'s' if done.pages != 1 else ''} in {done.path}"
         else:
             message = f"No packing slips written: none of the {len(pos):,} orders has saved slips."
-        if skipped:
-            listed = ", ".join(str(po) for po in skipped[:20]) + (" …" if len(skipped) > 20 else "")
+        if done.skipped:
+            listed = ", ".join(str(po) for po in done.skipped[:20]) + (" …" if len(done.skipped) > 20 else "")
             message += f"\nSkipped (no saved slips): {listed}"
-        if printed is not None:
-            message += f"\nPrinter: {printed.message}"
-        self.last_print = (path if orders else None, skipped)
+        if done.printer is not None:
+            message += f"\nPrinter: {done.printer}"
+        self.last_print = (done.path, done.skipped)
         app.call_from_thread(self.notify, message, timeout=12, markup=False,
-                             severity="information" if orders else "warning")
-
-
-def hidden_by(store, query: OrderQuery, pos) -> set[int]:
-    """Which of ``pos`` the dashboard's ``query`` (filter, search) does not show.
-
-    Walks the query's result page by page (PO numbers only matter) until every one is
-    found or ``HIDDEN_SCAN`` rows were seen; past that, the rest are judged by their
-    stage alone (a very large result)."""
-    wanted = set(pos)
-    if not wanted or (query.stage is None and query.sla is None and not query.search and query.vendor_code is None):
-        return set()
-    query = query.model_copy(update={"sort": SortKey.PO_NUMBER, "descending": False})
-    seen = 0
-    found: set[int] = set()
-    complete = False
-    while seen < HIDDEN_SCAN:
-        page = store.list_orders(query, offset=seen, limit=1000)
-        seen += len(page)
-        found.update(s.po_number for s in page if s.po_number in wanted)
-        if len(page) < 1000:
-            complete = True
-            break
-        if found == wanted:
-            break
-    if complete or found == wanted:
-        return wanted - found
-    hidden = set()
-    for po in wanted - found:
-        try:
-            order = store.get_order(po)
-        except Exception:
-            hidden.add(po)
-            continue
-        if query.stage is not None and order.stage is not query.stage:
-            hidden.add(po)
-    return hidden
+                             severity="information" if done.path is not None else "warning")

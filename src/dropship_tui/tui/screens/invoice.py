@@ -32,35 +32,17 @@ def _paper(config: Any) -> str:
     return resolve_paper_size(config)
 
 
-def _maybe_print(path: Path, config: Any) -> str:
-    if config is None or not getattr(config, "print_command", None):
-        return ""
-    from dropship_tui.documents.delivery import print_pdf
-
-    return print_pdf(path, config).message
-
-
 def write_packing_slips(store: Any, order: Order, config: Any) -> tuple[Path, str]:
-    from dropship_tui.documents.delivery import output_path, slips_filename
-    from dropship_tui.documents.packing_slips import render_order_slips
+    from dropship_tui.services import documents
 
-    vendor = store.vendor(order.vendor_code)
-    location = store.location(order.location_code)
-    path = output_path(None, slips_filename(order.po_number))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    render_order_slips(order, vendor, location, path, _paper(config))
-    return path, _maybe_print(path, config)
+    return documents.write_packing_slips(store, order, _paper(config), getattr(config, "print_command", None))
 
 
 def write_invoice_pdf(order: Order, config: Any) -> tuple[Path, str]:
-    from dropship_tui.documents.delivery import invoice_filename, output_path
-    from dropship_tui.documents.invoice import render_invoice
+    from dropship_tui.services import documents
 
-    path = output_path(None, invoice_filename(order.po_number))
-    path.parent.mkdir(parents=True, exist_ok=True)
     bill_to = getattr(config, "bill_to_name", None)
-    render_invoice(order, path, _paper(config), bill_to=bill_to)
-    return path, _maybe_print(path, config)
+    return documents.write_invoice_pdf(order, _paper(config), bill_to, getattr(config, "print_command", None))
 
 
 # --- the invoice as text --------------------------------------------------------------------
