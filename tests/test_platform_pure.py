@@ -14,3 +14,18 @@ def test_translate_subtotal_rounds_each_item_like_the_invoice():
     payload = translate(order)
     assert str(invoice.total) == "0.26"
     assert str(payload["subtotal"]) == str(invoice.total)
+
+
+def test_850_problems_are_the_address_gaps_in_segment_words():
+    from dropship_tui.domain.models import Address, ShipTo
+    from dropship_tui.exports.platform import edi_problems
+
+    ship_to = ShipTo(first_name="Ann", email="not-an-email",
+                     address=Address(line1="1 Rd", city="X", country_code="USA"))
+    order = f.order().model_copy(update={"ship_to": ship_to})
+    # The country must be two letters, as for a correction; an email is not in N1/N3/N4.
+    assert edi_problems(order) == ["N4 needs a ship-to country code"]
+    ok = ship_to.model_copy(update={"address": ship_to.address.model_copy(update={"country_code": "US"})})
+    assert edi_problems(order.model_copy(update={"ship_to": ok})) == []
+    assert edi_problems(order.model_copy(update={"ship_to": ShipTo(company="Acme")})) == [
+        "N3 needs ship-to address line 1", "N4 needs a ship-to city", "N4 needs a ship-to country code"]

@@ -87,4 +87,5 @@ def test_long_or_hostile_codes_are_quoted_safely():
     order = two_lines()
     problem = scan_problem(order, "X" * 100, {}, {1: 5})
     assert problem.startswith("X" * 39 + "…") and problem.endswith("is not on PO 82")
-    assert scan_problem(order, "[bold]a\x1b[/]", {}, {1: 5}) == "[bold]a[/] is not on PO 82"
+    # the ESC is shown (as U+FFFD, the one terminal sanitiser's mark), never sent
+    assert scan_problem(order, "[bold]a\x1b[/]", {}, {1: 5}) == "[bold]a\ufffd[/] is not on PO 82"

@@ -32,6 +32,7 @@ from typing import Any, Literal, Mapping
 
 import platformdirs
 
+from dropship_tui.domain.billing import DEFAULT_BILL_TO
 from dropship_tui.domain.errors import InvalidInputError
 
 APP_NAME = "dropship-tui"
@@ -39,11 +40,6 @@ CONFIG_ENV = "DROPSHIP_TUI_CONFIG"
 
 PaperSize = Literal["letter", "a4"]
 PAPER_SIZES: tuple[PaperSize, ...] = ("letter", "a4")
-
-DEFAULT_BILL_TO = "Retailer"
-"""Who an invoice is billed to when the config does not say: the operator (the retailer
-that placed the purchase order). Vendors set ``bill_to_name`` to the retailer's legal
-name once."""
 
 LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "PR"})
 """Countries whose glibc LC_PAPER is Letter (the issue names US and CA; the others use it

@@ -4,8 +4,8 @@ price is recomputed here and the retail price is never printed), subtotal and to
 the last page, "Page n of N" on every page.
 
 Bill to: the Invoice record has no retailer, so the name comes from the caller
-(``bill_to``), which the CLI and TUI take from ``Config.bill_to_name`` (default
-"Retailer", the operator that placed the purchase order).
+(``bill_to``), which the CLI and TUI take from ``Config.bill_to_name``; without one it
+is ``DEFAULT_BILL_TO`` ("Retailer", the operator that placed the purchase order).
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from __future__ import annotations
 from reportlab.lib.colors import black
 from reportlab.pdfgen.canvas import Canvas
 
-from dropship_tui.config import DEFAULT_BILL_TO
+from dropship_tui.domain.billing import DEFAULT_BILL_TO
 from dropship_tui.domain.errors import WorkflowError
 from dropship_tui.domain.models import Invoice, Order
+from dropship_tui.domain.words import lines, units
 from dropship_tui.documents import layout, text
 from dropship_tui.documents.layout import MARGIN, Column, Output, Table
 from dropship_tui.documents.text import Paper
@@ -23,24 +24,15 @@ from dropship_tui.documents.text import Paper
 TOTALS_H = 64.0
 
 
-def render_invoice(order_or_invoice: Order | Invoice, out: Output, paper: str | None = None,
+def render_invoice(order_or_invoice: Order | Invoice, out: Output, paper: str,
                    bill_to: str | None = None) -> int:
-    """Write the invoice PDF; returns the number of pages. An order must already have
-    its invoice generated (``store.generate_invoice``): documents only render."""
+    """Write the invoice PDF on ``paper`` ("letter" or "a4"); returns the number of
+    pages. An order must already have its invoice generated (``store.generate_invoice``):
+    documents only render."""
     invoice = _invoice_of(order_or_invoice)
     size = text.paper(paper)
     with layout.open_canvas(out, size, f"Invoice {invoice.invoice_number}") as canvas:
         return _InvoiceDoc(canvas, size, invoice, bill_to or DEFAULT_BILL_TO).draw()
-
-
-def render_invoices(items, out: Output, paper: str | None = None, bill_to: str | None = None) -> int:
-    """Several invoices in one PDF (each with its own page numbering)."""
-    size = text.paper(paper)
-    pages = 0
-    with layout.open_canvas(out, size, "Invoices") as canvas:
-        for item in items:
-            pages += _InvoiceDoc(canvas, size, _invoice_of(item), bill_to or DEFAULT_BILL_TO).draw()
-    return pages
 
 
 def _invoice_of(value: Order | Invoice) -> Invoice:
@@ -49,10 +41,6 @@ def _invoice_of(value: Order | Invoice) -> Invoice:
     if value.invoice is None:
         raise WorkflowError(f"PO {value.po_number} has no invoice yet; generate it first")
     return value.invoice
-
-
-def default_name(po_number: int) -> str:
-    return f"PO-{po_number}-invoice.pdf"
 
 
 class _InvoiceDoc:
@@ -205,8 +193,8 @@ class _InvoiceDoc:
         text.draw(c, right - 3, y, f"{text.money_text(inv.total)} {inv.currency}", 12, bold=True, align="right")
         y -= 14
         c.setFillColor(layout.GREY)
-        units = sum(r.quantity for r in inv.rows)
-        text.draw(c, right - 3, y, f"{len(inv.rows)} line(s), {units} unit(s) billed at contracted prices",
+        billed = sum(r.quantity for r in inv.rows)
+        text.draw(c, right - 3, y, f"{lines(len(inv.rows))}, {units(billed)} billed at contracted prices",
                   7.5, align="right")
         c.setFillColor(black)
 

@@ -19,7 +19,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from dropship_tui.domain.errors import WorkflowError
 from dropship_tui.domain.models import Location, Order, PackingSlip, Stage, Vendor
-from dropship_tui.documents import layout, text
+from dropship_tui.domain.words import units
+from dropship_tui.documents import delivery, layout, text
 from dropship_tui.documents.layout import MARGIN, Column, Output, Table
 from dropship_tui.documents.text import Paper
 
@@ -45,9 +46,10 @@ def slips_problem(order: Order) -> str | None:
 def render_packing_slips(
     jobs: Iterable[SlipJob | tuple[Order, Vendor, Location]],
     out: Output,
-    paper: str | None = None,
+    paper: str,
 ) -> int:
-    """Every slip of every order into one PDF; returns the number of pages.
+    """Every slip of every order into one PDF on ``paper`` ("letter" or "a4"); returns
+    the number of pages.
 
     A list or tuple is printed in PO order. Any other iterable (a generator reading the
     store page by page) is consumed lazily, one order at a time, and must already be in
@@ -76,7 +78,7 @@ def render_packing_slips(
 
 
 def render_order_slips(order: Order, vendor: Vendor, location: Location, out: Output,
-                       paper: str | None = None) -> int:
+                       paper: str) -> int:
     """All slips of one order; returns the number of pages."""
     return render_packing_slips([SlipJob(order, vendor, location)], out, paper)
 
@@ -174,13 +176,13 @@ class _SlipPage:
             y -= 4
 
         # The lines in this package.
-        y = self._section_title(y, f"In this package ({_units(self.slip.units)})")
+        y = self._section_title(y, f"In this package ({units(self.slip.units)})")
         table = Table(c, left, self._columns())
         rows = []
-        for line_id, units in sorted(self.slip.lines.items()):
+        for line_id, in_package in sorted(self.slip.lines.items()):
             line = order.line(line_id)
             rows.append([
-                line.sku, line.vendor_sku, line.upc, line.description, str(units),
+                line.sku, line.vendor_sku, line.upc, line.description, str(in_package),
                 str(line.quantity_ordered), str(line.quantity_accepted or 0),
                 str(order.canceled_quantity(line_id)),
             ])
@@ -235,11 +237,7 @@ class _SlipPage:
         ]
 
 
-def _units(n: int) -> str:
-    return "1 unit" if n == 1 else f"{n} units"
-
-
 def default_name(po_numbers: Sequence[int] | int) -> str:
     if isinstance(po_numbers, int):
-        return f"PO-{po_numbers}-packing-slips.pdf"
+        return delivery.slips_filename(po_numbers)
     return "packing-slips.pdf"

@@ -19,17 +19,19 @@ Hebrew and Arabic runs are put in display order, Arabic letters joined (``rtl.py
 
 from __future__ import annotations
 
-from dropship_tui.domain.models import money_text  # noqa: F401  (re-exported for the renderers)
-
 import threading
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from dropship_tui.documents.rtl import visual
+from dropship_tui.domain.errors import InvalidInputError
+from dropship_tui.domain.models import money_text  # noqa: F401  (re-exported for the renderers)
 
 FONT_DIR = Path(__file__).parent / "fonts"
 REGULAR = "DejaVuSans"
@@ -133,6 +135,10 @@ def segments(text: str, bold: bool = False) -> tuple[tuple[str, str], ...]:
         elif _is_cjk(cp):
             lang = "ja" if _is_kana(cp) else "ko" if _is_hangul(cp) else _cjk_language(text)
             font = _cid_font(lang)
+        elif len(plain := unicodedata.normalize("NFKC", ch)) == 1 and ord(plain) in _cmap:
+            # A presentation form DejaVu lacks (a few Persian and Urdu letters' joined
+            # forms): the letter it stands for, rather than a missing-glyph box.
+            font, ch = base, plain
         else:
             font = base  # no font has it: DejaVu's missing-glyph box
         if out and out[-1][0] == font:
@@ -266,22 +272,12 @@ class Paper:
     height: float
 
 
-def paper(name: str | None) -> Paper:
-    """``"letter"`` or ``"a4"`` (None: from the config and locale)."""
-    from reportlab.lib.pagesizes import A4, LETTER
-
-    if name is None:
-        from dropship_tui.config import load_config, resolve_paper_size
-
-        try:
-            name = resolve_paper_size(load_config())
-        except Exception:  # a broken config file must not stop a document
-            name = resolve_paper_size(None)
-    key = str(name).strip().lower()
+def paper(name: str) -> Paper:
+    """``"letter"`` or ``"a4"``, as the caller resolved it (``config.resolve_paper_size``):
+    a document never reads the user's settings itself."""
+    key = name.strip().lower() if isinstance(name, str) else None
     if key == "letter":
         return Paper("letter", *LETTER)
     if key == "a4":
         return Paper("a4", *A4)
-    from dropship_tui.domain.errors import InvalidInputError
-
     raise InvalidInputError(f'Paper size must be "letter" or "a4", not {name!r}')

@@ -9,6 +9,11 @@ from dropship_tui.domain import activity, sla
 from dropship_tui.domain.change import Change, Ctx, commit, entry, invoiced_problem, require, step2_problem
 from dropship_tui.domain.models import Invoice, InvoiceRow, Line, Order, Stage, Vendor, money
 
+DEFAULT_BILL_TO = "Retailer"
+"""Who an invoice is billed to when nobody says: the operator (the retailer that placed
+the purchase order). The Invoice record has no retailer; vendors set the config's
+``bill_to_name`` to the retailer's legal name once."""
+
 
 def line_amount(line: Line, quantity: int) -> Decimal:
     """R8: ``quantity`` units at the contracted price (the line's unit price only when

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from dropship_tui.domain.models import Line, Order
+from dropship_tui.domain.words import terminal_text, units
 
 MAX_SHOWN = 40
 """A refused code is quoted up to this many characters."""
@@ -28,8 +29,8 @@ def normalize(code: str) -> str:
 
 
 def shown(code: str) -> str:
-    """A scanned code as quoted in a message (printable, trimmed, not too long)."""
-    text = "".join(ch for ch in code.strip() if ch.isprintable())
+    """A scanned code as quoted in a message (sanitised, trimmed, not too long)."""
+    text = terminal_text(code.strip())
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
 
 
@@ -49,10 +50,6 @@ def match_line(order: Order, code: str) -> Line | None:
     """The (first) line of ``order`` that ``code`` names, or None."""
     found = matching_lines(order, code)
     return found[0] if found else None
-
-
-def _units(n: int) -> str:
-    return f"{n} unit" if n == 1 else f"{n} units"
 
 
 def scan_line(order: Order, code: str, counted: Mapping[int, int], limits: Mapping[int, int]) -> Line | None:
@@ -90,4 +87,4 @@ def scan_problem(
         return f"{line.sku}: no unit is {limit_name}, nothing to {done.removesuffix('ed')}"
     if limit == 1:
         return f"{line.sku}: the 1 {limit_name} unit is {done} already"
-    return f"{line.sku}: all {_units(limit)} {limit_name} are {done} already"
+    return f"{line.sku}: all {units(limit)} {limit_name} are {done} already"

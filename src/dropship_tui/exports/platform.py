@@ -2,14 +2,16 @@
 
 ``translate(order)`` is the *Translate Shipment* payload; ``purchase_order(order, vendor)``
 the *Retrieve EDI 850 Purchase Order* transaction set as JSON. No I/O here: the routes in
-``routes_platform.py`` fetch the order and its vendor (resolved from the fulfillment
-location) and raise the seed's errors.
+``server/routes/platform.py`` fetch the order and its vendor (resolved from the
+fulfillment location) and raise the seed's errors.
 
 Choices where the seed is silent (see docs/api.md):
 
 - the PO number is the shipment number, the operator order number is ``orderId``;
-- an item's quantity is the quantity the shipment still carries: ordered minus canceled
-  (before acknowledgement that is the ordered quantity);
+- an item's quantity is the quantity the shipment still carries
+  (``workflow.remaining_units``: ordered minus canceled; before acknowledgement that is
+  the ordered quantity), its subtotal that many units at the contracted price
+  (``workflow.line_amount``, rounded to the cent as an invoice row is);
 - an *unmapped* item is a line without a contracted price (``Line.contracted_price is
   None``: the import found no SKU mapping for the vendor); its vendorSku,
   vendorContractedPrice and subtotal are null and it is left out of the subtotal;
@@ -22,10 +24,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from dropship_tui.domain import workflow
 from dropship_tui.domain.errors import ConflictError, NotFoundError
-from dropship_tui.domain.models import Line, Order, Vendor, money
-
-MAX_SHIPMENT = 2**31 - 1
+from dropship_tui.domain.models import Order, Vendor, money
+from dropship_tui.domain.workflow import AddressGap
 
 
 def shipment_not_found(shipment_number: int) -> NotFoundError:
@@ -34,10 +36,6 @@ def shipment_not_found(shipment_number: int) -> NotFoundError:
 
 def vendor_not_found(location_code: str) -> NotFoundError:
     return NotFoundError(f"Vendor not found for location {location_code}.")
-
-
-def shipped_quantity(order: Order, line: Line) -> int:
-    return max(0, line.quantity_ordered - order.canceled_quantity(line.line_id))
 
 
 def _num(value: Decimal) -> float:
@@ -58,13 +56,12 @@ def translate(order: Order) -> dict[str, Any]:
     items = []
     subtotal = Decimal(0)
     for line in order.lines:
-        qty = shipped_quantity(order, line)
         mapped = line.contracted_price is not None
         item_subtotal = None
         if mapped:
-            # Each item rounded as an invoice row is (domain ``money``), so the subtotal
-            # here equals the invoice's for the same units.
-            amount = money(line.contracted_price * qty)  # type: ignore[operator]
+            # Each item rounded as an invoice row is, so the subtotal here equals the
+            # invoice's for the same units.
+            amount = workflow.line_amount(line, workflow.remaining_units(order, line))
             subtotal += amount
             item_subtotal = _num(amount)
         items.append(
@@ -140,19 +137,20 @@ def control_number(po_number: int) -> str:
     return f"{po_number % 1_000_000_000:09d}"
 
 
+_EDI_WORDS = {
+    AddressGap.NAME: "N1*ST needs a ship-to name or company",
+    AddressGap.LINE1: "N3 needs ship-to address line 1",
+    AddressGap.CITY: "N4 needs a ship-to city",
+    AddressGap.COUNTRY: "N4 needs a ship-to country code",
+}
+"""The ship-to gaps an 850 cannot carry, in the words of its segments (an email is not
+part of N1/N3/N4, so a malformed one does not stop the document)."""
+
+
 def edi_problems(order: Order) -> list[str]:
-    """Why the order cannot be sent as an 850 (the seed's "fails EDI 850 validation")."""
-    problems = []
-    ship_to = order.ship_to
-    if not (ship_to.full_name or ship_to.company).strip():
-        problems.append("N1*ST needs a ship-to name or company")
-    if not ship_to.address.line1.strip():
-        problems.append("N3 needs ship-to address line 1")
-    if not ship_to.address.city.strip():
-        problems.append("N4 needs a ship-to city")
-    if not ship_to.address.country_code.strip():
-        problems.append("N4 needs a ship-to country code")
-    return problems
+    """Why the order cannot be sent as an 850 (the seed's "fails EDI 850 validation"):
+    the address a carrier label needs (``workflow.address_gaps``)."""
+    return [_EDI_WORDS[gap] for gap in workflow.address_gaps(order.ship_to) if gap in _EDI_WORDS]
 
 
 def purchase_order(order: Order, vendor: Vendor) -> dict[str, Any]:
@@ -243,7 +241,7 @@ def purchase_order(order: Order, vendor: Vendor) -> dict[str, Any]:
     po1_loop = []
     hash_total = 0
     for line in order.lines:
-        qty = shipped_quantity(order, line)
+        qty = workflow.remaining_units(order, line)
         hash_total += qty
         item: dict[str, Any] = {
             "baselineItemData": _seg(

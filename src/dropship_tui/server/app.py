@@ -34,6 +34,7 @@ from dropship_tui.domain.errors import (
     NotFoundError,
     WorkflowError,
 )
+from dropship_tui.domain.models import PO_MAX
 from dropship_tui.store.base import Clock, utc_now
 from dropship_tui.server.routes import orders as routes_orders
 from dropship_tui.server.routes import platform as routes_platform
@@ -92,7 +93,7 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, list[str]]:
         if where in ("po_number", "shipmentNumber") and err.get("type") in (
             "greater_than_equal", "less_than_equal", "int_parsing", "int_from_float",
         ):
-            problems.append(f"{where} must be a positive 32-bit integer (1 to 2147483647)")
+            problems.append(f"{where} must be a positive 32-bit integer (1 to {PO_MAX})")
             continue
         msg = str(err.get("msg", "invalid"))
         problems.append(f"{where}: {msg}" if where else msg)

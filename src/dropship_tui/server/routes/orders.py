@@ -12,8 +12,10 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from dropship_tui.domain import workflow
 from dropship_tui.domain.errors import NotFoundError
 from dropship_tui.domain.models import (
+    PO_MAX,
     ActivityEntry,
     Location,
     Order,
@@ -32,9 +34,8 @@ from dropship_tui.server.backend import ServerStore
 
 router = APIRouter()
 
-MAX_PO = 2**31 - 1
 MAX_PAGE = 500
-PoPath = Annotated[int, Path(ge=1, le=MAX_PO, description="PO number (positive 32-bit integer)")]
+PoPath = Annotated[int, Path(ge=1, le=PO_MAX, description="PO number (positive 32-bit integer)")]
 # Quantities, line and slip numbers are checked by the domain rules (so the refusal reads
 # the same as with a local store), not by the schema.
 Version = int | None
@@ -56,7 +57,9 @@ class Count(BaseModel):
     count: int
 
 
-class StockLevel(BaseModel):
+class OnHand(BaseModel):
+    """``GET /stock``: units on hand of one vendor SKU at one location (None: unknown)."""
+
     on_hand: int | None
 
 
@@ -68,7 +71,7 @@ class AcknowledgeBody(Body):
 
 
 class AcknowledgeAllBody(Body):
-    po_numbers: list[Annotated[int, Field(ge=1, le=MAX_PO)]] = Field(max_length=5000)
+    po_numbers: list[Annotated[int, Field(ge=1, le=PO_MAX)]] = Field(max_length=5000)
 
 
 class CancelBody(Body):
@@ -152,7 +155,7 @@ def counts(
 @router.get("/orders", response_model=list[OrderSummary], tags=["orders"])
 def list_orders(
     request: Request, store: StoreDep, caller: Caller, query: QueryDep,
-    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    offset: Annotated[int, Query(ge=0, le=PO_MAX)] = 0,
     limit: Annotated[int, Query(ge=0, le=MAX_PAGE)] = 50,
 ) -> Response:
     scoped = scoped_query(caller, query)
@@ -206,7 +209,7 @@ def sla_policy(request: Request, store: StoreDep, caller: Caller, code: Annotate
     return read(request, store.policy_for_location(code))
 
 
-@router.get("/stock", response_model=StockLevel, tags=["setup"])
+@router.get("/stock", response_model=OnHand, tags=["setup"])
 def stock(
     request: Request, store: StoreDep, caller: Caller,
     vendor_sku: Annotated[str, Query(max_length=200)],
@@ -215,8 +218,8 @@ def stock(
     try:
         visible_location(store, caller, location_code)
     except NotFoundError:
-        return read(request, StockLevel(on_hand=None))  # as unknown as a missing location
-    return read(request, StockLevel(on_hand=store.stock(vendor_sku, location_code)))
+        return read(request, OnHand(on_hand=None))  # as unknown as a missing location
+    return read(request, OnHand(on_hand=store.stock(vendor_sku, location_code)))
 
 
 @router.get("/orders/{po_number}/stock", response_model=dict[str, int], tags=["orders"])
@@ -241,11 +244,9 @@ def acknowledge(
     key: IdempotencyKey = None,
 ) -> Response:
     _order_write(store, caller, po_number)
-    if body.validated and all(v == 0 for v in body.validated.values()):
+    if workflow.would_cancel(store.get_order(po_number), body.validated):
         # R4 turns "every line at 0" into a cancellation: admin only, like cancel.
-        order = store.get_order(po_number)
-        if all(body.validated.get(line.line_id, line.quantity_ordered) == 0 for line in order.lines):
-            caller.require_admin("cancel an order (every line validated to 0 cancels it)")
+        caller.require_admin("cancel an order (every line validated to 0 cancels it)")
     return write(
         store, caller, key,
         lambda _: store.acknowledge(

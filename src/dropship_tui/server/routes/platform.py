@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from dropship_tui.domain.errors import NotFoundError
-from dropship_tui.domain.models import Order, Vendor
+from dropship_tui.domain.models import PO_MAX, Order, Vendor
 from dropship_tui.exports import platform
 from dropship_tui.server.backend import ServerStore
 from dropship_tui.server.auth import Principal
@@ -22,7 +22,7 @@ ShipmentNumber = Annotated[
     Path(
         alias="shipmentNumber",
         ge=1,
-        le=platform.MAX_SHIPMENT,
+        le=PO_MAX,
         description="The shipment number (= PO number): a positive 32-bit integer",
     ),
 ]
