@@ -13,7 +13,7 @@ def ensure_store(orders: int, cache: Path, now: datetime) -> Path:
     path = cache / f"{orders}.db"
     if path.exists():
         return path
-    from dropship_tui.store.demo.builder import build_demo
+    from dropship_tui.store.demo import build_demo
 
     cache.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".building")

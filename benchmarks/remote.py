@@ -48,8 +48,8 @@ from dropship_tui.domain.errors import DomainError  # noqa: E402
 from dropship_tui.domain.models import Stage  # noqa: E402
 from dropship_tui.server import auth  # noqa: E402
 from dropship_tui.store.base import OrderQuery  # noqa: E402
-from dropship_tui.store.remote.client import RemoteStore  # noqa: E402
-from dropship_tui.store.sqlite.store import SqliteStore  # noqa: E402
+from dropship_tui.store.remote import RemoteStore  # noqa: E402
+from dropship_tui.store.sqlite import SqliteStore  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)
 PAGE_TARGET = 0.050
@@ -60,20 +60,6 @@ CLIENTS = 50
 
 def ensure_store(orders: int, cache: Path) -> Path:
     return _stores.ensure_store(orders, cache, NOW)
-    from dropship_tui.store.demo.builder import build_demo
-
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".building")
-    if tmp.exists():
-        tmp.unlink()
-    print(f"building a demo store of {orders:,} orders in {path} (once) …", flush=True)
-    t0 = time.perf_counter()
-    build_demo(tmp, orders=orders, seed=1, now=NOW, fast=True)
-    for suffix in ("-wal", "-shm"):
-        Path(str(tmp) + suffix).unlink(missing_ok=True)
-    tmp.rename(path)
-    print(f"  built in {time.perf_counter() - t0:.1f} s", flush=True)
-    return path
 
 
 def working_copy(source: Path, folder: Path) -> Path:

@@ -22,9 +22,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from dropship_tui.domain.models import SlaStatus, Stage
-from dropship_tui.store.demo import builder as demo
+from dropship_tui.store.demo import build_demo, bulk
 from dropship_tui.store.base import OrderQuery, SortKey
-from dropship_tui.store.sqlite.store import SqliteStore
+from dropship_tui.store.sqlite import SqliteStore
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)
 
@@ -73,13 +73,13 @@ def main() -> int:
 
     if not args.db:
         cpu0, wall0 = cpu_seconds(), time.perf_counter()
-        demo.build_demo(path, orders=args.orders, seed=args.seed, now=NOW)
+        build_demo(path, orders=args.orders, seed=args.seed, now=NOW)
         wall, cpu = time.perf_counter() - wall0, cpu_seconds() - cpu0
         print(f"\nbuild: demo --orders {args.orders:,}")
         line("build time (wall)", f"{wall:.1f} s", "< 90 s", verdict(wall, 90))
         line("  CPU used (this process + workers)", f"{cpu:.1f} s", "", "")
         line("  load average after", f"{os.getloadavg()[0]:.1f}", "", "")
-        for name, seconds in demo.LAST_TIMINGS.items():
+        for name, seconds in bulk.LAST_TIMINGS.items():
             line(f"  phase: {name}", f"{seconds:.1f} s", "", "")
         print(f"  file size {path.stat().st_size / 1e9:.2f} GB")
 

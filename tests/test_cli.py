@@ -167,6 +167,47 @@ def test_console_script_entry_point_is_main():
     assert cli.main(["--version"]) == 0
 
 
+def test_each_group_registers_exactly_its_commands_of_the_table():
+    import argparse
+    from importlib import import_module
+
+    from dropship_tui.cli.registry import COMMANDS
+
+    for group in {command.group for command in COMMANDS.values()}:
+        subparsers = argparse.ArgumentParser().add_subparsers()
+        import_module(f"dropship_tui.cli.{group}").register(subparsers)
+        assert set(subparsers.choices) == {n for n, c in COMMANDS.items() if c.group == group}
+
+
+HEAVY = {"rich", "textual", "fastapi", "starlette", "uvicorn", "reportlab", "httpx", "keyring"}
+
+
+@pytest.mark.parametrize(
+    "args, needed",
+    [
+        (["--help"], set()),
+        (["orders", "--limit", "50", "--json"], {"pydantic"}),
+        (["show", "82", "--json"], {"pydantic"}),
+        (["ack", "82", "--json"], {"pydantic"}),
+        (["show", "82"], {"pydantic", "rich"}),
+    ],
+)
+def test_a_command_imports_only_what_it_needs(po82, args, needed):
+    """Issue 9: start-up stays quick because nothing a command does not use is imported."""
+    script = (
+        "import contextlib, io, sys\n"
+        "from dropship_tui.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    code = main(sys.argv[1:])\n"
+        "print(code, *sorted({name.partition('.')[0] for name in sys.modules}))\n"
+    )
+    argv = [*args, "--db", str(po82.db)] if args != ["--help"] else args
+    result = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, env=po82.env)
+    code, *loaded = result.stdout.split()
+    assert code == "0", result.stderr
+    assert (HEAVY | {"pydantic"}) & set(loaded) == needed
+
+
 # --- the seed walkthrough ------------------------------------------------------------------
 
 

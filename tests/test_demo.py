@@ -11,7 +11,7 @@ import pytest
 from dropship_tui.domain import sla, tracking
 from dropship_tui.domain.errors import InvalidInputError
 from dropship_tui.domain.models import Order, SlaStatus, Stage
-from dropship_tui.store.demo import builder as demo
+from dropship_tui.store.demo import build_demo, plans, world
 from dropship_tui.store.base import OrderQuery
 from dropship_tui.store.sqlite.rows import STAGE_RANK, to_us
 from dropship_tui.store.sqlite.store import SqliteStore
@@ -52,7 +52,7 @@ def dump(path) -> dict[str, list[tuple]]:
 
 def build(tmp_path, name, **kw):
     path = tmp_path / f"{name}.db"
-    demo.build_demo(path, now=NOW, **kw)
+    build_demo(path, now=NOW, **kw)
     return path
 
 
@@ -60,7 +60,7 @@ def build(tmp_path, name, **kw):
 def small(tmp_path_factory):
     """400 orders through the real store actions."""
     path = tmp_path_factory.mktemp("demo") / "small.db"
-    demo.build_demo(path, orders=400, seed=5, now=NOW, fast=False)
+    build_demo(path, orders=400, seed=5, now=NOW, fast=False)
     return path
 
 
@@ -77,7 +77,7 @@ def test_fast_path_writes_exactly_what_the_rules_write(small, tmp_path):
 
 
 def test_fast_path_in_parallel_chunks_too(tmp_path, monkeypatch):
-    monkeypatch.setattr(demo, "CHUNK", 150)  # 4 chunks, in 2 worker processes
+    monkeypatch.setattr(plans, "CHUNK", 150)  # 4 chunks, in 2 worker processes
     slow = build(tmp_path, "slow", orders=520, seed=9, fast=False)
     fast = build(tmp_path, "fast", orders=520, seed=9, fast=True, workers=2)
     assert dump(fast) == dump(slow)
@@ -146,7 +146,7 @@ def test_walkthrough_order_82(small):
         assert o.location_code == "MYSTIC-WH1" and store.vendor(o.vendor_code).name == "Mystic Sports"
     # Even in a tiny demo.
     with SqliteStore(small.parent / "tiny.db", clock=lambda: NOW) as tiny:
-        demo.build_demo(tiny, orders=5, seed=1, now=NOW)
+        build_demo(tiny, orders=5, seed=1, now=NOW)
         assert [s.po_number for s in tiny.list_orders(OrderQuery())] == [1, 2, 3, 4, 82]
 
 
@@ -157,9 +157,9 @@ def test_setup_policies_catalog_and_customers(small):
         p1, p2 = store.policy_for_location(wh1.code), store.policy_for_location(wh2.code)
         assert p1 != p2 and p2 == store.location_group("WEST").sla_policy
         mappings = store.sku_mappings("MYSTIC") + store.sku_mappings("ALPINE")
-        assert len(mappings) == demo.CATALOG_SIZE
+        assert len(mappings) == world.CATALOG_SIZE
         for m in mappings:
-            assert len(m.upc) == 12 and demo.upc_check_digit(m.upc[:11]) == int(m.upc[11])
+            assert len(m.upc) == 12 and world.upc_check_digit(m.upc[:11]) == int(m.upc[11])
         names = {s.customer_name for s in store.list_orders(OrderQuery(), limit=1000)}
     scripts = {
         unicodedata.name(ch).split()[0]
@@ -175,11 +175,11 @@ def test_setup_policies_catalog_and_customers(small):
 
 def test_ups_numbers_agree_with_the_tracking_module():
     for serial in (0, 1, 1234567, 9999999):
-        number = demo.ups_number("A5R000", "03", serial)
+        number = plans.ups_number("A5R000", "03", serial)
         assert tracking.check_tracking_number(number).carrier == "UPS"
-        assert demo.ups_check_digit(number[2:17]) == tracking.ups_check_digit(number[2:17])
+        assert int(number[17]) == tracking.ups_check_digit(number[2:17])
 
 
 def test_demo_needs_an_empty_store(small):
     with pytest.raises(InvalidInputError, match="empty store"):
-        demo.build_demo(small, orders=10, now=NOW)
+        build_demo(small, orders=10, now=NOW)

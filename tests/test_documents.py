@@ -194,7 +194,7 @@ def test_tracking_shown_once_saved(tmp_path):
 def test_an_order_without_slips_is_refused(tmp_path):
     o = wf.acknowledge(f.order(), {}, {}, f.ctx()).order
     with pytest.raises(WorkflowError, match="no packing slips"):
-        render_order_slips(o, f.vendor(), f.location(), tmp_path / "x.pdf")
+        render_order_slips(o, f.vendor(), f.location(), tmp_path / "x.pdf", "letter")
     assert not (tmp_path / "x.pdf").exists()  # nothing half-written
     assert list(tmp_path.iterdir()) == []
 
@@ -203,7 +203,7 @@ def test_batch_in_po_order_from_a_list_and_lazily_from_a_generator(tmp_path):
     orders = [partial_order(po=po) for po in (300, 100, 200)]
     jobs = [SlipJob(o, f.vendor(), f.location()) for o in orders]
     path = tmp_path / "batch.pdf"
-    assert render_packing_slips(jobs, path) == 6
+    assert render_packing_slips(jobs, path, "letter") == 6
     firsts = [t.split("PO number\n")[1].split("\n")[0] for t in texts(PdfReader(path))]
     assert firsts == ["100", "100", "200", "200", "300", "300"]
 
@@ -215,7 +215,7 @@ def test_batch_in_po_order_from_a_list_and_lazily_from_a_generator(tmp_path):
             yield (o, f.vendor(), f.location())
 
     buf = io.BytesIO()
-    assert render_packing_slips(lazily(), buf) == 6
+    assert render_packing_slips(lazily(), buf, "letter") == 6
     assert consumed == [100, 200, 300]
     assert len(PdfReader(io.BytesIO(buf.getvalue())).pages) == 6
 
@@ -294,7 +294,7 @@ def text_money(value: Decimal) -> str:
 def test_invoice_needs_the_invoice_generated(tmp_path):
     o = wf.acknowledge(f.order(), {}, {}, f.ctx()).order
     with pytest.raises(WorkflowError, match="no invoice"):
-        render_invoice(o, tmp_path / "x.pdf")
+        render_invoice(o, tmp_path / "x.pdf", "letter")
 
 
 # --- any alphabet, printed literally ------------------------------------------------------
@@ -463,6 +463,43 @@ def test_rtl_display_order_and_joined_arabic():
     assert all(0xFE70 <= ord(ch) <= 0xFEFF for ch in shaped)  # presentation (joined) forms
 
 
+def test_rtl_numbers_keep_their_order():
+    """Issue 9: a house number or a phone number in a Hebrew address reads left to right."""
+    assert rtl.visual("הרצל 12/4") == "12/4 לצרה"
+    assert "12/4" in rtl.visual("הרצל 12/4")
+    assert rtl.visual("טל' 03-1234567") == "03-1234567 'לט"
+    assert "03-1234567" in rtl.visual("טל' 03-1234567")
+
+
+def test_rtl_mixed_arabic_line():
+    line = "شارع الملك فهد 12, Riyadh 11564"
+    shown = rtl.visual(line)
+    # An Arabic paragraph: its words right to left, the Latin word and numbers left to right.
+    assert shown.startswith("Riyadh 11564 ,12 ")
+    arabic = shown[len("Riyadh 11564 ,12 "):]
+    assert all(0xFE70 <= ord(ch) <= 0xFEFF or ch == " " for ch in arabic)  # joined forms
+    assert unicodedata.normalize("NFKC", arabic[::-1]) == "شارع الملك فهد"
+    assert rtl.visual("لا") == "\ufefb"  # lam-alef as one ligature
+
+
+def test_rtl_marks_stay_on_their_letter():
+    # Drawn left to right, a mark follows the letter it sits on.
+    assert rtl.visual("שָׁלוֹם") == "ם" + "ו\u05b9" + "ל" + "ש\u05b8\u05c1"
+    shaped = rtl.visual("مُحَمَّد")
+    assert [unicodedata.category(ch) for ch in shaped] == ["Lo", "Lo", "Mn", "Mn", "Lo", "Mn", "Lo", "Mn"]
+
+
+def test_rtl_address_prints_its_numbers_in_order(tmp_path):
+    from dropship_tui.documents import text as doc_text
+
+    order = partial_order(first_name="טל' 03-1234567", last_name="", company="", city="הרצל 12/4")
+    drawn = "".join(run for _, run in doc_text.segments(rtl.visual("הרצל 12/4")))
+    assert "12/4" in drawn
+    for reader in (slips_pdf(order, tmp_path), invoice_pdf(order, tmp_path)):
+        page = texts(reader)[0]
+        assert "12/4" in page and "03-1234567" in page
+
+
 # --- barcodes ----------------------------------------------------------------------------
 
 
@@ -580,18 +617,27 @@ def _code128_text(symbols: list[int]) -> str:
 
 @pytest.mark.parametrize(("setting", "size"), [("a4", (595, 842)), ("letter", (612, 792))])
 def test_paper_size_from_the_config(tmp_path, monkeypatch, setting, size):
+    from dropship_tui.config import load_config, resolve_paper_size
+
     cfg = tmp_path / "config.toml"
     cfg.write_text(f'paper_size = "{setting}"\n', encoding="utf-8")
     monkeypatch.setenv("DROPSHIP_TUI_CONFIG", str(cfg))
     order = partial_order()
-    for reader in (slips_pdf(order, tmp_path, paper=None), invoice_pdf(order, tmp_path, paper=None)):
+    paper = resolve_paper_size(load_config())  # the caller reads the config, not the document
+    for reader in (slips_pdf(order, tmp_path, paper=paper), invoice_pdf(order, tmp_path, paper=paper)):
         box = reader.pages[0].mediabox
         assert (round(float(box.width)), round(float(box.height))) == size
 
 
-def test_unknown_paper_is_refused(tmp_path):
+@pytest.mark.parametrize("paper", ["tabloid", None])
+def test_unknown_paper_is_refused(tmp_path, monkeypatch, paper):
+    # No paper is refused too: a document never falls back on the user's config.
+    monkeypatch.setenv("DROPSHIP_TUI_CONFIG", str(tmp_path / "missing" / "config.toml"))
     with pytest.raises(InvalidInputError, match="letter"):
-        render_invoice(partial_order(), tmp_path / "x.pdf", paper="tabloid")
+        render_invoice(partial_order(), tmp_path / "x.pdf", paper=paper)
+    with pytest.raises(InvalidInputError, match="letter"):
+        slips_pdf(partial_order(), tmp_path, paper=paper)
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- the CLI -------------------------------------------------------------------------------
@@ -600,15 +646,10 @@ def test_unknown_paper_is_refused(tmp_path):
 @pytest.fixture
 def cli(tmp_path, monkeypatch):
     """``run(*argv) -> (code, stdout, stderr)`` in-process, against a store with PO 82
-    (partial, two tracked slips, not invoiced), PO 83 (slips saved) and PO 84 (New).
-    The documents commands are registered even before ``commands.NAMES`` lists them."""
+    (partial, two tracked slips, not invoiced), PO 83 (slips saved) and PO 84 (New)."""
     from dropship_tui import cli as cli_module
-    from dropship_tui.cli import registry as commands
-    from dropship_tui.cli import documents as documents_commands
     from dropship_tui.store.sqlite.store import SqliteStore
 
-    if documents_commands not in commands.MODULES:
-        monkeypatch.setattr(commands, "MODULES", [*commands.MODULES, documents_commands])
     db = tmp_path / "store.db"
     monkeypatch.setenv("DROPSHIP_TUI_DB", str(db))
     monkeypatch.setenv("DROPSHIP_TUI_CONFIG", str(tmp_path / "config.toml"))
@@ -754,19 +795,12 @@ def test_cli_unwritable_output_is_a_one_line_refusal(cli):
     assert "Cannot write" in stderr and stderr.count("\n") == 1
 
 
-@pytest.mark.parametrize("order", [("workflow", "documents"), ("documents", "workflow")])
-def test_invoice_pdf_options_whatever_the_registration_order(monkeypatch, order):
+def test_invoice_is_one_command_with_its_pdf_options():
     from dropship_tui import cli as cli_module
-    from dropship_tui.cli import registry as commands
-    from dropship_tui.cli import documents as documents_commands
-    modules = {m.__name__.rsplit(".", 1)[1]: m for m in commands.MODULES}
-    modules["documents"] = documents_commands
-    names = [n for n in commands.NAMES if n not in ("workflow", "documents")] + list(order)
-    monkeypatch.setattr(commands, "NAMES", names)
-    monkeypatch.setattr(commands, "MODULES", [modules[n] for n in names])
-    args = cli_module.build_parser().parse_args(["invoice", "82", "--pdf", "x.pdf", "--print"])
+
+    args = cli_module.build_parser("invoice").parse_args(["invoice", "82", "--pdf", "x.pdf", "--print"])
     assert args.pdf == "x.pdf" and args.print_ is True
-    args = cli_module.build_parser().parse_args(["invoice", "82"])
+    args = cli_module.build_parser("invoice").parse_args(["invoice", "82"])
     assert args.pdf is None
 
 

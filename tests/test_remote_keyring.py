@@ -15,7 +15,7 @@ from keyring.errors import PasswordDeleteError
 
 import factories as f
 from dropship_tui import cli
-from dropship_tui.store.remote.client import KEYRING_SERVICE
+from dropship_tui.store.remote import KEYRING_SERVICE
 from test_remote_support import fresh_backend, live_server  # noqa: F401
 
 

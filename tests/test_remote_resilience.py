@@ -13,7 +13,7 @@ import pytest
 import factories as f
 from dropship_tui.domain.errors import ConflictError, NotFoundError
 from dropship_tui.store.base import OrderQuery
-from dropship_tui.store.remote.client import RemoteStore, UnreachableError
+from dropship_tui.store.remote import RemoteStore, UnreachableError
 from test_remote_support import fixed_clock, free_port, fresh_backend, live_server  # noqa: F401
 
 
@@ -166,7 +166,7 @@ def test_pages_are_gzipped(backend):
 
 def test_plain_http_only_for_loopback():
     from dropship_tui.domain.errors import InvalidInputError
-    from dropship_tui.store.remote.client import normalize_url
+    from dropship_tui.store.remote import normalize_url
 
     assert normalize_url("https://api.example.com/") == "https://api.example.com"
     assert normalize_url("api.example.com:8443") == "https://api.example.com:8443"

@@ -19,7 +19,7 @@ from dropship_tui.domain.models import SkuMapping
 from dropship_tui.server import auth
 from dropship_tui.server.app import create_app
 from dropship_tui.server.backend import ServerStore
-from dropship_tui.store.remote.client import RemoteStore
+from dropship_tui.store.remote import RemoteStore
 
 
 def fixed_clock():

@@ -12,7 +12,7 @@ from dropship_tui.domain.errors import NotFoundError
 from dropship_tui.domain.models import Reason, ReasonCode
 from dropship_tui.server import auth
 from dropship_tui.store.base import OrderQuery
-from dropship_tui.store.remote.client import ForbiddenError, NotAuthorizedError
+from dropship_tui.store.remote import ForbiddenError, NotAuthorizedError
 from test_remote_support import fresh_backend, live_server  # noqa: F401
 
 A_PO, MISSING = 82, 4242

@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from dropship_tui.services import csv_imports
+from dropship_tui.services import stock_import
 from dropship_tui.domain import workflow
 from dropship_tui.domain.errors import InvalidInputError, WorkflowError
 from dropship_tui.domain.models import Reason, ReasonCode, SkuMapping
@@ -56,14 +56,14 @@ def levels(store) -> dict[tuple[str, str], tuple[int, int, int]]:
 
 
 def test_parse_accepts_the_documented_header_names():
-    rows, problems = csv_imports.parse_stock_csv("UPC,Location Code,On Hand\n000000000001,WH,3\n")
-    assert problems == [] and rows == [csv_imports.StockRow(2, "", "000000000001", "WH", 3)]
-    rows, problems = csv_imports.parse_stock_csv("vendor_sku,location_code,quantity_on_hand\r\nV-1,WH,0\r\n")
+    rows, problems = stock_import.parse_stock_csv("UPC,Location Code,On Hand\n000000000001,WH,3\n")
+    assert problems == [] and rows == [stock_import.StockRow(2, "", "000000000001", "WH", 3)]
+    rows, problems = stock_import.parse_stock_csv("vendor_sku,location_code,quantity_on_hand\r\nV-1,WH,0\r\n")
     assert problems == [] and rows[0].quantity == 0
 
 
 def test_parse_reports_a_missing_column_on_the_header_line():
-    rows, problems = csv_imports.parse_stock_csv("vendor_sku,quantity_on_hand\nV-1,3\n")
+    rows, problems = stock_import.parse_stock_csv("vendor_sku,quantity_on_hand\nV-1,3\n")
     assert rows == [] and problems == [(1, "missing column location_code")]
 
 
@@ -72,12 +72,12 @@ def test_parse_reports_a_missing_column_on_the_header_line():
 
 def test_partial_import_leaves_other_skus_alone(store, tmp_path):
     store.set_stock("V-3", WH1, 7)
-    report = csv_imports.import_stock(
+    report = stock_import.import_stock(
         store, write(tmp_path, "vendor_sku,location_code,quantity_on_hand\nV-1,MYSTIC-WH1,4\n")
     )
     assert (report.added, report.updated, report.zeroed) == (1, 0, 0)
     # By UPC too, and a re-run of the same value counts as unchanged.
-    report = csv_imports.import_stock(
+    report = stock_import.import_stock(
         store, write(tmp_path, "upc,location_code,on_hand\n111111111111,MYSTIC-WH1,4\n111111111112,MYSTIC-WH1,9\n")
     )
     assert (report.added, report.updated, report.unchanged) == (1, 0, 1)
@@ -89,7 +89,7 @@ def test_full_import_zeroes_the_skus_missing_at_the_files_locations_only(store, 
     store.set_stock("V-2", WH1, 5)
     store.set_stock("V-3", WH1, 6)
     store.set_stock("V-3", WH2, 8)  # another location, not in the file: untouched
-    report = csv_imports.import_stock(
+    report = stock_import.import_stock(
         store, write(tmp_path, "vendor_sku,location_code,quantity_on_hand\nV-1,MYSTIC-WH1,4\nV-2,MYSTIC-WH1,1\n"),
         full=True,
     )
@@ -115,7 +115,7 @@ def test_any_bad_row_refuses_the_whole_file_with_line_numbers(store, tmp_path):
         "V-1,,OTHER-WH,1\n"             # 10: V-1 is not OTHER's SKU
     )
     with pytest.raises(InvalidInputError) as info:
-        csv_imports.import_stock(store, write(tmp_path, text), full=True)
+        stock_import.import_stock(store, write(tmp_path, text), full=True)
     problems = info.value.problems
     assert [p.split(":")[0] for p in problems] == [f"line {n}" for n in range(3, 11)]
     assert "unknown vendor SKU 'V-9'" in problems[0]
@@ -131,7 +131,7 @@ def test_any_bad_row_refuses_the_whole_file_with_line_numbers(store, tmp_path):
 
 def test_store_import_is_one_transaction(store):
     # The store re-checks inside its transaction: a bad row there refuses everything.
-    rows = [csv_imports.StockRow(2, "V-1", "", WH1, 3), csv_imports.StockRow(3, "V-2", "", WH1, None)]
+    rows = [stock_import.StockRow(2, "V-1", "", WH1, 3), stock_import.StockRow(3, "V-2", "", WH1, None)]
     with pytest.raises(InvalidInputError, match="line 3"):
         store.import_stock(rows)
     assert store.stock("V-1", WH1) is None
@@ -139,7 +139,7 @@ def test_store_import_is_one_transaction(store):
 
 def test_a_sku_only_on_an_orders_line_is_known(store, tmp_path):
     store.import_orders([order(82)])  # line vendor SKU V-SKU-123, no mapping
-    csv_imports.import_stock(store, write(tmp_path, "vendor_sku,location_code,on_hand\nV-SKU-123,MYSTIC-WH1,3\n"))
+    stock_import.import_stock(store, write(tmp_path, "vendor_sku,location_code,on_hand\nV-SKU-123,MYSTIC-WH1,3\n"))
     assert store.stock("V-SKU-123", WH1) == 3
 
 
@@ -233,7 +233,7 @@ def test_a_reservation_is_rolled_back_with_its_action(store, monkeypatch):
 
 def test_migration_adds_the_reservations_table(tmp_path):
     path = tmp_path / "old.db"
-    from dropship_tui.store.sqlite.store import connect
+    from dropship_tui.store.sqlite import connect
 
     conn = connect(path)
     schema.migrate(conn, target=schema.SCHEMA_VERSION - 1)

@@ -298,3 +298,28 @@ def test_stock_for_an_order(store, request):
     store.import_orders([two_line_order()])
     assert store.stock_for(store.get_order(82)) == {"V-SKU-123": 3}
     assert store.stock("V-SKU-123", "MYSTIC-WH1") == 3
+
+
+# --- the whole protocol -----------------------------------------------------------------
+
+
+def test_both_stores_implement_the_whole_protocol(store):
+    assert isinstance(store, Store)
+    with store.lock:  # the one lock serialising a store's users (reentrant)
+        with store.lock:
+            assert store.counts().total == 0
+
+
+def test_what_the_server_has_no_route_for_is_refused_clearly(store):
+    from dropship_tui.store.base import NotAvailableRemotely
+
+    if isinstance(store, SqliteStore):
+        assert store.stock_levels() == []
+        return
+    message = refused(NotAvailableRemotely, store.import_stock, [(2, "V-A", "", "MYSTIC-WH1", 3)])
+    assert message == (
+        "Stock import works on a local store only; run it where the store file is, with --db PATH"
+    )
+    for call in (store.stock_levels, store.vendors, store.locations):
+        with pytest.raises(NotAvailableRemotely):
+            call()

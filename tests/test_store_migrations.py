@@ -10,7 +10,7 @@ from dropship_tui.domain.models import SlaStatus, SlaThresholds, Stage
 from dropship_tui.store.sqlite import schema
 from dropship_tui.store.base import OrderQuery
 from dropship_tui.store.sqlite.rows import V1_ORDER_COLUMNS, line_rows, order_row
-from dropship_tui.store.sqlite.store import SqliteStore, connect
+from dropship_tui.store.sqlite import SqliteStore, connect
 
 from factories import NOW, location, order, vendor
 

@@ -135,7 +135,7 @@ def test_duplicate_tracking_names_the_po_only_within_the_vendor(store):
         store.save_tracking(82, o.version, 1, "1Z999AA10123456784")
     assert refused.value.message == "1Z999AA10123456784 is already used on another shipment"
     assert "5000" not in refused.value.message
-    from dropship_tui.store.demo.builder import ups_number
+    from dropship_tui.store.demo.plans import ups_number
 
     other = ups_number("A5R001", "03", 1234567)
     o83 = store.acknowledge(83, None, {}, {})

@@ -30,7 +30,7 @@ from dropship_tui.domain.models import (
 )
 from dropship_tui.store import paths
 from dropship_tui.store.base import OrderQuery, SortKey, Store
-from dropship_tui.store.demo.builder import ups_number
+from dropship_tui.store.demo.plans import ups_number
 from dropship_tui.store.sqlite.store import SqliteStore
 
 from factories import NOW, line, location, order, vendor

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from dropship_tui.services import csv_imports
+from dropship_tui.services import tracking_import
 from dropship_tui.domain.errors import InvalidInputError
-from dropship_tui.store.demo.builder import ups_number
+from dropship_tui.store.demo.plans import ups_number
 from dropship_tui.store.sqlite.store import SqliteStore
 
 from factories import NOW, line, location, order, vendor
@@ -52,7 +52,7 @@ def statuses(report):
 
 def test_valid_rows_are_saved_through_the_rules(store, tmp_path):
     path = write(tmp_path, HEADER + f"82,1,{UPS_1},\n82,2,{UPS_2},\n83,1,ABC-123,fed ex\n")
-    report = csv_imports.import_tracking(store, path)
+    report = tracking_import.import_tracking(store, path)
     assert statuses(report) == [(2, "applied"), (3, "applied"), (4, "applied")]
     o = store.get_order(82)
     assert [(s.tracking_number, s.carrier) for s in o.slips] == [(UPS_1, "UPS"), (UPS_2, "UPS")]
@@ -74,7 +74,7 @@ def test_invalid_rows_are_refused_with_line_po_slip_and_reason(store, tmp_path):
         "x,0,,\n"            # 8: unreadable
         f"83,1,{UPS_1},\n"   # 9: already on PO 82 (store-wide uniqueness)
     )
-    report = csv_imports.import_tracking(store, write(tmp_path, text))
+    report = tracking_import.import_tracking(store, write(tmp_path, text))
     assert statuses(report) == [(2, "applied")] + [(n, "refused") for n in range(3, 10)]
     by_line = {r.line: r for r in report.rows}
     assert "already on slip 1" in by_line[3].message
@@ -94,10 +94,10 @@ def test_a_second_import_of_the_same_file_changes_nothing(store, tmp_path):
         tmp_path,
         HEADER + f"82,1,{UPS_1},\n82,2,{UPS_2},UPS\n83,1,abc 123,FedEx\n84,1,{UPS_3},\n",
     )
-    first = csv_imports.import_tracking(store, path)
+    first = tracking_import.import_tracking(store, path)
     assert [r.status for r in first.rows] == ["applied", "applied", "applied", "refused"]
     before = snapshot(store)
-    again = csv_imports.import_tracking(store, path)
+    again = tracking_import.import_tracking(store, path)
     assert [r.status for r in again.rows] == ["unchanged", "unchanged", "unchanged", "refused"]
     assert "already has" in again.rows[0].message
     assert snapshot(store) == before
@@ -105,7 +105,7 @@ def test_a_second_import_of_the_same_file_changes_nothing(store, tmp_path):
 
 def test_a_repeated_row_in_one_file_is_unchanged_and_a_new_number_is_a_change(store, tmp_path):
     path = write(tmp_path, HEADER + f"82,1,{UPS_1},\n82,1,{UPS_1},\n82,1,{UPS_3},\n")
-    report = csv_imports.import_tracking(store, path)
+    report = tracking_import.import_tracking(store, path)
     assert [r.status for r in report.rows] == ["applied", "unchanged", "applied"]
     assert f"changed from {UPS_1}" in report.rows[2].message
     assert store.get_order(82).slip(1).tracking_number == UPS_3
@@ -113,23 +113,23 @@ def test_a_repeated_row_in_one_file_is_unchanged_and_a_new_number_is_a_change(st
 
 
 def test_same_number_other_carrier_is_a_change_not_unchanged(store, tmp_path):
-    csv_imports.import_tracking(store, write(tmp_path, HEADER + "83,1,ABC123,FedEx\n"))
-    report = csv_imports.import_tracking(store, write(tmp_path, HEADER + "83,1,ABC123,DHL\n", "b.csv"))
+    tracking_import.import_tracking(store, write(tmp_path, HEADER + "83,1,ABC123,FedEx\n"))
+    report = tracking_import.import_tracking(store, write(tmp_path, HEADER + "83,1,ABC123,DHL\n", "b.csv"))
     assert report.rows[0].status == "applied"
     assert store.get_order(83).slip(1).carrier == "DHL"
 
 
 def test_file_level_problems(store, tmp_path):
     with pytest.raises(InvalidInputError, match="line 1: missing column package_number"):
-        csv_imports.import_tracking(store, write(tmp_path, "po,tracking_number\n82,X\n"))
+        tracking_import.import_tracking(store, write(tmp_path, "po,tracking_number\n82,X\n"))
     with pytest.raises(InvalidInputError, match="empty"):
-        csv_imports.import_tracking(store, write(tmp_path, ""))
-    rows, problems = csv_imports.parse_tracking_csv("po_number;slip\n")  # one column named oddly
+        tracking_import.import_tracking(store, write(tmp_path, ""))
+    rows, problems = tracking_import.parse_tracking_csv("po_number;slip\n")  # one column named oddly
     assert rows == [] and problems
 
 
 def test_the_carrier_column_is_optional(store, tmp_path):
-    report = csv_imports.import_tracking(store, write(tmp_path, f"po,slip,tracking\n82,1,{UPS_1}\n"))
+    report = tracking_import.import_tracking(store, write(tmp_path, f"po,slip,tracking\n82,1,{UPS_1}\n"))
     assert report.applied == 1
 
 

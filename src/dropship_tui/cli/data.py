@@ -1,24 +1,25 @@
-"""Getting data in: ``import FILE.json`` (docs/import-format.md) and ``demo``."""
+"""Getting data in: ``import FILE.json`` (docs/import-format.md; the use case is
+``services.json_import``) and ``demo``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dropship_tui.exports import import_format as importer
-from dropship_tui.domain.errors import InvalidInputError, NotFoundError
-from dropship_tui.domain.models import SkuMapping
-from dropship_tui.cli import output
-from dropship_tui.cli.common import UsageError, add_command, db_path, non_negative, open_store, positive
+from dropship_tui.cli import json_output
+from dropship_tui.cli.common import UsageError, add_command, db_path, open_store
+from dropship_tui.cli.values import non_negative, positive
+from dropship_tui.domain.errors import InvalidInputError
+from dropship_tui.domain.words import plural
 
 
 def register(subparsers: Any) -> None:
     p = add_command(
         subparsers,
         "import",
-        "import vendor orders from a JSON file",
         description="Import vendor orders (and optionally the vendors, locations and SKU "
         "mappings they refer to) from a JSON file; see docs/import-format.md. A bad file "
         "is refused whole, naming the bad field; a PO already in the store is refused.",
@@ -29,7 +30,6 @@ def register(subparsers: Any) -> None:
     p = add_command(
         subparsers,
         "demo",
-        "fill a store with demo vendors and orders",
         description="Build a demo store (vendors, locations, SKU mappings and orders in "
         "every stage) to try the app on.",
     )
@@ -39,44 +39,6 @@ def register(subparsers: Any) -> None:
 
 
 # --- import -----------------------------------------------------------------------------
-
-
-class StoreCatalog:
-    """``importer.Catalog`` over a store."""
-
-    def __init__(self, store: Any) -> None:
-        self.store = store
-        self._mappings: dict[str, dict[str, SkuMapping]] = {}
-
-    def has_vendor(self, code: str) -> bool:
-        try:
-            self.store.vendor(code)
-        except NotFoundError:
-            return False
-        return True
-
-    def location_vendor(self, code: str) -> str | None:
-        try:
-            return self.store.location(code).vendor_code
-        except NotFoundError:
-            return None
-
-    def sku_mapping(self, vendor_code: str, product_code: str) -> SkuMapping | None:
-        if vendor_code not in self._mappings:
-            lookup = getattr(self.store, "sku_mappings", None)
-            try:
-                found = lookup(vendor_code) if lookup is not None else []
-            except NotFoundError:
-                found = []
-            self._mappings[vendor_code] = {m.product_code: m for m in found}
-        return self._mappings[vendor_code].get(product_code)
-
-    def has_order(self, po_number: int) -> bool:
-        try:
-            self.store.get_order(po_number)
-        except NotFoundError:
-            return False
-        return True
 
 
 def _read(name: str) -> tuple[str, str]:
@@ -98,20 +60,17 @@ def _read(name: str) -> tuple[str, str]:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from dropship_tui.exports import import_format
+    from dropship_tui.services.json_import import StoreCatalog, apply_plan
+
     text, source = _read(args.file)
-    doc = importer.parse_import(text, source)  # refused before the store is even opened
+    doc = import_format.parse_import(text, source)  # refused before the store is even opened
     with open_store(args, create=True) as store:
-        plan = importer.resolve(doc, StoreCatalog(store), source)
-        for vendor in plan.vendors:
-            store.add_vendor(vendor)
-        for location in plan.locations:
-            store.add_location(location)
-        if plan.sku_mappings:
-            store.add_sku_mappings(plan.sku_mappings)
-        count = store.import_orders(plan.orders) if plan.orders else 0
+        plan = import_format.resolve(doc, StoreCatalog(store), source)
+        count = apply_plan(store, plan).orders
     pos = [o.po_number for o in plan.orders]
     if args.json:
-        output.print_json(
+        json_output.print_json(
             {
                 "imported": pos,
                 "vendors": [v.code for v in plan.vendors],
@@ -121,17 +80,19 @@ def run_import(args: argparse.Namespace) -> int:
         )
         return 0
     setup = [
-        output.plural(len(plan.vendors), "vendor") if plan.vendors else "",
-        output.plural(len(plan.locations), "location") if plan.locations else "",
-        output.plural(len(plan.sku_mappings), "SKU mapping") if plan.sku_mappings else "",
+        plural(len(plan.vendors), "vendor") if plan.vendors else "",
+        plural(len(plan.locations), "location") if plan.locations else "",
+        plural(len(plan.sku_mappings), "SKU mapping") if plan.sku_mappings else "",
     ]
-    message = f"Imported {output.plural(count, 'order')}"
+    message = f"Imported {plural(count, 'order')}"
     if pos:
         shown = ", ".join(map(str, pos[:10])) + (", …" if len(pos) > 10 else "")
         message += f" (PO {shown})"
     message += f" from {source}"
     if any(setup):
         message += "; added " + ", ".join(s for s in setup if s)
+    from dropship_tui.cli import output
+
     output.console().print(output.text(message))
     return 0
 
@@ -139,7 +100,7 @@ def run_import(args: argparse.Namespace) -> int:
 # --- demo -------------------------------------------------------------------------------
 
 
-def _progress(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _progress(args: argparse.Namespace) -> Callable[[int, int], None] | None:
     """A progress line on a terminal's stderr; nothing when piped."""
     if not sys.stderr.isatty():
         return None
@@ -153,10 +114,11 @@ def _progress(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def run_demo(args: argparse.Namespace) -> int:
     from dropship_tui.store.demo import builder as demo
+
     if getattr(args, "api", None):
         raise UsageError("demo builds a local store file; use --db PATH, not --api")
     path = db_path(args)
-    options = {k: v for k, v in (("orders", args.orders), ("seed", args.seed)) if v is not None}
+    options: dict[str, Any] = {k: v for k, v in (("orders", args.orders), ("seed", args.seed)) if v is not None}
     with open_store(args, create=True) as store:
         if store.counts().total:
             raise InvalidInputError(
@@ -170,12 +132,14 @@ def run_demo(args: argparse.Namespace) -> int:
     if sys.stderr.isatty() and not args.json:
         sys.stderr.write("\r\033[K")
     if args.json:
-        output.print_json({"db": str(path), **counts.model_dump()})
+        json_output.print_json({"db": str(path), **counts.model_dump()})
         return 0
+    from dropship_tui.cli import output
+
     out = output.console()
     out.print(
         output.text(
-            f"Demo store ready at {path}: {output.plural(counts.total, 'order')} "
+            f"Demo store ready at {path}: {plural(counts.total, 'order')} "
             f"({counts.new} new, {counts.in_progress} in progress, {counts.completed} completed, "
             f"{counts.canceled} canceled)"
         )

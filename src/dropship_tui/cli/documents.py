@@ -1,4 +1,4 @@
-"""Documents from the command line: ``packing-slips`` and the PDF options of ``invoice``.
+"""Documents from the command line: ``packing-slips``, and the PDF of ``invoice``.
 
     dropship-tui packing-slips PO [--out FILE.pdf] [--print]
     dropship-tui packing-slips --stage in-progress [--search TEXT] [--out FILE.pdf] [--print]
@@ -11,11 +11,9 @@ sends the file to the system printer (``print_command`` from the config, else CU
 a one-line reason on stderr. ``--paper letter|a4`` overrides the config (which defaults
 from the locale).
 
-``invoice`` belongs to ``commands/workflow.py`` (it generates the invoice record); this
-module adds ``--pdf``/``--print``/``--paper`` to that subcommand when it is registered
-first (``"documents"`` after ``"workflow"`` in ``commands.NAMES``), and otherwise defines
-``invoice`` itself. With a PDF option, an order already invoiced is just rendered; one
-not yet invoiced is invoiced first (R8 decides whether it may be).
+``invoice`` is defined with the workflow (``workflow.py``: it generates the invoice
+record); with a PDF option it runs ``run_invoice_pdf``: an order already invoiced is just
+rendered, one not yet invoiced is invoiced first (R8 decides whether it may be).
 
 Heavy imports (reportlab) happen only when a document is made, so ``--help`` stays quick.
 """
@@ -29,34 +27,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from dropship_tui.cli import json_output
+from dropship_tui.cli.common import PROG, UsageError, add_command, open_store
+from dropship_tui.cli.values import STAGES, paper, po_number, stage
 from dropship_tui.domain.errors import InvalidInputError, WorkflowError
-from dropship_tui.domain.models import Stage
-from dropship_tui.cli import output
-from dropship_tui.cli.common import PROG, UsageError, add_command, one_line, open_store, po_number
-
-STAGES = {s.value.replace("_", "-"): s for s in Stage}
+from dropship_tui.domain.models import Order
+from dropship_tui.domain.words import one_line, plural, units
 
 
-def _stage(text: str) -> Stage:
-    key = text.strip().lower().replace("_", "-").replace(" ", "-")
-    if key not in STAGES:
-        raise argparse.ArgumentTypeError(
-            f"unknown stage {text!r}; use one of {', '.join(STAGES)}"
-        )
-    return STAGES[key]
-
-
-def _paper(text: str) -> str:
-    key = text.strip().lower()
-    if key not in ("letter", "a4"):
-        raise argparse.ArgumentTypeError(f'paper must be "letter" or "a4", not {text!r}')
-    return key
-
-
-def _add_paper_print(p: argparse.ArgumentParser) -> None:
+def add_print_options(p: argparse.ArgumentParser) -> None:
+    """``--print`` and ``--paper``, for every command that writes a PDF."""
     p.add_argument("--print", dest="print_", action="store_true",
                    help="also send the PDF to the printer (config print_command, else CUPS lp)")
-    p.add_argument("--paper", type=_paper, metavar="letter|a4",
+    p.add_argument("--paper", type=paper, metavar="letter|a4",
                    help="paper size (default: paper_size in the config, else from the locale)")
 
 
@@ -64,60 +47,20 @@ def register(subparsers: Any) -> None:
     p = add_command(
         subparsers,
         "packing-slips",
-        "write the packing slips PDF of an order, or of every order in a stage",
         description="Write packing slips as a PDF: one page per slip (no prices), with "
         "barcodes of the PO number and tracking number. Give a PO, or --stage (and "
         "--search) for one PDF with the slips of every matching order in PO order; orders "
         "without saved slips are skipped.",
     )
     p.add_argument("po", type=po_number, nargs="?", metavar="PO")
-    p.add_argument("--stage", type=_stage, metavar="STAGE",
+    p.add_argument("--stage", type=stage, metavar="STAGE",
                    help=f"batch: every order in this stage ({', '.join(STAGES)})")
     p.add_argument("--search", default="", metavar="TEXT",
                    help="batch: only orders matching (PO, order number, customer, SKU)")
     p.add_argument("--out", metavar="FILE.pdf",
                    help="where to write (default: <Documents>/dropship-tui/PO-N-packing-slips.pdf)")
-    _add_paper_print(p)
+    add_print_options(p)
     p.set_defaults(func=run_packing_slips)
-
-    existing = getattr(subparsers, "choices", {}).get("invoice")
-    if existing is not None:
-        _extend_invoice(existing)
-    elif _workflow_registers_later():
-        # commands.NAMES lists "workflow" after "documents": extend its ``invoice`` the
-        # moment it is added (adding a second "invoice" here would be a parser conflict).
-        add_parser = subparsers.add_parser
-
-        def add_then_extend(name: str, **kwargs: Any) -> argparse.ArgumentParser:
-            parser = add_parser(name, **kwargs)
-            if name == "invoice":
-                _extend_invoice(parser)
-            return parser
-
-        subparsers.add_parser = add_then_extend
-    else:
-        p = add_command(subparsers, "invoice", "generate the invoice (every slip tracked); --pdf writes it")
-        p.add_argument("po", type=po_number, metavar="PO")
-        p.set_defaults(func=None)
-        _extend_invoice(p)
-
-
-def _workflow_registers_later() -> bool:
-    try:
-        from dropship_tui.cli.registry import NAMES
-    except ImportError:
-        return False
-    return "workflow" in NAMES and "documents" in NAMES and NAMES.index("workflow") > NAMES.index("documents")
-
-
-def _extend_invoice(p: argparse.ArgumentParser) -> None:
-    """Add the PDF options to the ``invoice`` subcommand; without them it runs as before."""
-    original = p.get_default("func")
-    p.add_argument("--pdf", nargs="?", const="", default=None, metavar="FILE.pdf",
-                   help="also write the invoice PDF (no FILE: <Documents>/dropship-tui/PO-N-invoice.pdf); "
-                   "an order already invoiced is just rendered")
-    _add_paper_print(p)
-    p.set_defaults(func=_invoice_runner(original))
 
 
 # --- config -------------------------------------------------------------------------
@@ -144,7 +87,7 @@ def _deliver(args: argparse.Namespace, config: Any, path: Path, data: dict[str, 
         else:
             code = 1
     if args.json:
-        output.print_json(data)
+        json_output.print_json(data)
     else:
         print(message)
     if code:
@@ -171,7 +114,7 @@ def run_packing_slips(args: argparse.Namespace) -> int:
         raise UsageError("give a PO number or --stage/--search, not both")
     if args.search and args.stage is None:
         raise UsageError("--search goes with --stage")
-    config, paper = _settings(args)
+    config, paper_size = _settings(args)
     from dropship_tui.documents import delivery
     from dropship_tui.services import documents as batch_documents
     from dropship_tui.documents.packing_slips import render_packing_slips, slips_problem
@@ -185,7 +128,7 @@ def run_packing_slips(args: argparse.Namespace) -> int:
             path = delivery.output_path(args.out, delivery.slips_filename(order.po_number))
             jobs = list(batch_documents.slip_jobs(store, [order]))
             with _writing(path):
-                pages = render_packing_slips(jobs, path, paper=paper)
+                pages = render_packing_slips(jobs, path, paper=paper_size)
             pos = [order.po_number]
             skipped: list[int] = []
         else:
@@ -204,7 +147,7 @@ def run_packing_slips(args: argparse.Namespace) -> int:
 
             try:
                 with _writing(path):
-                    pages = render_packing_slips(batch_documents.slip_jobs(store, tracked()), path, paper=paper)
+                    pages = render_packing_slips(batch_documents.slip_jobs(store, tracked()), path, paper=paper_size)
             except WorkflowError:
                 if pos:
                     raise
@@ -215,14 +158,14 @@ def run_packing_slips(args: argparse.Namespace) -> int:
     data = {
         "path": str(path),
         "pages": pages,
-        "paper": paper,
+        "paper": paper_size,
         "po_numbers": pos,
         "skipped": skipped,
     }
     if args.po is not None:
-        message = f"PO {pos[0]}: {output.plural(pages, 'page')} of packing slips written to {path}"
+        message = f"PO {pos[0]}: {plural(pages, 'page')} of packing slips written to {path}"
     else:
-        message = f"{output.plural(len(pos), 'order')}, {output.plural(pages, 'page')} of packing slips written to {path}"
+        message = f"{plural(len(pos), 'order')}, {plural(pages, 'page')} of packing slips written to {path}"
         if skipped:
             message += f" ({len(skipped)} skipped without saved slips: {', '.join(map(str, skipped[:20]))}{'…' if len(skipped) > 20 else ''})"
     return _deliver(args, config, path, data, message)
@@ -231,19 +174,20 @@ def run_packing_slips(args: argparse.Namespace) -> int:
 # --- invoice ----------------------------------------------------------------------------
 
 
-def _invoice_runner(original: Any):
-    def run(args: argparse.Namespace) -> int:
-        if args.pdf is None and not args.print_:
-            if original is not None:
-                return original(args)
-            return run_invoice_pdf(args, write_pdf=False)
-        return run_invoice_pdf(args)
+def _invoice_head(order: Order, generated: bool) -> str:
+    inv = order.invoice
+    assert inv is not None
+    if generated:
+        return (
+            f"PO {order.po_number} invoiced: {inv.invoice_number}, "
+            f"{units(order.units_accepted)}, total {inv.total} {inv.currency}"
+        )
+    return f"PO {order.po_number} invoice {inv.invoice_number}, total {inv.total} {inv.currency}"
 
-    return run
 
-
-def run_invoice_pdf(args: argparse.Namespace, write_pdf: bool = True) -> int:
-    config, paper = _settings(args)
+def run_invoice_pdf(args: argparse.Namespace) -> int:
+    """``invoice PO --pdf [FILE] [--print]``: invoice first if not yet, then write the PDF."""
+    config, paper_size = _settings(args)
     with open_store(args) as store:
         order = store.get_order(args.po)
         generated = order.invoice is None
@@ -251,30 +195,21 @@ def run_invoice_pdf(args: argparse.Namespace, write_pdf: bool = True) -> int:
             order = store.generate_invoice(args.po, None)
     inv = order.invoice
     assert inv is not None
-    head = (
-        f"PO {order.po_number} invoiced: {inv.invoice_number}, "
-        f"{output.units(order.units_accepted)}, total {inv.total} {inv.currency}"
-        if generated
-        else f"PO {order.po_number} invoice {inv.invoice_number}, total {inv.total} {inv.currency}"
-    )
+    from dropship_tui.documents import delivery
+    from dropship_tui.documents.invoice import render_invoice
+
+    path = delivery.output_path(args.pdf, delivery.invoice_filename(order.po_number))
+    with _writing(path):
+        pages = render_invoice(order, path, paper=paper_size, bill_to=config.bill_to_name)
     data: dict[str, Any] = {
         "po_number": order.po_number,
         "invoice_number": inv.invoice_number,
         "generated": generated,
         "total": str(inv.total),
         "currency": inv.currency,
+        "path": str(path),
+        "pages": pages,
+        "paper": paper_size,
     }
-    if not write_pdf:
-        if args.json:
-            output.print_json(data)
-        else:
-            print(head)
-        return 0
-    from dropship_tui.documents import delivery
-    from dropship_tui.documents.invoice import render_invoice
-
-    path = delivery.output_path(args.pdf, delivery.invoice_filename(order.po_number))
-    with _writing(path):
-        pages = render_invoice(order, path, paper=paper, bill_to=config.bill_to_name)
-    data.update(path=str(path), pages=pages, paper=paper)
-    return _deliver(args, config, path, data, f"{head}; PDF ({output.plural(pages, 'page')}) written to {path}")
+    message = f"{_invoice_head(order, generated)}; PDF ({plural(pages, 'page')}) written to {path}"
+    return _deliver(args, config, path, data, message)

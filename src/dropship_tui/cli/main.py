@@ -6,8 +6,11 @@ unknown PO) or an unexpected error; 2 usage error (bad option or value); 130 Ctr
 (``dropship-tui: PO 82 is already acknowledged``); ``DROPSHIP_TUI_DEBUG=1`` adds the
 traceback of an unexpected error.
 
-Each command group lives in ``commands/<group>.py`` and registers itself; no subcommand
-runs ``commands.tui.run`` (the full-screen app).
+Start-up stays quick because only the chosen command's group is imported: the command
+line is parsed twice, first against the table of commands (``registry.COMMANDS``: every
+name and its help, no options) to learn which command it is, then against a parser to
+which that command's group has added its options. No command runs ``tui.run`` (the
+full-screen app).
 """
 
 from __future__ import annotations
@@ -15,16 +18,19 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 
 from dropship_tui import __version__
-from dropship_tui.cli import registry as commands
-from dropship_tui.cli.common import PROG, Parser, UsageError, add_global_options, one_line
+from dropship_tui.cli.common import PROG, Parser, UsageError, add_global_options
+from dropship_tui.cli.registry import COMMANDS, group_of
 from dropship_tui.domain.errors import DomainError
+from dropship_tui.domain.words import one_line
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of the command line: every command is listed; ``command``'s group adds
+    its commands with their options, the other commands are stubs (a name and its help,
+    accepting anything), enough for ``--help`` and to find which command was given."""
     parser = Parser(
         prog=PROG,
         description="Keyboard-first dropship order fulfillment: acknowledge, pack, track "
@@ -45,10 +51,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="for slow links: no animations, mouse tracking or blinking cursor",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for module in commands.MODULES:
-        module.register(subparsers)
-    parser.set_defaults(func=commands.tui.run)
+    group = COMMANDS[command].group if command in COMMANDS else None
+    for name, entry in COMMANDS.items():
+        if entry.group != group:
+            subparsers.add_parser(name, help=entry.help, add_help=False)
+    if command in COMMANDS:
+        group_of(command).register(subparsers)
+    parser.set_defaults(func=run_app)
     return parser
+
+
+def chosen_command(argv: Sequence[str] | None) -> str | None:
+    """The command named on the command line (None: the full-screen app). ``--help``,
+    ``--version`` and a mistyped name end here (SystemExit), as they would in the full
+    parse; anything else wrong is left to it."""
+    args, _ = build_parser().parse_known_args(argv)
+    return args.command
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from dropship_tui.cli import tui
+
+    return tui.run(args)
 
 
 def _fail(message: str, code: int) -> int:
@@ -69,11 +93,16 @@ def _quiet_stdout() -> None:
         pass
 
 
+def _traceback() -> None:
+    import traceback
+
+    traceback.print_exc()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     debug = os.environ.get("DROPSHIP_TUI_DEBUG", "") not in ("", "0")
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
+        args = build_parser(chosen_command(argv)).parse_args(argv)
         code = args.func(args)
         sys.stdout.flush()
         return int(code or 0)
@@ -90,12 +119,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
     except OSError as exc:  # a file we cannot create, read or write: say which and why
         if debug:
-            traceback.print_exc()
+            _traceback()
         where = f"{exc.filename}: " if exc.filename else ""
         return _fail(f"{where}{exc.strerror or exc}", 1)
     except Exception as exc:
         if debug:
-            traceback.print_exc()
+            _traceback()
         detail = str(exc) or type(exc).__name__
         hint = "" if debug else " (set DROPSHIP_TUI_DEBUG=1 for details)"
         return _fail(f"unexpected error: {type(exc).__name__}: {detail}{hint}", 1)

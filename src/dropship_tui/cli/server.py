@@ -9,16 +9,16 @@ import getpass
 import sys
 from typing import Any
 
+from dropship_tui.cli import json_output
+from dropship_tui.cli.common import add_action, add_command, db_path
+from dropship_tui.cli.registry import COMMANDS
 from dropship_tui.domain.errors import InvalidInputError
-from dropship_tui.cli import output
-from dropship_tui.cli.common import add_command, db_path
 
 
 def register(subparsers: Any) -> None:
     p = add_command(
         subparsers,
         "serve",
-        "serve the store over HTTP for remote users (dropship-tui --api URL)",
         description="Serve the store (--db) as the HTTP API that 'dropship-tui --api URL' "
         "uses; OpenAPI at /openapi.json. Create users with 'dropship-tui users add'. Plain "
         "HTTP unless --ssl-certfile/--ssl-keyfile are given: put a TLS proxy in front of it "
@@ -33,12 +33,12 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run_serve)
 
     users = subparsers.add_parser(
-        "users", help="manage API users and tokens (on the server's store)",
+        "users", help=COMMANDS["users"].help,
         description="API users of 'dropship-tui serve'. A new user's token is printed once; "
         "only its hash is kept.",
     )
     sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
-    add = add_command(sub, "add", "add a user and print its API token (once)")
+    add = add_action(sub, "add", "add a user and print its API token (once)")
     add.add_argument("name", metavar="NAME")
     who = add.add_mutually_exclusive_group(required=True)
     who.add_argument("--vendor", metavar="CODE", help="the vendor whose orders the user works")
@@ -46,20 +46,20 @@ def register(subparsers: Any) -> None:
     add.add_argument("--role", choices=["admin", "staff"], default="staff",
                      help="vendor users: admin may cancel and import; staff may not (default staff)")
     add.set_defaults(func=run_users_add)
-    revoke = add_command(sub, "revoke", "revoke a user's token (its requests get 401)")
+    revoke = add_action(sub, "revoke", "revoke a user's token (its requests get 401)")
     revoke.add_argument("name", metavar="NAME")
     revoke.set_defaults(func=run_users_revoke)
-    listing = add_command(sub, "list", "list API users (never their tokens)")
+    listing = add_action(sub, "list", "list API users (never their tokens)")
     listing.set_defaults(func=run_users_list)
 
     p = add_command(
-        subparsers, "login", "keep an API token for URL in the system keyring",
+        subparsers, "login",
         description="Ask for the API token of URL (not echoed), check it with the server and "
         "keep it in the system keyring for 'dropship-tui --api URL'.",
     )
     p.add_argument("url", metavar="URL")
     p.set_defaults(func=run_login)
-    p = add_command(subparsers, "logout", "forget the API token kept for URL")
+    p = add_command(subparsers, "logout")
     p.add_argument("url", metavar="URL")
     p.set_defaults(func=run_logout)
 
@@ -106,7 +106,7 @@ def run_users_add(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if getattr(args, "json", False):
-        output.print_json({"name": args.name.strip(), "role": role.value, "vendor_code": args.vendor, "token": token})
+        json_output.print_json({"name": args.name.strip(), "role": role.value, "vendor_code": args.vendor, "token": token})
     else:
         print(f"User {args.name.strip()} ({role.value}{', ' + args.vendor if args.vendor else ''}) added.")
         print("API token (shown once; give it to the user for 'dropship-tui login URL'):")
@@ -137,8 +137,10 @@ def run_users_list(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if getattr(args, "json", False):
-        output.print_json(users)
+        json_output.print_json(users)
         return 0
+    from dropship_tui.cli import output
+
     table = output.table("Name", "Role", "Vendor", "Created", "Revoked")
     for u in users:
         table.add_row(u["name"], u["role"], u["vendor_code"] or "—", u["created_at"] or "", u["revoked_at"] or "")
@@ -148,6 +150,7 @@ def run_users_list(args: argparse.Namespace) -> int:
 
 def run_login(args: argparse.Namespace) -> int:
     from dropship_tui.store.remote import client as remote
+
     url = remote.normalize_url(args.url)
     token = getpass.getpass(f"API token for {url}: ").strip()
     if not token:
@@ -164,6 +167,7 @@ def run_login(args: argparse.Namespace) -> int:
 
 def run_logout(args: argparse.Namespace) -> int:
     from dropship_tui.store.remote import client as remote
+
     url = remote.normalize_url(args.url)
     if remote.forget_token(url):
         print(f"Logged out of {url}: the token was removed from the keyring.")

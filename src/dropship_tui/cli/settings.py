@@ -12,9 +12,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from dropship_tui.cli import json_output
+from dropship_tui.cli.common import UsageError, add_action, add_command, open_store
 from dropship_tui.domain.models import SlaThresholds
-from dropship_tui.cli import output
-from dropship_tui.cli.common import UsageError, add_command, open_store
+from dropship_tui.domain.words import plural
 
 
 def fraction(text: str) -> Decimal:
@@ -31,12 +32,11 @@ def register(subparsers: Any) -> None:
     p = add_command(
         subparsers,
         "settings",
-        "show or change store-wide settings (local store)",
         description="Settings kept in the store file itself, shared by everyone who opens it.",
     )
     sub = p.add_subparsers(dest="settings_command", metavar="SETTING")
     sub.required = True
-    q = add_command(
+    q = add_action(
         sub,
         "sla",
         "show or set the SLA thresholds (fractions of the allowed time)",
@@ -72,13 +72,15 @@ def run_sla(args: argparse.Namespace) -> int:
             recomputed = store.set_sla_thresholds(wanted)
             current = wanted
     if args.json:
-        output.print_json({"at_risk": str(current.at_risk), "overdue": str(current.overdue)})
+        json_output.print_json({"at_risk": str(current.at_risk), "overdue": str(current.overdue)})
         return 0
+    from dropship_tui.cli import output
+
     message = (
         f"SLA thresholds: at risk at {current.at_risk} and overdue at {current.overdue} "
         "of the allowed time"
     )
     if changing:
-        message += f" (saved; {output.plural(recomputed, 'open order')} recomputed)"
+        message += f" (saved; {plural(recomputed, 'open order')} recomputed)"
     output.console().print(output.text(message))
     return 0

@@ -1,32 +1,31 @@
 """Stock levels: ``stock import FILE.csv [--full]`` and ``stock show``.
 
-Local stores only (``SqliteStore``): the import is one transaction there, all rows or
-none. The reservations made by acknowledging orders are shown beside on hand; see
-docs/cli.md "Stock levels"."""
+Local stores only (the server has no stock routes): ``--api`` is refused before anything
+is opened. The import is one transaction, all rows or none. The reservations made by
+acknowledging orders are shown beside on hand; see docs/cli.md "Stock levels"."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from dropship_tui.services import csv_imports
+from dropship_tui.cli import json_output
+from dropship_tui.cli.common import UsageError, add_action, add_command, open_store
 from dropship_tui.domain.errors import InvalidInputError
-from dropship_tui.cli import output
-from dropship_tui.cli.common import UsageError, add_command, open_store
+from dropship_tui.domain.words import plural
 
 
 def register(subparsers: Any) -> None:
     p = add_command(
         subparsers,
         "stock",
-        "import or show stock levels (local store)",
         description="Stock on hand per vendor SKU and location. Acknowledging an order "
         "reserves its accepted units; available = on hand - reserved.",
     )
     sub = p.add_subparsers(dest="stock_command", metavar="ACTION")
     sub.required = True
 
-    q = add_command(
+    q = add_action(
         sub,
         "import",
         "set stock on hand from a CSV file (all rows or none)",
@@ -43,40 +42,45 @@ def register(subparsers: Any) -> None:
     )
     q.set_defaults(func=run_import)
 
-    q = add_command(sub, "show", "list stock levels: on hand, reserved, available")
+    q = add_action(sub, "show", "list stock levels: on hand, reserved, available")
     q.add_argument("--search", default="", metavar="TEXT", help="part of a vendor SKU, or a UPC / product code")
     q.add_argument("--location", default=None, metavar="CODE", help="only this location")
     q.set_defaults(func=run_show)
 
 
-def _local(store: Any) -> Any:
-    if not hasattr(store, "import_stock"):
+def _local_only(args: argparse.Namespace) -> None:
+    if getattr(args, "api", None):
         raise UsageError("stock works on a local store only (not with --api)")
-    return store
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from dropship_tui.services.stock_import import import_stock
+
+    _local_only(args)
     with open_store(args) as store:
-        _local(store)
         try:
-            report = csv_imports.import_stock(store, args.file, full=args.full)
+            report = import_stock(store, args.file, full=args.full)
         except InvalidInputError as exc:
             bad = [p for p in exc.problems if p.startswith("line ")]
             if not bad:
                 raise
             if args.json:
-                output.print_json({"imported": False, "problems": bad})
+                json_output.print_json({"imported": False, "problems": bad})
             else:
+                from dropship_tui.cli import output
+
                 out = output.console()
                 for problem in bad:
                     out.print(output.text(("bad", "bold red"), " ", problem))
             what = bad[0] if len(bad) == 1 else f"{len(bad)} bad rows"
             raise InvalidInputError(f"{args.file}: {what}; nothing imported") from None
     if args.json:
-        output.print_json({"imported": True, **report.to_json()})
+        json_output.print_json({"imported": True, **report.to_json()})
     else:
+        from dropship_tui.cli import output
+
         message = (
-            f"Stock imported from {args.file}: {output.plural(report.rows, 'row')} — {report.added} added, "
+            f"Stock imported from {args.file}: {plural(report.rows, 'row')} — {report.added} added, "
             f"{report.updated} updated, {report.unchanged} unchanged"
         )
         if args.full:
@@ -86,13 +90,13 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
+    _local_only(args)
     with open_store(args) as store:
-        _local(store)
         if args.location:
             store.location(args.location)  # an unknown code is refused (exit 1)
         levels = store.stock_levels(args.search, args.location)
     if args.json:
-        output.print_json(
+        json_output.print_json(
             [
                 {
                     "vendor_sku": s.vendor_sku,
@@ -105,6 +109,8 @@ def run_show(args: argparse.Namespace) -> int:
             ]
         )
         return 0
+    from dropship_tui.cli import output
+
     out = output.console()
     if not levels:
         out.print(output.text("No stock levels" + (" match." if args.search else " recorded.")))

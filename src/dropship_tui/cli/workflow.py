@@ -1,29 +1,32 @@
 """The workflow from the command line: ``ack``, ``slips``, ``track``, ``invoice``,
 ``complete``, ``cancel``, ``address``. Each is one store write (one transaction); the rules
-and their refusals are the domain's (``domain/workflow.py``), never re-checked here."""
+and their refusals are the domain's (``domain/workflow.py``), never re-checked here.
+
+``invoice --pdf/--print`` also writes (and prints) the invoice PDF: that is
+``documents.run_invoice_pdf``, which imports the PDF library only then."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from dropship_tui.domain import workflow
-from dropship_tui.domain.errors import WorkflowError
-from dropship_tui.domain.models import Order, Reason, Stage
-from dropship_tui.store.base import OrderQuery
-from dropship_tui.cli import output
-from dropship_tui.cli.common import (
+from dropship_tui.cli import json_output
+from dropship_tui.cli.common import UsageError, add_command, open_store
+from dropship_tui.cli.documents import add_print_options, run_invoice_pdf
+from dropship_tui.cli.values import (
     REASON_CODES,
-    UsageError,
-    add_command,
     line_qty,
     line_reason,
-    open_store,
     po_number,
     positive,
     reason,
     slip_put,
 )
+from dropship_tui.domain import workflow
+from dropship_tui.domain.errors import WorkflowError
+from dropship_tui.domain.models import MAX_SLIPS, Order, Reason, Stage
+from dropship_tui.domain.words import plural, units
+from dropship_tui.store.base import OrderQuery, Store
 
 ADDRESS_FIELDS = {
     # option dest -> (ShipTo field, Address field)
@@ -45,7 +48,6 @@ def register(subparsers: Any) -> None:
     p = add_command(
         subparsers,
         "ack",
-        "acknowledge a New order (step 1), or every New order with --all-new",
         description="Acknowledge an order: every line is accepted in full unless --qty "
         "says otherwise; each short line needs a reason (--reason LINE=CODE[:TEXT] or "
         f"--reason-all CODE[:TEXT]). Reason codes: {REASON_CODES} ('other' needs TEXT). "
@@ -85,13 +87,12 @@ def register(subparsers: Any) -> None:
     p = add_command(
         subparsers,
         "slips",
-        "save the packing slips (step 2)",
-        description="Save packing slips: --count N slips (1-10) with the accepted units "
+        description=f"Save packing slips: --count N slips (1-{MAX_SLIPS}) with the accepted units "
         "dealt evenly, or --put LINE:SLIP=QTY for each line and slip. Every line's units "
         "must add up to its accepted quantity and no slip may be empty.",
     )
     p.add_argument("po", type=po_number, metavar="PO")
-    p.add_argument("--count", type=positive, metavar="N", help="number of slips, 1-10 (default: 1, or the highest --put slip)")
+    p.add_argument("--count", type=positive, metavar="N", help=f"number of slips, 1-{MAX_SLIPS} (default: 1, or the highest --put slip)")
     p.add_argument(
         "--put",
         type=slip_put,
@@ -105,7 +106,6 @@ def register(subparsers: Any) -> None:
     p = add_command(
         subparsers,
         "track",
-        "save a slip's tracking number (or many: --import FILE.csv)",
         description="Save one slip's tracking number (track PO SLIP NUMBER), or import "
         "them from a CSV file with columns po, package_number, tracking_number and "
         "optionally carrier (track --import FILE.csv): each row is saved on its own, a row "
@@ -122,18 +122,27 @@ def register(subparsers: Any) -> None:
     )
     p.set_defaults(func=run_track)
 
-    p = add_command(subparsers, "invoice", "generate the invoice (every slip tracked)")
+    p = add_command(subparsers, "invoice")
     p.add_argument("po", type=po_number, metavar="PO")
+    p.add_argument(
+        "--pdf",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="FILE.pdf",
+        help="also write the invoice PDF (no FILE: <Documents>/dropship-tui/PO-N-invoice.pdf); "
+        "an order already invoiced is just rendered",
+    )
+    add_print_options(p)
     p.set_defaults(func=run_invoice)
 
-    p = add_command(subparsers, "complete", "mark an invoiced order Completed")
+    p = add_command(subparsers, "complete")
     p.add_argument("po", type=po_number, metavar="PO")
     p.set_defaults(func=run_complete)
 
     p = add_command(
         subparsers,
         "cancel",
-        "cancel an order with a reason",
         description=f"Cancel a New or In progress order. Reason codes: {REASON_CODES} "
         "('other' needs TEXT).",
     )
@@ -144,7 +153,6 @@ def register(subparsers: Any) -> None:
     p = add_command(
         subparsers,
         "address",
-        "correct the ship-to address (before packing slips)",
         description="Correct the ship-to contact and address; fields not given keep their value.",
     )
     p.add_argument("po", type=po_number, metavar="PO")
@@ -153,10 +161,12 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run_address)
 
 
-def _report(args: argparse.Namespace, store: Any, order: Order, message: str) -> int:
+def _report(args: argparse.Namespace, store: Store, order: Order, message: str) -> int:
     if args.json:
-        output.print_json(output.order_json(order, store.sla_status(order)))
+        json_output.print_json(json_output.order_json(order, store.sla_status(order)))
     else:
+        from dropship_tui.cli import output
+
         output.console().print(output.text(message))
     return 0
 
@@ -195,13 +205,13 @@ def ack_message(before: Order, order: Order) -> str:
         return f"PO {order.po_number} canceled: every line validated to 0"
     message = (
         f"PO {order.po_number} acknowledged: {order.units_accepted} of "
-        f"{output.units(order.units_ordered)}"
+        f"{units(order.units_ordered)}"
     )
     new_items = order.canceled_items[len(before.canceled_items):]
     if new_items:
         short = sum(item.quantity for item in new_items)
         why = ", ".join(dict.fromkeys(item.reason.describe() for item in new_items))
-        message += f"; {output.units(short)} canceled ({why})"
+        message += f"; {units(short)} canceled ({why})"
     return message
 
 
@@ -218,19 +228,21 @@ def _ack_all(args: argparse.Namespace) -> int:
     succeeded = result.succeeded if result else []
     failed = result.failed if result else {}
     if args.json:
-        output.print_json(
+        json_output.print_json(
             {
                 "succeeded": succeeded,
                 "failed": [{"po_number": po, "error": why} for po, why in failed.items()],
             }
         )
     else:
+        from dropship_tui.cli import output
+
         out = output.console()
         if not pos:
             out.print(output.text("No New orders to acknowledge" + (" match." if args.search else ".")))
         else:
             out.print(
-                output.text(f"Acknowledged {output.plural(len(succeeded), 'order')} of {len(pos)}")
+                output.text(f"Acknowledged {plural(len(succeeded), 'order')} of {len(pos)}")
             )
             for po, why in failed.items():
                 out.print(output.text(("failed", "bold red"), f" PO {po}: {why}"))
@@ -243,6 +255,12 @@ def _ack_all(args: argparse.Namespace) -> int:
 # --- slips and tracking -------------------------------------------------------------------
 
 
+def _check_count(count: int) -> None:
+    problem = workflow.slip_count_problem(count)
+    if problem:
+        raise UsageError(f"{problem} (--count {count})")
+
+
 def run_slips(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         order = store.get_order(args.po)
@@ -251,22 +269,20 @@ def run_slips(args: argparse.Namespace) -> int:
             count = args.count or highest
             if highest > count:
                 raise UsageError(f"--put names slip {highest} but --count is {count}")
-            if count > workflow.MAX_SLIPS:
-                raise UsageError(f"--count must be from 1 to {workflow.MAX_SLIPS}")
+            _check_count(count)
             plan: list[dict[int, int]] = [{} for _ in range(count)]
-            for line_id, slip, units in args.put:
+            for line_id, slip, qty in args.put:
                 if line_id in plan[slip - 1]:
                     raise UsageError(f"--put names line {line_id} in slip {slip} twice")
-                plan[slip - 1][line_id] = units
+                plan[slip - 1][line_id] = qty
         else:
             count = args.count or 1
-            if count > workflow.MAX_SLIPS:
-                raise UsageError(f"--count must be from 1 to {workflow.MAX_SLIPS}")
+            _check_count(count)
             plan = workflow.even_allocation(order, count)
         dropped = workflow.tracking_dropped_by(order, len(plan))
         saved = store.save_slips(args.po, order.version, plan)
-        summary = ", ".join(f"#{s.number}: {output.units(s.units)}" for s in saved.slips)
-        message = f"PO {saved.po_number}: {output.plural(len(saved.slips), 'packing slip')} saved ({summary})"
+        summary = ", ".join(f"#{s.number}: {units(s.units)}" for s in saved.slips)
+        message = f"PO {saved.po_number}: {plural(len(saved.slips), 'packing slip')} saved ({summary})"
         if dropped:
             message += "; tracking removed from " + ", ".join(
                 f"slip {s.number} ({s.tracking_number})" for s in dropped
@@ -291,17 +307,20 @@ def run_track(args: argparse.Namespace) -> int:
             message += f"  {slip.tracking_url}"
         left = [s.number for s in order.slips if not s.tracking_number]
         if left:
-            message += f" ({output.plural(len(left), 'slip')} still without tracking: {', '.join(map(str, left))})"
+            message += f" ({plural(len(left), 'slip')} still without tracking: {', '.join(map(str, left))})"
         return _report(args, store, order, message)
 
 
 def _track_import(args: argparse.Namespace) -> int:
-    from dropship_tui.services import csv_imports
+    from dropship_tui.services import tracking_import
+
     with open_store(args) as store:
-        report = csv_imports.import_tracking(store, args.import_file)
+        report = tracking_import.import_tracking(store, args.import_file)
     if args.json:
-        output.print_json(report.to_json())
+        json_output.print_json(report.to_json())
     else:
+        from dropship_tui.cli import output
+
         out = output.console()
         styles = {"applied": "green", "unchanged": "dim", "refused": "bold red"}
         for row in report.rows:
@@ -316,12 +335,12 @@ def _track_import(args: argparse.Namespace) -> int:
         out.print(
             output.text(
                 f"{report.applied} applied, {report.unchanged} unchanged, "
-                f"{report.refused} refused ({output.plural(len(report.rows), 'row')})"
+                f"{report.refused} refused ({plural(len(report.rows), 'row')})"
             )
         )
     if report.refused:
         raise WorkflowError(
-            f"{report.refused} of {output.plural(len(report.rows), 'tracking row')} refused"
+            f"{report.refused} of {plural(len(report.rows), 'tracking row')} refused"
         )
     return 0
 
@@ -330,13 +349,15 @@ def _track_import(args: argparse.Namespace) -> int:
 
 
 def run_invoice(args: argparse.Namespace) -> int:
+    if args.pdf is not None or args.print_:
+        return run_invoice_pdf(args)
     with open_store(args) as store:
         order = store.generate_invoice(args.po, None)
         inv = order.invoice
         assert inv is not None
         message = (
             f"PO {order.po_number} invoiced: {inv.invoice_number}, "
-            f"{output.units(order.units_accepted)}, total {inv.total} {inv.currency}"
+            f"{units(order.units_accepted)}, total {inv.total} {inv.currency}"
         )
         return _report(args, store, order, message)
 
@@ -353,12 +374,12 @@ def run_cancel(args: argparse.Namespace) -> int:
         before = store.get_order(args.po)
         order = store.cancel(args.po, before.version, args.reason)
         new_items = order.canceled_items[len(before.canceled_items):]
-        units = sum(item.quantity for item in new_items)
+        canceled = sum(item.quantity for item in new_items)
         return _report(
             args,
             store,
             order,
-            f"PO {order.po_number} canceled: {output.units(units)} ({args.reason.describe()})",
+            f"PO {order.po_number} canceled: {units(canceled)} ({args.reason.describe()})",
         )
 
 

@@ -32,6 +32,7 @@ from pydantic import (
 from dropship_tui.domain import catalog as catalog_rules
 from dropship_tui.domain.errors import InvalidInputError
 from dropship_tui.domain.models import (
+    PO_MAX,
     Address,
     Contact,
     IntegrationMode,
@@ -45,7 +46,6 @@ from dropship_tui.domain.models import (
 )
 
 FORMAT = "dropship-tui/orders@1"
-MAX_PO = 2**31 - 1
 DATE_EXAMPLE = "2026-11-24T10:00:00Z"
 MAX_REPORTED = 3
 """How many problems the one-line refusal spells out before "and N more"."""
@@ -131,7 +131,7 @@ class LineIn(_In):
 
 
 class OrderIn(_In):
-    po_number: Annotated[StrictInt, Field(ge=1, le=MAX_PO)]
+    po_number: Annotated[StrictInt, Field(ge=1, le=PO_MAX)]
     order_number: Code
     vendor_code: Code
     location_code: Code
@@ -189,7 +189,7 @@ AMOUNT = "must be an amount like 19.99 (a number or a string, not negative, at m
 DATE = f"must be a date like {DATE_EXAMPLE}"
 
 _BY_FIELD = {
-    "po_number": f"must be a whole number from 1 to {MAX_PO}",
+    "po_number": f"must be a whole number from 1 to {PO_MAX}",
     "line_id": POSITIVE,
     "quantity": POSITIVE,
     "hours_to_acknowledge": POSITIVE,

@@ -6,33 +6,28 @@ from the local store:
 
 - the acting user (recorded in the activity) is per thread, set by the route for the
   authenticated user, never taken from the client;
-- a write may run under an idempotency key: inside the write's own ``BEGIN IMMEDIATE``
-  transaction the (user, key) row is checked first (a hit raises ``Replay`` with the
-  stored response, nothing is written) and the response is stored before ``COMMIT``. So
-  a retry after a lost response is answered from the table and never applied twice, and
-  two racing requests with one key cannot both write.
-
-This relies on two internals of ``SqliteStore``: every write goes through ``_write()``,
-and order actions through ``_act()`` (see ``store/sqlite.py``).
+- a write may run under an idempotency key (``IdempotencyHook``, the store's write hook):
+  inside the write's own ``BEGIN IMMEDIATE`` transaction the (user, key) row is checked
+  first (a hit raises ``Replay`` with the stored response, nothing is written) and the
+  response is stored before ``COMMIT``. So a retry after a lost response is answered
+  from the table and never applied twice, and two racing requests with one key cannot
+  both write.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from dropship_tui.domain import workflow
 from dropship_tui.domain.errors import InvalidInputError, NotFoundError, WorkflowError
 from dropship_tui.domain.models import Order
-from dropship_tui.domain.workflow import Change, Ctx
 from dropship_tui.store.base import BatchResult
-from dropship_tui.store.sqlite.store import SqliteStore
+from dropship_tui.store.sqlite import SqliteStore
 
 
 class Replay(Exception):
@@ -50,14 +45,61 @@ class KeyedWrite:
     key: str
     status: int = 200
     body: str | None = None
-    """The response to store; set before the transaction ends (None: store nothing)."""
+    """The response to store; set before the transaction ends (None: store nothing). A
+    workflow action's is its new order unless the route set one."""
     stored: bool = False
 
 
-class ServerStore(SqliteStore):
-    _local = threading.local()
+class IdempotencyHook:
+    """The ``WriteHook`` that makes a write under a key happen once: ``begin`` replays a
+    key already stored, ``finish`` stores the response with the write. The key in force
+    is per thread (``ServerStore.acting``)."""
 
-    # --- per-thread acting user -------------------------------------------------------
+    def __init__(self, now: Callable[[], datetime]) -> None:
+        self._now = now
+        self._local = threading.local()
+
+    @property
+    def keyed(self) -> KeyedWrite | None:
+        return getattr(self._local, "keyed", None)
+
+    @keyed.setter
+    def keyed(self, value: KeyedWrite | None) -> None:
+        self._local.keyed = value
+
+    def begin(self, conn: sqlite3.Connection) -> None:
+        keyed = self.keyed
+        if keyed is None or keyed.stored:
+            return
+        row = conn.execute(
+            "SELECT status, body FROM idempotency WHERE user = ? AND key = ?",
+            (keyed.user, keyed.key),
+        ).fetchone()
+        if row is not None:
+            raise Replay(row[0], row[1])
+
+    def finish(self, conn: sqlite3.Connection, result: object) -> None:
+        keyed = self.keyed
+        if keyed is None or keyed.stored:
+            return
+        if keyed.body is None and isinstance(result, Order):
+            keyed.body = result.model_dump_json()
+        if keyed.body is not None:
+            conn.execute(
+                "INSERT INTO idempotency(user, key, status, body, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (keyed.user, keyed.key, keyed.status, keyed.body, self._now().isoformat()),
+            )
+            keyed.stored = True
+
+
+class ServerStore(SqliteStore):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._local = threading.local()
+        self._idempotency = IdempotencyHook(lambda: self._now())
+        super().__init__(*args, hook=self._idempotency, **kwargs)
+
+    # --- per-thread acting user and key -----------------------------------------------
 
     @property  # type: ignore[override]
     def user(self) -> str:
@@ -70,61 +112,21 @@ class ServerStore(SqliteStore):
     @contextmanager
     def acting(self, user: str, keyed: KeyedWrite | None = None) -> Iterator[None]:
         before_user = getattr(self._local, "user", None)
-        before_keyed = getattr(self._local, "keyed", None)
-        self._local.user, self._local.keyed = user, keyed
+        before_keyed = self._idempotency.keyed
+        self._local.user, self._idempotency.keyed = user, keyed
         try:
             yield
         finally:
-            self._local.user, self._local.keyed = before_user, before_keyed
-
-    # --- idempotent transactions --------------------------------------------------------
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        keyed: KeyedWrite | None = getattr(self._local, "keyed", None)
-        with super()._write() as conn:
-            if keyed is not None and not keyed.stored:
-                row = conn.execute(
-                    "SELECT status, body FROM idempotency WHERE user = ? AND key = ?",
-                    (keyed.user, keyed.key),
-                ).fetchone()
-                if row is not None:
-                    raise Replay(row[0], row[1])
-            yield conn
-            if keyed is not None and not keyed.stored and keyed.body is not None:
-                conn.execute(
-                    "INSERT INTO idempotency(user, key, status, body, created_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (keyed.user, keyed.key, keyed.status, keyed.body, self._now().isoformat()),
-                )
-                keyed.stored = True
-
-    def _act(
-        self,
-        po_number: int,
-        version: int | None,
-        rule: Callable[[sqlite3.Connection, Order, Ctx], Change],
-    ) -> Order:
-        keyed: KeyedWrite | None = getattr(self._local, "keyed", None)
-        with self._write() as conn:
-            order = self._act_in(conn, po_number, version, rule)
-            if keyed is not None and keyed.body is None:
-                keyed.body = order.model_dump_json()
-            return order
+            self._local.user, self._idempotency.keyed = before_user, before_keyed
 
     def prune_idempotency(self, keep: timedelta = timedelta(days=7)) -> int:
         """Forget stored responses older than ``keep`` (a client retries for seconds,
-        not days)."""
+        not days). One statement: its own transaction, under no key."""
         cutoff = (self._now() - keep).isoformat()
-        with super()._write() as conn:
-            return conn.execute("DELETE FROM idempotency WHERE created_at < ?", (cutoff,)).rowcount
-
-    def replayed(self, user: str, key: str) -> Replay | None:
         with self._lock:
-            row = self._conn.execute(
-                "SELECT status, body FROM idempotency WHERE user = ? AND key = ?", (user, key)
-            ).fetchone()
-        return None if row is None else Replay(row[0], row[1])
+            return self._conn.execute(
+                "DELETE FROM idempotency WHERE created_at < ?", (cutoff,)
+            ).rowcount
 
     # --- scoping helpers ----------------------------------------------------------------
 
@@ -146,17 +148,13 @@ class ServerStore(SqliteStore):
         ``KEY#PO``: a retried batch reports the POs done the first time as succeeded
         without acting again. ``allowed(po)`` is the caller's scope check."""
         result = BatchResult()
-
-        def in_full(conn: sqlite3.Connection, order: Order, ctx: Ctx) -> Change:
-            return workflow.acknowledge(order, workflow.prefill_quantities(order), {}, ctx)
-
         for po in po_numbers:
             keyed = KeyedWrite(user, f"{key}#{po}") if key else None
             try:
                 if not allowed(po):
                     raise NotFoundError(f"PO {po} is not in the store")
                 with self.acting(user, keyed):
-                    self._act(po, None, in_full)
+                    self.acknowledge_in_full(po)
             except Replay:
                 result.succeeded.append(po)
             except (WorkflowError, NotFoundError, InvalidInputError) as exc:
@@ -166,7 +164,3 @@ class ServerStore(SqliteStore):
             else:
                 result.succeeded.append(po)
         return result
-
-
-def dumps(payload: Any) -> str:
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)

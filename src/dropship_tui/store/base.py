@@ -1,21 +1,31 @@
-"""The ``Store`` protocol: what every screen and CLI command may ask of a store.
+"""The store protocols: what every screen, command and service may ask of a store.
 
-Two implementations stand behind it: ``sqlite.SqliteStore`` (a local file) and, later,
-``remote.RemoteStore`` (httpx against the server). Every write names the order version
-the caller last read (``version``); a store refuses a stale one with
+Split by job so a caller can say what it needs: ``OrderStore`` (the dashboard's reads and
+the workflow actions), ``StockStore`` (stock levels, reservations, stock import) and
+``SetupStore`` (vendors, locations, SKU mappings, order import, SLA thresholds).
+``Store`` is all of them, plus who acts (``user``), the time (``clock``) and ``lock``:
+the one lock that serialises use of one store object from several threads.
+
+Two implementations stand behind it: ``sqlite.SqliteStore`` (a local file) and
+``remote.RemoteStore`` (httpx against the server), which raises
+``NotAvailableRemotely`` for what the server has no route for. Every write names the
+order version the caller last read (``version``); a store refuses a stale one with
 ``ConflictError.stale`` instead of merging. ``version=None`` means "the version I am
 reading now, in the same transaction" — for scripted one-shot CLI actions.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dropship_tui.domain.errors import DomainError
 from dropship_tui.domain.models import (
     ActivityEntry,
     Location,
@@ -27,6 +37,7 @@ from dropship_tui.domain.models import (
     SkuMapping,
     SlaPolicy,
     SlaStatus,
+    SlaThresholds,
     Stage,
     Vendor,
 )
@@ -84,12 +95,43 @@ class BatchResult(BaseModel):
     failed: dict[int, str] = Field(default_factory=dict)
 
 
-@runtime_checkable
-class Store(Protocol):
-    user: str
-    clock: Clock
+class NotAvailableRemotely(DomainError):
+    """What the server has no route for (stock import, stock levels, SLA thresholds, the
+    setup listings): it works on the store file itself, with ``--db PATH``."""
 
-    def close(self) -> None: ...
+    code = "not_available"
+
+
+StockRowLike = tuple[int, str, str, str, "int | None"]
+"""(line number, vendor SKU, UPC, location code, quantity on hand or None if unreadable):
+``services.csv_imports.StockRow`` is one."""
+
+
+@dataclass(frozen=True)
+class StockLevel:
+    """One vendor SKU's stock at one location."""
+
+    vendor_sku: str
+    location_code: str
+    on_hand: int
+    reserved: int
+    available: int
+    """on_hand - reserved; negative when more units were accepted than are on hand."""
+
+
+@dataclass
+class StockImportResult:
+    """How many stock levels an import added, changed, left alone and set to 0."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    zeroed: int = 0
+
+
+@runtime_checkable
+class OrderStore(Protocol):
+    """The dashboard's reads and the workflow actions."""
 
     # --- reads ---------------------------------------------------------------------
     def counts(self, vendor_code: str | None = None) -> StageCounts: ...
@@ -101,11 +143,8 @@ class Store(Protocol):
     def activity(self, po_number: int) -> list[ActivityEntry]:
         """Newest first."""
         ...
-    def vendor(self, code: str) -> Vendor: ...
-    def location(self, code: str) -> Location: ...
     def sla_policy_for(self, order: Order) -> SlaPolicy: ...
     def sla_status(self, order: Order) -> SlaStatus: ...
-    def stock(self, vendor_sku: str, location_code: str) -> int | None: ...
 
     # --- writes: each one transaction, each checks the version --------------------
     def acknowledge(
@@ -135,7 +174,46 @@ class Store(Protocol):
     def complete(self, po_number: int, version: int | None) -> Order: ...
     def correct_address(self, po_number: int, version: int | None, ship_to: ShipTo) -> Order: ...
 
-    # --- setup and import ---------------------------------------------------------
+
+@runtime_checkable
+class StockStore(Protocol):
+    """Stock on hand, what acknowledged orders reserve of it, and the stock import."""
+
+    def stock(self, vendor_sku: str, location_code: str) -> int | None:
+        """On hand, or None when unknown."""
+        ...
+    def stock_for(self, order: Order) -> Mapping[str, int]:
+        """Stock available of the order's vendor SKUs at its location (known ones only)."""
+        ...
+    def stock_levels(self, search: str = "", location_code: str | None = None) -> list[StockLevel]: ...
+    def reservations(self, po_number: int) -> dict[str, int]: ...
+    def set_stock(self, vendor_sku: str, location_code: str, on_hand: int | None) -> None: ...
+    def stock_problems(self, rows: Sequence[StockRowLike]) -> list[tuple[int, str]]:
+        """(line, why) for every row the store cannot take; read-only."""
+        ...
+    def import_stock(
+        self, rows: Sequence[StockRowLike], *, full: bool = False
+    ) -> StockImportResult:
+        """All or nothing."""
+        ...
+
+
+@runtime_checkable
+class SetupStore(Protocol):
+    """Vendors, locations and their SLA policies, SKU mappings, order import and the
+    store's SLA thresholds."""
+
+    thresholds: SlaThresholds
+
+    def vendor(self, code: str) -> Vendor: ...
+    def vendors(self) -> list[Vendor]: ...
+    def location(self, code: str) -> Location: ...
+    def locations(self, vendor_code: str | None = None) -> list[Location]: ...
+    def location_group(self, code: str) -> LocationGroup: ...
+    def sku_mappings(self, vendor_code: str) -> list[SkuMapping]: ...
+    def policy_for_location(self, location_code: str) -> SlaPolicy:
+        """R12: the location's policy, else its group's, else the defaults."""
+        ...
     def add_vendor(self, vendor: Vendor) -> None: ...
     def add_location_group(self, group: LocationGroup) -> None: ...
     def add_location(self, location: Location) -> None: ...
@@ -143,3 +221,19 @@ class Store(Protocol):
     def import_orders(self, orders: Sequence[Order]) -> int:
         """All or nothing: a PO already in the store refuses the whole batch."""
         ...
+    def set_sla_thresholds(self, thresholds: SlaThresholds) -> int:
+        """Returns how many open orders' SLA marks were recomputed."""
+        ...
+
+
+@runtime_checkable
+class Store(OrderStore, StockStore, SetupStore, Protocol):
+    """Everything a caller may ask of a store."""
+
+    user: str
+    clock: Clock
+    lock: threading.RLock
+    """Held around every use of the store from a thread other than its opener's (and by
+    the store itself around each read and write): one lock per store object."""
+
+    def close(self) -> None: ...

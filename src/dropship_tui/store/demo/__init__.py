@@ -1,6 +1,6 @@
-"""Demo data: a reproducible store that looks like a vendor's real week."""
+"""Demo data: a reproducible store that looks like a vendor's real week (``build_demo``;
+see ``builder``)."""
 
-from dropship_tui.store.demo.builder import *  # noqa: F401,F403
-from dropship_tui.store.demo.builder import build_demo
+from dropship_tui.store.demo.builder import DemoSummary, build_demo
 
-__all__ = ["build_demo"]
+__all__ = ["DemoSummary", "build_demo"]

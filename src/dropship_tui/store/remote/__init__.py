@@ -1,6 +1,27 @@
 """The store over HTTP (``RemoteStore``), for ``--api URL``."""
 
-from dropship_tui.store.remote.client import *  # noqa: F401,F403
-from dropship_tui.store.remote.client import RemoteStore
+from dropship_tui.store.remote.client import (
+    KEYRING_SERVICE,
+    RemoteStore,
+    forget_token,
+    load_token,
+    save_token,
+)
+from dropship_tui.store.remote.http import (
+    ForbiddenError,
+    NotAuthorizedError,
+    UnreachableError,
+    normalize_url,
+)
 
-__all__ = ["RemoteStore"]
+__all__ = [
+    "KEYRING_SERVICE",
+    "ForbiddenError",
+    "NotAuthorizedError",
+    "RemoteStore",
+    "UnreachableError",
+    "forget_token",
+    "load_token",
+    "normalize_url",
+    "save_token",
+]

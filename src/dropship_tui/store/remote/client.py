@@ -1,51 +1,35 @@
 """``RemoteStore``: the ``Store`` protocol over HTTP (``dropship-tui --api URL``).
 
 Every screen and command works unchanged against it; the rules run on the server
-(``server/``), which answers refusals with the same messages the local store gives.
+(``server/``), which answers refusals with the same messages the local store gives. What
+the server has no route for (stock levels and import, SLA thresholds, the setup
+listings) raises ``NotAvailableRemotely``: it works where the store file is.
 
-Made for slow, unreliable links:
-
-- bounded timeouts (connect 5 s, read 15 s) and at most 3 tries with exponential backoff
-  and jitter, only for connection errors, timeouts and 502/503/504; then
-  ``UnreachableError`` ("Cannot reach https://host: connection refused; your changes are
-  kept — press r to retry");
-- every write carries an ``Idempotency-Key`` (a uuid4 per call = per user action, the
-  same on each retry), so a retry after a lost response is never applied twice; and the
-  version the caller read, so a stale write comes back as ``ConflictError``;
-- lists are paged, responses gzip-compressed, and GETs revalidated with ``If-None-Match``
-  against a small cache of ETag -> body, so an unchanged refresh carries a 304 only.
+Every write carries an ``Idempotency-Key`` (a uuid4 per call = per user action, the same
+on each retry), so a retry after a lost response is never applied twice; and the version
+the caller read, so a stale write comes back as ``ConflictError``. Lists are paged; the
+transport (retries, ETag revalidation) is ``http.Http``.
 
 The API token lives in the system keyring (``save_token`` / ``load_token``), never in a
-file, a log line or an error message. TLS certificates are verified; plain ``http://`` is
-accepted only for a loopback address.
+file, a log line or an error message.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import random
 import threading
-import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
-from urllib.parse import quote, urlsplit
+from typing import Any, NoReturn
+from urllib.parse import quote
 
 import httpx
 from pydantic import TypeAdapter
 from pydantic_core import to_jsonable_python
 
 from dropship_tui.domain import sla
-from dropship_tui.domain.errors import (
-    ConflictError,
-    DomainError,
-    InvalidInputError,
-    NotFoundError,
-    WorkflowError,
-)
+from dropship_tui.domain.errors import NotFoundError
 from dropship_tui.domain.models import (
     ActivityEntry,
     Location,
@@ -59,87 +43,30 @@ from dropship_tui.domain.models import (
     SlaStatus,
     SlaThresholds,
     Vendor,
+    po_number_or_none,
 )
-from dropship_tui.store.base import BatchResult, Clock, OrderQuery, StageCounts, utc_now
+from dropship_tui.store.base import (
+    BatchResult,
+    Clock,
+    NotAvailableRemotely,
+    OrderQuery,
+    StageCounts,
+    StockImportResult,
+    StockLevel,
+    StockRowLike,
+    utc_now,
+)
+from dropship_tui.store.remote.http import DEFAULT_TIMEOUT, Http, NotAuthorizedError, normalize_url
 
 KEYRING_SERVICE = "dropship-tui"
-MAX_PO = 2**31 - 1
 PAGE_MAX = 500
 BATCH_MAX = 5000
-RETRY_STATUSES = frozenset({502, 503, 504})
-DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
-
-
-class UnreachableError(DomainError):
-    """The server could not be reached after the bounded retries; nothing local is lost."""
-
-    code = "unreachable"
-
-
-class NotAuthorizedError(DomainError):
-    """The server refused the token (missing, unknown or revoked): log in again."""
-
-    code = "unauthorized"
-
-
-class ForbiddenError(DomainError):
-    """The user's role may not do this (staff cancelling, an operator writing)."""
-
-    code = "forbidden"
-
-
-ERRORS: dict[str, type[DomainError]] = {
-    "not_found": NotFoundError,
-    "conflict": ConflictError,
-    "refused": WorkflowError,
-    "invalid": InvalidInputError,
-    "unauthorized": NotAuthorizedError,
-    "forbidden": ForbiddenError,
-}
 
 _SUMMARIES = TypeAdapter(list[OrderSummary])
 _ACTIVITY = TypeAdapter(list[ActivityEntry])
 
 
-# --- URLs and the keyring ---------------------------------------------------------------
-
-
-def normalize_url(url: str) -> str:
-    """``scheme://host[:port][/path]`` without a trailing slash; refuses what would send a
-    token in clear over the network."""
-    text = url.strip()
-    if "://" not in text:
-        text = "https://" + text
-    parts = urlsplit(text)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise InvalidInputError(f"Not an API URL: {url!r} (expected https://host[:port])")
-    if parts.username or parts.password or parts.query or parts.fragment:
-        raise InvalidInputError("The API URL must not carry credentials, a query or a fragment")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise InvalidInputError(
-            f"Refusing plain http:// to {parts.hostname}: use https:// (http only for localhost)"
-        )
-    try:
-        port = parts.port
-    except ValueError:
-        raise InvalidInputError(f"Not an API URL: {url!r} (bad port)") from None
-    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
-    netloc = host + (f":{port}" if port else "")
-    return f"{parts.scheme}://{netloc}{parts.path.rstrip('/')}"
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+# --- the keyring ------------------------------------------------------------------------
 
 
 def save_token(url: str, token: str) -> None:
@@ -189,19 +116,10 @@ def _query_params(query: OrderQuery) -> dict[str, str]:
     return params
 
 
-def _describe(exc: Exception) -> str:
-    if isinstance(exc, httpx.TimeoutException):
-        return "timed out"
-    text = str(exc).lower()
-    if "refused" in text:
-        return "connection refused"
-    if isinstance(exc, httpx.ConnectError):
-        if "name" in text or "resolve" in text or "getaddrinfo" in text:
-            return "host not found"
-        if "certificate" in text or "ssl" in text:
-            return "the server's TLS certificate was not accepted"
-        return "cannot connect"
-    return "connection lost"
+def _local_only(what: str) -> NoReturn:
+    raise NotAvailableRemotely(
+        f"{what} works on a local store only; run it where the store file is, with --db PATH"
+    )
 
 
 class RemoteStore:
@@ -222,24 +140,16 @@ class RemoteStore:
     ) -> None:
         self.url = normalize_url(url)
         self.clock = clock
-        self.tries = max(1, tries)
-        self.backoff = backoff
-        self._cache: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
-        self._cache_size = cache_size
-        self._cache_lock = threading.Lock()
-        self._policies: dict[str, SlaPolicy] = {}
-        self._client = httpx.Client(
-            base_url=self.url,
-            headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "gzip"},
-            timeout=timeout,
-            transport=transport,
-            verify=True,
-            follow_redirects=False,
+        self.lock = threading.RLock()
+        self._http = Http(
+            self.url, token, lock=self.lock, timeout=timeout, tries=tries, backoff=backoff,
+            transport=transport, cache_size=cache_size,
         )
+        self._policies: dict[str, SlaPolicy] = {}
         try:
             me = self._get_json("/me")
         except BaseException:
-            self._client.close()
+            self._http.close()
             raise
         self.user: str = me["name"]
         self.role: str = me["role"]
@@ -259,7 +169,7 @@ class RemoteStore:
         return f"RemoteStore({self.url!r}, user={getattr(self, 'user', '?')!r})"
 
     def close(self) -> None:
-        self._client.close()
+        self._http.close()
 
     def __enter__(self) -> RemoteStore:
         return self
@@ -267,92 +177,23 @@ class RemoteStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # --- transport --------------------------------------------------------------------
-
-    def _request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        body: Any = None,
-        key: str | None = None,
-    ) -> bytes:
-        cache_key = None
-        cached: tuple[str, bytes] | None = None
-        headers: dict[str, str] = {}
-        if method == "GET":
-            cache_key = str(self._client.build_request("GET", path, params=params).url)
-            with self._cache_lock:
-                cached = self._cache.get(cache_key)
-            if cached is not None:
-                headers["If-None-Match"] = cached[0]
-        if key is not None:
-            headers["Idempotency-Key"] = key
-        reason = "no answer"
-        response = None
-        for attempt in range(self.tries):
-            if attempt:
-                time.sleep(self.backoff * (2 ** (attempt - 1)) * (0.5 + random.random()))
-            try:
-                response = self._client.request(
-                    method, path, params=params, json=body, headers=headers
-                )
-            except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
-                reason, response = _describe(exc), None
-                continue
-            if response.status_code in RETRY_STATUSES:
-                reason = f"the server answered {response.status_code}"
-                response = None
-                continue
-            break
-        if response is None:
-            raise UnreachableError(
-                f"Cannot reach {origin(self.url)}: {reason}; your changes are kept — "
-                "press r to retry"
-            )
-        if response.status_code == 304 and cache_key is not None and cached is not None:
-            with self._cache_lock:
-                self._cache.move_to_end(cache_key)
-            return cached[1]
-        if response.status_code >= 400:
-            raise self._error(response)
-        content = response.content
-        etag = response.headers.get("etag")
-        if cache_key is not None and etag:
-            with self._cache_lock:
-                self._cache[cache_key] = (etag, content)
-                self._cache.move_to_end(cache_key)
-                while len(self._cache) > self._cache_size:
-                    self._cache.popitem(last=False)
-        return content
-
-    def _error(self, response: httpx.Response) -> DomainError:
-        try:
-            data = response.json()
-            code, message = str(data["error"]), str(data["message"])
-            problems = data.get("problems")
-        except Exception:
-            return DomainError(f"The server answered {response.status_code} {response.reason_phrase}")
-        cls = ERRORS.get(code)
-        if cls is None:
-            return DomainError(f"The server failed ({response.status_code}): {message}")
-        return cls(message, problems if isinstance(problems, list) else None)
+    @property
+    def _client(self) -> httpx.Client:
+        """The httpx client (tests hook its events)."""
+        return self._http.client
 
     def _get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
-        return json.loads(self._request("GET", path, params=params))
+        return json.loads(self._http.request("GET", path, params=params))
 
     def _write_order(self, path: str, body: dict[str, Any]) -> Order:
-        content = self._request("POST", path, body=body, key=str(uuid.uuid4()))
+        content = self._http.request("POST", path, body=body, key=str(uuid.uuid4()))
         return Order.model_validate_json(content)
 
     @staticmethod
+    @staticmethod
     def _po_path(po_number: int, suffix: str = "") -> str:
-        try:
-            po = int(po_number)
-        except (TypeError, ValueError):
-            po = -1
-        if not 1 <= po <= MAX_PO:
+        po = po_number_or_none(po_number)
+        if po is None:
             raise NotFoundError(f"PO {po_number} is not in the store")
         return f"/orders/{po}{suffix}"
 
@@ -360,7 +201,7 @@ class RemoteStore:
 
     def counts(self, vendor_code: str | None = None) -> StageCounts:
         params = {"vendor_code": vendor_code} if vendor_code is not None else None
-        return StageCounts.model_validate_json(self._request("GET", "/counts", params=params))
+        return StageCounts.model_validate_json(self._http.request("GET", "/counts", params=params))
 
     def count_orders(self, query: OrderQuery) -> int:
         return int(self._get_json("/orders/count", _query_params(query))["count"])
@@ -374,7 +215,7 @@ class RemoteStore:
         while limit > 0:
             page = min(limit, PAGE_MAX)
             got = _SUMMARIES.validate_json(
-                self._request(
+                self._http.request(
                     "GET", "/orders",
                     params={**params, "offset": str(offset), "limit": str(page)},
                 )
@@ -386,24 +227,36 @@ class RemoteStore:
         return rows
 
     def get_order(self, po_number: int) -> Order:
-        return Order.model_validate_json(self._request("GET", self._po_path(po_number)))
+        return Order.model_validate_json(self._http.request("GET", self._po_path(po_number)))
 
     def activity(self, po_number: int) -> list[ActivityEntry]:
-        return _ACTIVITY.validate_json(self._request("GET", self._po_path(po_number, "/activity")))
+        return _ACTIVITY.validate_json(self._http.request("GET", self._po_path(po_number, "/activity")))
 
     def vendor(self, code: str) -> Vendor:
-        return Vendor.model_validate_json(self._request("GET", f"/vendors/{quote(code, safe='')}"))
+        return Vendor.model_validate_json(self._http.request("GET", f"/vendors/{quote(code, safe='')}"))
+
+    def vendors(self) -> list[Vendor]:
+        _local_only("Listing vendors")
 
     def location(self, code: str) -> Location:
         return Location.model_validate_json(
-            self._request("GET", f"/locations/{quote(code, safe='')}")
+            self._http.request("GET", f"/locations/{quote(code, safe='')}")
         )
+
+    def locations(self, vendor_code: str | None = None) -> list[Location]:
+        _local_only("Listing locations")
+
+    def location_group(self, code: str) -> LocationGroup:
+        _local_only("Reading a location group")
+
+    def sku_mappings(self, vendor_code: str) -> list[SkuMapping]:
+        _local_only("Listing SKU mappings")
 
     def policy_for_location(self, location_code: str) -> SlaPolicy:
         cached = self._policies.get(location_code)
         if cached is None:
             cached = SlaPolicy.model_validate_json(
-                self._request("GET", f"/locations/{quote(location_code, safe='')}/sla-policy")
+                self._http.request("GET", f"/locations/{quote(location_code, safe='')}/sla-policy")
             )
             self._policies[location_code] = cached
         return cached
@@ -421,10 +274,27 @@ class RemoteStore:
         return data["on_hand"]
 
     def stock_for(self, order: Order) -> dict[str, int]:
-        """Stock on hand of the order's vendor SKUs at its location (known ones only), in
+        """Stock available of the order's vendor SKUs at its location (known ones only), in
         one round trip."""
         data = self._get_json(self._po_path(order.po_number, "/stock"))
         return {str(k): int(v) for k, v in data.items()}
+
+    def stock_levels(self, search: str = "", location_code: str | None = None) -> list[StockLevel]:
+        _local_only("Listing stock levels")
+
+    def reservations(self, po_number: int) -> dict[str, int]:
+        _local_only("Listing stock reservations")
+
+    def set_stock(self, vendor_sku: str, location_code: str, on_hand: int | None) -> None:
+        _local_only("Setting stock")
+
+    def stock_problems(self, rows: Sequence[StockRowLike]) -> list[tuple[int, str]]:
+        _local_only("Stock import")
+
+    def import_stock(
+        self, rows: Sequence[StockRowLike], *, full: bool = False
+    ) -> StockImportResult:
+        _local_only("Stock import")
 
     # --- writes -----------------------------------------------------------------------
 
@@ -451,14 +321,14 @@ class RemoteStore:
         pos = list(po_numbers)
         for start in range(0, len(pos), BATCH_MAX):
             chunk = pos[start : start + BATCH_MAX]
-            valid = [po for po in chunk if isinstance(po, int) and 1 <= po <= MAX_PO]
+            valid = [po for po in chunk if isinstance(po, int) and po_number_or_none(po) is not None]
             for po in chunk:
                 if po not in valid:
                     result.failed[po] = f"PO {po} is not in the store"
             if not valid:
                 continue
             got = BatchResult.model_validate_json(
-                self._request(
+                self._http.request(
                     "POST", "/orders/acknowledge-all", body={"po_numbers": valid},
                     key=str(uuid.uuid4()),
                 )
@@ -512,7 +382,7 @@ class RemoteStore:
     # --- setup and import -------------------------------------------------------------
 
     def _put(self, path: str, body: Any) -> bytes:
-        content = self._request("PUT", path, body=body, key=str(uuid.uuid4()))
+        content = self._http.request("PUT", path, body=body, key=str(uuid.uuid4()))
         self._policies.clear()
         return content
 
@@ -529,7 +399,10 @@ class RemoteStore:
         self._put("/sku-mappings", _json(list(mappings)))
 
     def import_orders(self, orders: Sequence[Order]) -> int:
-        content = self._request(
+        content = self._http.request(
             "POST", "/orders/import", body=_json(list(orders)), key=str(uuid.uuid4())
         )
         return int(json.loads(content)["imported"])
+
+    def set_sla_thresholds(self, thresholds: SlaThresholds) -> int:
+        _local_only("Setting the SLA thresholds")

@@ -1,0 +1,64 @@
+"""Printing for machines (``--json``): keys are the spec's record names in snake_case,
+Decimals strings, times ISO-8601 UTC. No terminal library is involved, so a scripted
+``--json`` call does not pay for one."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from dropship_tui.domain import sla
+from dropship_tui.domain.models import ActivityEntry, Order, OrderSummary, SlaStatus
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_default) + "\n")
+
+
+def print_json_list(items: Iterable[Any]) -> None:
+    """A JSON list written item by item (same text as ``print_json`` of the list)."""
+    write = sys.stdout.write
+    first = True
+    for item in items:
+        body = json.dumps(item, indent=2, ensure_ascii=False, default=_default)
+        write(("[\n" if first else ",\n") + "  " + body.replace("\n", "\n  "))
+        first = False
+    write("[]\n" if first else "\n]\n")
+
+
+def summary_json(summary: OrderSummary) -> dict[str, Any]:
+    return summary.model_dump(mode="json")
+
+
+def order_json(
+    order: Order,
+    sla_status: SlaStatus,
+    activity: Sequence[ActivityEntry] | None = None,
+) -> dict[str, Any]:
+    """The whole record plus what is derived from it (sla_status, progress, customer
+    name, units) and, when given, the activity newest first."""
+    data = order.model_dump(mode="json")
+    data["sla_status"] = sla_status.value
+    data["progress"] = sla.progress(order)
+    data["customer_name"] = order.customer_name
+    data["units_ordered"] = order.units_ordered
+    data["units_accepted"] = order.units_accepted
+    for line in data["lines"]:
+        line["quantity_canceled"] = order.canceled_quantity(line["line_id"])
+    for slip in data["slips"]:
+        slip["units"] = sum(slip["lines"].values())
+    if activity is not None:
+        data["activity"] = [entry.model_dump(mode="json") for entry in activity]
+    return data

@@ -1,0 +1,168 @@
+"""The SQLite connection and the unit of work every write runs in.
+
+One connection per store, shared by the UI thread and workers under the store's one
+``lock``. Every write is one ``BEGIN IMMEDIATE`` transaction run by
+``SqliteBase._transaction``: any exception rolls everything back. A ``WriteHook`` (the
+server's idempotency keys) runs first inside each write transaction and last before its
+``COMMIT``, so what it reads and writes commits or rolls back with the write itself.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Protocol, Self, TypeVar
+
+from dropship_tui.domain.models import SlaPolicy, SlaThresholds, Vendor
+from dropship_tui.domain.workflow import Ctx
+from dropship_tui.store.base import Clock, utc_now
+from dropship_tui.store.sqlite import schema
+
+T = TypeVar("T")
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), WAL, foreign keys on."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(
+        str(path), isolation_level=None, check_same_thread=False, timeout=10.0
+    )
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    # Checkpoint the WAL every ~40 MB instead of every 4 MB: a batch of small commits then
+    # copies each hot index page back once per checkpoint, not once per few commits.
+    conn.execute("PRAGMA wal_autocheckpoint = 10000")
+    conn.execute("PRAGMA cache_size = -65536")  # 64 MiB
+    conn.execute("PRAGMA temp_store = MEMORY")
+    return conn
+
+
+def read_thresholds(conn: sqlite3.Connection) -> SlaThresholds:
+    """The store's SLA thresholds (``meta`` 'sla_thresholds', "AT_RISK/OVERDUE"), else the
+    default 0.8 / 1.0."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'sla_thresholds'").fetchone()
+    if row is None:
+        return SlaThresholds()
+    at_risk, _, overdue = row[0].partition("/")
+    try:
+        return SlaThresholds(at_risk=Decimal(at_risk), overdue=Decimal(overdue))
+    except (ArithmeticError, ValueError):  # pragma: no cover - hand-edited meta
+        return SlaThresholds()
+
+
+class WriteHook(Protocol):
+    """Work that belongs inside every write transaction of a store (the server's
+    idempotency keys). Raising from either method refuses the write: it rolls back."""
+
+    def begin(self, conn: sqlite3.Connection) -> None:
+        """Run first inside the transaction, before the write reads anything."""
+        ...
+
+    def finish(self, conn: sqlite3.Connection, result: object) -> None:
+        """Run last, before ``COMMIT``; ``result`` is what the write returns (the new
+        ``Order`` for a workflow action)."""
+        ...
+
+
+class NoHook:
+    """The local store's hook: nothing to add."""
+
+    def begin(self, conn: sqlite3.Connection) -> None:
+        pass
+
+    def finish(self, conn: sqlite3.Connection, result: object) -> None:
+        pass
+
+
+class SqliteBase:
+    """The file, its connection and lock, the transaction runner and the caches a write
+    rollback must forget. ``SqliteStore`` adds the queries and writes on top."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        user: str = "local",
+        clock: Clock = utc_now,
+        hook: WriteHook | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.user = user
+        self.clock = clock
+        self._hook: WriteHook = hook or NoHook()
+        self._lock = threading.RLock()
+        self._policies: dict[str, SlaPolicy] = {}
+        self._vendors: dict[str, Vendor] = {}
+        self._conn = connect(self.path)
+        try:
+            schema.migrate(self._conn)
+            self.thresholds = read_thresholds(self._conn)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The raw connection (for tests, migrations, users and bulk loads; hold ``lock``)."""
+        return self._conn
+
+    @property
+    def lock(self) -> threading.RLock:
+        return self._lock
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return schema.user_version(self._conn)
+
+    # --- the unit of work -------------------------------------------------------------
+
+    def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """``work(conn)`` in one ``BEGIN IMMEDIATE`` transaction, between the hook's
+        ``begin`` and ``finish``; any exception rolls it all back (and forgets the
+        cached vendors and policies, which the rolled-back writes may have changed)."""
+        with self._lock:
+            conn = self._conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                # Another process may have changed the thresholds since: write marks with
+                # the store's current ones (one tiny lookup, inside the write lock).
+                self.thresholds = read_thresholds(conn)
+                self._hook.begin(conn)
+                result = work(conn)
+                self._hook.finish(conn, result)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:  # SQLite may have rolled back already (disk full...)
+                    conn.execute("ROLLBACK")
+                self._forget_cached()
+                raise
+            return result
+
+    def _forget_cached(self) -> None:
+        self._policies.clear()
+        self._vendors.clear()
+
+    def _now(self) -> datetime:
+        return self.clock()
+
+    def _ctx(self, policy: SlaPolicy) -> Ctx:
+        return Ctx(user=self.user, now=self._now(), sla_policy=policy, thresholds=self.thresholds)

@@ -1,0 +1,88 @@
+"""R12 on the store: each location's SLA policy, the store's thresholds, and the SLA
+marks (``rows.order_row``) they decide, recomputed when either changes."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from dropship_tui.domain import sla
+from dropship_tui.domain.errors import NotFoundError
+from dropship_tui.domain.models import Location, LocationGroup, Order, SlaPolicy, SlaStatus, SlaThresholds
+from dropship_tui.store.sqlite.connection import SqliteBase
+from dropship_tui.store.sqlite.rows import to_us
+
+
+class SlaAdmin(SqliteBase):
+    def policy_for_location(self, location_code: str) -> SlaPolicy:
+        """R12: the location's policy, else its group's, else the defaults."""
+        with self._lock:
+            cached = self._policies.get(location_code)
+            if cached is not None:
+                return cached
+            row = self._conn.execute(
+                "SELECT body FROM locations WHERE code = ?", (location_code,)
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"Location {location_code} is not in the store")
+            location = Location.model_validate_json(row[0])
+            group = None
+            if location.group_code is not None:
+                row = self._conn.execute(
+                    "SELECT body FROM location_groups WHERE code = ?", (location.group_code,)
+                ).fetchone()
+                group = LocationGroup.model_validate_json(row[0]) if row else None
+            policy = sla.resolve_policy(location, group)
+            self._policies[location_code] = policy
+            return policy
+
+    def sla_policy_for(self, order: Order) -> SlaPolicy:
+        return self.policy_for_location(order.location_code)
+
+    def sla_status(self, order: Order) -> SlaStatus:
+        return sla.sla_status(order, self.sla_policy_for(order), self._now(), self.thresholds)
+
+    def set_sla_thresholds(self, thresholds: SlaThresholds) -> int:
+        """R12's thresholds for the whole store (an admin action, no activity): stored in
+        ``meta`` and the SLA marks of every open order recomputed, in one transaction.
+        Every store opened on the file uses them from then on. Returns how many orders'
+        marks were recomputed."""
+
+        def work(conn: sqlite3.Connection) -> int:
+            before = self.thresholds
+            self.thresholds = thresholds
+            try:
+                recomputed = 0
+                for (code,) in conn.execute("SELECT code FROM locations").fetchall():
+                    recomputed += self._recompute_marks(conn, code)
+                conn.execute(
+                    "INSERT INTO meta(key, value) VALUES ('sla_thresholds', ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (f"{thresholds.at_risk}/{thresholds.overdue}",),
+                )
+            except BaseException:
+                self.thresholds = before
+                raise
+            return recomputed
+
+        return self._transaction(work)
+
+    def _recompute_marks(self, conn: sqlite3.Connection, location_code: str) -> int:
+        """Recompute the SLA marks of the open orders at a location (policy changed)."""
+        self._policies.pop(location_code, None)
+        policy = self.policy_for_location(location_code)
+        rows = conn.execute(
+            "SELECT o.po_number, b.body FROM orders o JOIN order_bodies b USING (po_number) "
+            "WHERE o.location_code = ? AND o.stage_rank < 2",
+            (location_code,),
+        ).fetchall()
+        updates = []
+        for po, body in rows:
+            order = Order.model_validate_json(body)
+            marks = sla.sla_marks(order, policy, self.thresholds)
+            if marks is not None:
+                updates.append((to_us(marks[0]), to_us(marks[1]), po))
+        conn.executemany(
+            "UPDATE orders SET sla_at_risk_at = ?, sla_overdue_at = ? WHERE po_number = ?",
+            updates,
+        )
+        return len(updates)
