@@ -11,7 +11,7 @@ sends keys as a terminal would and counts the bytes the app writes until it goes
 * 20 cursor moves (down), each counted on its own (target: well under 1 KB a move);
 * opening the order under the cursor (enter);
 * the full-quantity acknowledgement of one New order (back, tile 2 "New", ``f``, then
-  the acknowledgement screen's confirm key, ctrl+s) — when the fulfillment screens exist.
+  the acknowledgement screen's confirm key, ctrl+s).
 
 It also checks that no mouse tracking was switched on (``--low-bandwidth`` starts the
 app with ``mouse=False``). Exit status 1 if a cursor move costs 1 KB or more.

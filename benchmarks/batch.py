@@ -101,7 +101,8 @@ def demo_store(marked: int, cache: Path) -> Path:
 
 async def confirm_to_result(db: Path, marked: int) -> tuple[float, int, int, int, float]:
     from dropship_tui.tui.screens import dashboard
-    from dropship_tui.tui.screens.batch_ack import BatchAckScreen, BatchResultScreen
+    from dropship_tui.tui.screens.batch_ack import BatchAckScreen
+    from dropship_tui.tui.screens.batch_result import BatchResultScreen
     from dropship_tui.tui.modals.batch_reason import BatchReasonModal
 
     work = db.with_name("batch-run.db")

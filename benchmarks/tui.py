@@ -49,20 +49,6 @@ SEARCH_TERMS = ["an", "ma", "jo", "li", "北", "Ω", "82", "1000", "SKU-1", "mar
 
 def ensure_store(orders: int, cache: Path) -> Path:
     return _stores.ensure_store(orders, cache, NOW)
-    from dropship_tui.store.demo.builder import build_demo
-
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".building")
-    if tmp.exists():
-        tmp.unlink()
-    print(f"building a demo store of {orders:,} orders in {path} (once) …", flush=True)
-    t0 = time.perf_counter()
-    build_demo(tmp, orders=orders, seed=1, now=NOW, fast=True)
-    for suffix in ("-wal", "-shm"):
-        Path(str(tmp) + suffix).unlink(missing_ok=True)
-    tmp.rename(path)
-    print(f"  built in {time.perf_counter() - t0:.1f} s", flush=True)
-    return path
 
 
 async def until(predicate, pilot, timeout: float = 30.0) -> None:

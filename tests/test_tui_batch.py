@@ -9,7 +9,8 @@ import pytest
 from tui_support import clock, make_app, screen_text, settle
 
 from dropship_tui.domain.models import Reason, ReasonCode, Stage
-from dropship_tui.tui.screens.batch_ack import BatchAckScreen, BatchResultScreen
+from dropship_tui.tui.screens.batch_ack import BatchAckScreen
+from dropship_tui.tui.screens.batch_result import BatchResultScreen
 from dropship_tui.tui.modals.batch_reason import BatchReasonModal
 from dropship_tui.tui.screens.dashboard import DashboardScreen
 from dropship_tui.store.sqlite.store import SqliteStore

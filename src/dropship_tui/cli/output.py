@@ -10,13 +10,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Sequence
 
-from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from dropship_tui.domain.models import ActivityEntry, OrderSummary, SlaStatus, Stage
 from dropship_tui.domain.words import local_time, terminal_text
+from dropship_tui.tui.widgets.safe import fit_cells
 
 
 def console() -> Console:
@@ -92,12 +92,6 @@ def orders_table(rows: Iterable[OrderSummary]) -> Table:
     return t
 
 
-def fit(value: str, width: int) -> str:
-    """``value`` cut (with …) or padded to ``width`` terminal cells (CJK counts double)."""
-    if cell_len(value) > width:
-        value = set_cell_size(value, width - 1) + "…"
-    return set_cell_size(value, width)
-
 
 ORDER_COLUMNS = (
     ("PO", 10, True),
@@ -114,7 +108,7 @@ def _cells(values: Sequence[str]) -> str:
     parts = []
     for (_, width, right), value in zip(ORDER_COLUMNS, values):
         value = terminal_text(value)
-        parts.append(value.rjust(width) if right else fit(value, width))
+        parts.append(value.rjust(width) if right else fit_cells(value, width))
     return "  ".join(parts).rstrip()
 
 

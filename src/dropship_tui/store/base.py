@@ -104,7 +104,7 @@ class NotAvailableRemotely(DomainError):
 
 StockRowLike = tuple[int, str, str, str, "int | None"]
 """(line number, vendor SKU, UPC, location code, quantity on hand or None if unreadable):
-``services.csv_imports.StockRow`` is one."""
+``services.stock_import.StockRow`` is one."""
 
 
 @dataclass(frozen=True)

@@ -1,28 +1,32 @@
 """The Textual app: wires a store and the user's config to the screens.
 
 ``DropshipApp(store, config, clock=None)`` opens on the dashboard. Every screen reaches
-the store as ``self.app.store`` and the settings as ``self.app.config``; store calls from
-worker threads take ``self.app.store_lock`` so two of them never share the connection at
-the same moment. Key remaps from the config's ``[keymap]`` go to ``App.set_keymap``;
+the store as ``self.app.store`` (through ``workers``: in thread workers, under the store's
+lock) and the settings as ``self.app.config``; where a screen goes next is
+``navigation``'s to say. Key remaps from the config's ``[keymap]`` go to
+``App.set_keymap`` (unknown ids are reported once the dashboard is up);
 ``low_bandwidth`` turns off animations, the blinking cursor and the loading spinners
-(mouse tracking is turned off by ``commands.tui`` when it starts the app).
+(mouse tracking is turned off by ``cli.tui`` when it starts the app).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from functools import partial
 from typing import Any
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
+from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from dropship_tui.tui.keymap import bindings, check_keymap, clean_keymap
-from dropship_tui.tui.screens.dashboard import DashboardScreen
+from dropship_tui.config import Config
+from dropship_tui.domain.words import terminal_text
+from dropship_tui.tui.keymap import check_keymap, clean_keymap
+from dropship_tui.tui.modals.confirm import ConfirmModal
 from dropship_tui.tui.modals.help import HelpScreen, screen_keys
+from dropship_tui.tui.navigation import Navigation, bound_classes
 
 
 def _unsaved(screen: Screen) -> str | None:
@@ -34,10 +38,15 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class DropshipApp(App[None]):
+class DropshipApp(Navigation):
     TITLE = "dropship-tui"
     CSS_PATH = "styles/app.tcss"
-    BINDINGS = bindings("app.help", "app.quit", "app.palette")
+    BINDINGS = [
+        Binding("question_mark", "app.show_help", "Help", id="app.help", tooltip="List every key of this screen"),
+        Binding("q", "app.quit", "Quit", id="app.quit", tooltip="Leave the app"),
+        Binding("ctrl+p", "app.command_palette", "Commands", show=False, id="app.palette",
+                tooltip="Search every action of this screen by name"),
+    ]
     ENABLE_COMMAND_PALETTE = True
 
     def notify(
@@ -50,9 +59,11 @@ class DropshipApp(App[None]):
         markup: bool = True,
     ) -> None:
         """Toasts carry user data (SKUs, names, tracking numbers, file paths), so they are
-        always plain text: ``[SKU-1]`` must not vanish and ``[/x]`` must not crash. One
-        place for every screen, instead of ``markup=False`` at each call."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        always plain text, each line through ``terminal_text``: ``[SKU-1]`` must not
+        vanish, ``[/x]`` must not crash and an escape code is never run. One place for
+        every screen, instead of ``markup=False`` at each call."""
+        shown = "\n".join(terminal_text(line) for line in message.split("\n"))
+        super().notify(shown, title=title, severity=severity, timeout=timeout, markup=False)
 
     async def action_quit(self) -> None:
         """Quit, but ask first when a screen holds typed work that is not saved."""
@@ -60,7 +71,6 @@ class DropshipApp(App[None]):
         if not lost:
             self.exit()
             return
-        from dropship_tui.tui.modals.confirm import ConfirmModal
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -79,13 +89,10 @@ class DropshipApp(App[None]):
         low_bandwidth: bool | None = None,
     ) -> None:
         if config is None:
-            from dropship_tui.config import Config
-
             config = Config()
         self.store = store
         self.config = config
         self.clock = clock or getattr(store, "clock", None) or _utc_now
-        self.store_lock = threading.RLock()
         self.store_label = store_label
         self.db_option = db_option
         """`` --db PATH`` when the store is not the default one (for command hints)."""
@@ -101,7 +108,7 @@ class DropshipApp(App[None]):
             self.set_keymap(keymap)
 
     def on_mount(self) -> None:
-        self.push_screen(DashboardScreen())
+        self.open_dashboard()
         self._check_keymap()
 
     def _check_keymap(self) -> None:
@@ -110,12 +117,8 @@ class DropshipApp(App[None]):
         keymap = getattr(self.config, "keymap", None)
         if not keymap:
             return
-        try:  # the order screens register their action ids when imported
-            from dropship_tui.tui.screens import order_screen  # noqa: F401
-        except Exception:
-            pass
-        for problem in check_keymap(keymap):
-            self.notify(problem, severity="warning", timeout=10, markup=False)
+        for problem in check_keymap(keymap, [type(self), *bound_classes()]):
+            self.notify(problem, severity="warning", timeout=10)
 
     def push_screen(self, screen, *args, **kwargs):
         result = super().push_screen(screen, *args, **kwargs)

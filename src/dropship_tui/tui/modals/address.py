@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
@@ -16,7 +17,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from dropship_tui.domain import workflow
 from dropship_tui.domain.errors import WorkflowError
 from dropship_tui.domain.models import Address, Order, ShipTo
-from dropship_tui.tui.screens.order_screen import Note, ADDRESS_BINDINGS
+from dropship_tui.tui.widgets.note import Note
 
 FIELDS = (
     ("first_name", "First name"),
@@ -35,7 +36,10 @@ ADDRESS_FIELDS = {"line1", "line2", "city", "state", "postal_code", "country_cod
 
 
 class AddressModal(ModalScreen[ShipTo | None]):
-    BINDINGS = ADDRESS_BINDINGS
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save address", id="address.save", tooltip="Save the corrected ship-to address"),
+        Binding("escape", "back", "Back", id="address.back", tooltip="Close without changing the address"),
+    ]
     CSS_PATH = "../styles/fulfillment.tcss"
     DEFAULT_CSS = """
     AddressModal { align: center middle; }

@@ -13,22 +13,25 @@ from collections.abc import Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from dropship_tui.domain import workflow
 from dropship_tui.domain.models import REASON_TEXT_MAX, Line, Order, Reason, ReasonCode
-from dropship_tui.tui.keymap import bindings
+from dropship_tui.domain.words import plural, terminal_text
 from dropship_tui.tui.modals.cancel import reason_options
-from dropship_tui.tui.screens.order_screen import plain
 
 Key = tuple[int, int]
 
 
 class BatchReasonModal(ModalScreen[dict[Key, Reason] | None]):
     CSS_PATH = "../styles/batch.tcss"
-    BINDINGS = bindings("batch_reason.confirm", "batch_reason.back")
+    BINDINGS = [
+        Binding("ctrl+s", "confirm", "Confirm", id="batch_reason.confirm", tooltip="Acknowledge with these reasons"),
+        Binding("escape", "back", "Back", id="batch_reason.back", tooltip="Back to the review"),
+    ]
 
     def __init__(self, items: Sequence[tuple[Order, Line, int]], memory: dict[Key, Reason] | None = None,
                  owner=None) -> None:
@@ -45,8 +48,8 @@ class BatchReasonModal(ModalScreen[dict[Key, Reason] | None]):
         orders = len({k[0] for k in self.keys})
         with Vertical(id="breason-box"):
             yield Static(
-                Text(f"{len(self.keys):,} short line{'s' if len(self.keys) != 1 else ''} in {orders:,} "
-                     f"order{'s' if orders != 1 else ''} cannot be fulfilled in full", style="bold"),
+                Text(f"{plural(len(self.keys), 'short line', grouped=True)} in "
+                     f"{plural(orders, 'order', grouped=True)} cannot be fulfilled in full", style="bold"),
                 classes="title",
             )
             with Horizontal(classes="breason-row"):
@@ -75,7 +78,7 @@ class BatchReasonModal(ModalScreen[dict[Key, Reason] | None]):
         for (order, line, value), key in zip(self.items, self.keys):
             t.add_row(
                 Text(str(order.po_number), style="bold"),
-                Text(plain(line.sku), no_wrap=True, overflow="ellipsis"),
+                Text(terminal_text(line.sku), no_wrap=True, overflow="ellipsis"),
                 Text(str(line.quantity_ordered), justify="right"),
                 Text(str(value), justify="right"),
                 Text(str(line.quantity_ordered - value), justify="right", style="bold yellow"),
@@ -105,10 +108,10 @@ class BatchReasonModal(ModalScreen[dict[Key, Reason] | None]):
         if reason is None:
             return Text("✗ needs a reason", style="bold red")
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(plain(reason.describe()))
+        text.append(terminal_text(reason.describe()))
         text.append("  (own)" if key in self.own else "  (all)", style="dim")
         if problem:
-            text = Text(f"✗ {plain(reason.code.label)}: {problem}", style="bold red", no_wrap=True, overflow="ellipsis")
+            text = Text(f"✗ {terminal_text(reason.code.label)}: {problem}", style="bold red", no_wrap=True, overflow="ellipsis")
         return text
 
     def _refresh_cells(self, keys=None) -> None:
@@ -122,7 +125,7 @@ class BatchReasonModal(ModalScreen[dict[Key, Reason] | None]):
         label = self.query_one("#breason-count", Static)
         if missing:
             n = len(missing)
-            label.update(Text(f"{n:,} line{'s' if n > 1 else ''} still need{'s' if n == 1 else ''} a reason"
+            label.update(Text(f"{plural(n, 'line', grouped=True)} still need{'s' if n == 1 else ''} a reason"
                               "  ·  ctrl+s confirm, esc back", style="bold yellow"))
         else:
             label.update(Text("All reasons provided ✓  ·  ctrl+s acknowledges every order", style="bold green"))
@@ -139,7 +142,7 @@ class BatchReasonModal(ModalScreen[dict[Key, Reason] | None]):
         field.set_class(bool(own and own.code is ReasonCode.OTHER), "shown")
         if key is not None:
             line = next(ln for (o, ln, _), k in zip(self.items, self.keys) if k == key)
-            label.update(Text(f"This line (PO {key[0]} {plain(line.sku)}):", no_wrap=True, overflow="ellipsis"))
+            label.update(Text(f"This line (PO {key[0]} {terminal_text(line.sku)}):", no_wrap=True, overflow="ellipsis"))
 
     # --- events --------------------------------------------------------------------
 

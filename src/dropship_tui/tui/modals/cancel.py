@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from dropship_tui.domain import workflow
 from dropship_tui.domain.models import REASON_TEXT_MAX, Order, Reason, ReasonCode
-from dropship_tui.tui.screens.order_screen import Note, CANCEL_BINDINGS, units
+from dropship_tui.domain.words import units
+from dropship_tui.tui.widgets.note import Note
 
 
 def reason_options() -> list[tuple[Text, ReasonCode]]:
@@ -22,7 +24,10 @@ def reason_options() -> list[tuple[Text, ReasonCode]]:
 
 
 class CancelModal(ModalScreen[Reason | None]):
-    BINDINGS = CANCEL_BINDINGS
+    BINDINGS = [
+        Binding("ctrl+s", "confirm", "Cancel the order", id="cancel.confirm", tooltip="Cancel the order with this reason"),
+        Binding("escape", "back", "Keep the order", id="cancel.back", tooltip="Close without canceling"),
+    ]
     CSS_PATH = "../styles/fulfillment.tcss"
     DEFAULT_CSS = """
     CancelModal { align: center middle; }
@@ -43,9 +48,7 @@ class CancelModal(ModalScreen[Reason | None]):
         self.order = order
 
     def compose(self) -> ComposeResult:
-        remaining = sum(
-            line.quantity_ordered - self.order.canceled_quantity(line.line_id) for line in self.order.lines
-        )
+        remaining = workflow.units_to_cancel(self.order)
         with Vertical():
             yield Static(Text(f"Cancel PO {self.order.po_number}?"), classes="title")
             yield Static(

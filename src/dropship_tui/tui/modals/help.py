@@ -2,7 +2,8 @@
 
 The list is read from that screen's active bindings (so keys remapped in the config's
 ``[keymap]`` show as remapped, and actions the screen disables right now are left out),
-grouped by where they apply, with the binding id a user needs to remap them.
+grouped by where they apply, each described by its binding's tooltip, with the binding id
+a user needs to remap it.
 """
 
 from __future__ import annotations
@@ -15,15 +16,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from dropship_tui.tui.keymap import ACTIONS, bindings
-
-
-def describe_key(app, key: str) -> str:
-    """A key as the user would type it (``/`` rather than ``slash``)."""
-    try:
-        return app.get_key_display(Binding(key, ""))
-    except Exception:  # pragma: no cover - an unusual key name
-        return key
+from dropship_tui.tui.keymap import describe_key
 
 
 def _group_name(screen: Screen, node) -> str:
@@ -46,11 +39,10 @@ def screen_keys(screen: Screen) -> list[tuple[str, str, str, str]]:
     info: dict[str, tuple[str, str]] = {}
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        action = ACTIONS.get(binding.id or "")
-        if action is None and not binding.description:
+        if not binding.id and not binding.description:
             continue
         ident = binding.id or binding.action
-        description = (action.help if action and action.help else "") or binding.tooltip or binding.description
+        description = binding.tooltip or binding.description
         found.setdefault(ident, []).append(describe_key(app, key))
         # Textual's own bindings (tab, shift+tab, copy) have no id: they work everywhere
         group = _group_name(screen, active.node) if binding.id else "Everywhere"
@@ -67,7 +59,9 @@ def screen_keys(screen: Screen) -> list[tuple[str, str, str, str]]:
 class HelpScreen(ModalScreen[None]):
     """Lists the bindings of ``target`` (the screen ``?`` was pressed on)."""
 
-    BINDINGS = bindings("help.close")
+    BINDINGS = [
+        Binding("escape,question_mark,q", "dismiss", "Close", id="help.close", tooltip="Close the help"),
+    ]
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }

@@ -13,18 +13,23 @@ from collections.abc import Mapping
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Select, Static
 
 from dropship_tui.domain import workflow
 from dropship_tui.domain.models import REASON_TEXT_MAX, Order, Reason, ReasonCode
+from dropship_tui.domain.words import lines, terminal_text
 from dropship_tui.tui.modals.cancel import reason_options
-from dropship_tui.tui.screens.order_screen import REASON_BINDINGS, plain
 
 
 class ReasonModal(ModalScreen[dict[int, Reason] | None]):
-    BINDINGS = REASON_BINDINGS
+    BINDINGS = [
+        Binding("ctrl+s", "confirm", "Confirm", id="reason.confirm",
+                tooltip="Confirm the acknowledgement with these reasons"),
+        Binding("escape", "back", "Back", id="reason.back", tooltip="Back to the quantities"),
+    ]
     CSS_PATH = "../styles/fulfillment.tcss"
 
     def __init__(self, order: Order, validated: Mapping[int, int], reasons: Mapping[int, Reason] | None = None) -> None:
@@ -35,7 +40,7 @@ class ReasonModal(ModalScreen[dict[int, Reason] | None]):
         self.validated = dict(validated)
         self.short = workflow.short_lines(order, validated)
         self.initial = {lid: r for lid, r in (reasons or {}).items() if any(l.line_id == lid for l in self.short)}
-        self.all_zero = all(self.validated.get(l.line_id, l.quantity_ordered) == 0 for l in order.lines)
+        self.all_zero = workflow.would_cancel(order, self.validated)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="reason-box"):
@@ -68,13 +73,13 @@ class ReasonModal(ModalScreen[dict[int, Reason] | None]):
                     yield Static(Text(label, justify="left" if cls != "r-num" else "right"), classes=cls)
             with VerticalScroll(id="reason-lines"):
                 for line in self.short:
-                    fulfilling = self.validated.get(line.line_id, line.quantity_ordered)
+                    fulfilling = workflow.validated_quantity(line, self.validated)
                     reason = self.initial.get(line.line_id)
                     with Vertical(classes="r-line"):
                         with Horizontal(classes="r-row"):
                             product = Text(no_wrap=True, overflow="ellipsis")
-                            product.append(plain(line.sku), style="bold")
-                            product.append("  " + plain(line.description))
+                            product.append(terminal_text(line.sku), style="bold")
+                            product.append("  " + terminal_text(line.description))
                             yield Static(product, classes="r-product")
                             yield Static(Text(str(line.quantity_ordered), justify="right"), classes="r-num")
                             yield Static(Text(str(fulfilling), justify="right"), classes="r-num")
@@ -92,7 +97,7 @@ class ReasonModal(ModalScreen[dict[int, Reason] | None]):
                             )
                         yield Input(
                             reason.text if reason else "",
-                            placeholder=f"Why is {line.sku} short? (required for Other)",
+                            placeholder=f"Why is {terminal_text(line.sku)} short? (required for Other)",
                             max_length=REASON_TEXT_MAX,
                             id=f"reason-text-{line.line_id}",
                             classes="reason-text" + (" shown" if reason and reason.code is ReasonCode.OTHER else ""),
@@ -133,11 +138,11 @@ class ReasonModal(ModalScreen[dict[int, Reason] | None]):
         count = self.query_one("#reason-count", Static)
         if missing:
             n = len(missing)
-            text = Text(f"{n} line{'s' if n > 1 else ''} still need{'s' if n == 1 else ''} a reason", style="bold yellow")
+            text = Text(f"{lines(n)} still need{'s' if n == 1 else ''} a reason", style="bold yellow")
             if show_problems:
                 text.append(": ")
                 text.append(
-                    "; ".join(f"{plain(self.order.line(lid).sku)} {what}" for lid, what in missing.items()),
+                    "; ".join(f"{terminal_text(self.order.line(lid).sku)} {what}" for lid, what in missing.items()),
                     style="bold red",
                 )
             count.update(text)
@@ -147,7 +152,7 @@ class ReasonModal(ModalScreen[dict[int, Reason] | None]):
             label = self.query_one(f"#reason-problem-{line.line_id}", Static)
             what = missing.get(line.line_id)
             if what and (show_problems or label.has_class("shown")):
-                label.update(Text(f"✗ {plain(line.sku)} {what}", style="bold red"))
+                label.update(Text(f"✗ {terminal_text(line.sku)} {what}", style="bold red"))
                 label.add_class("shown")
             else:
                 label.update("")

@@ -1,7 +1,7 @@
 """Import tracking numbers from a CSV file (the TUI side of ``track --import FILE.csv``).
 
-The path typed in the field is read by ``csv_imports.import_tracking`` in a worker thread
-(under the app's store lock): each row is saved on its own (R7), so the report lists what
+The path typed in the field is read by ``tracking_import.import_tracking`` in a store worker
+(``workers``): each row is saved on its own (R7), so the report lists what
 was applied, what was already there and what was refused (line number and reason). The
 dashboard underneath reloads when the modal closes after applied rows.
 """
@@ -11,41 +11,53 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
-from dropship_tui.services import csv_imports
 from dropship_tui.domain.errors import DomainError
-from dropship_tui.tui.keymap import bindings
-from dropship_tui.tui.widgets.safe import plain
-from dropship_tui.tui.screens.order_screen import Note
+from dropship_tui.domain.words import terminal_text
+from dropship_tui.services import tracking_import
+from dropship_tui.store.base import Store
+from dropship_tui.tui.widgets.note import Note
+from dropship_tui.tui.workers import StoreWorkers
 
 
-def report_text(report: csv_imports.TrackingImportReport) -> Text:
+def report_text(report: tracking_import.TrackingImportReport) -> Text:
     """The counts, then one line per refused row (user data as plain text)."""
     text = Text()
     text.append(f"✓ {report.applied:,} applied", style="bold green")
     text.append(f"  ·  {report.unchanged:,} unchanged")
     text.append(f"  ·  ✗ {report.refused:,} refused", style="bold red" if report.refused else "")
     for row in report.rows:
-        if row.status != csv_imports.REFUSED:
+        if row.status != tracking_import.REFUSED:
             continue
         text.append("\n")
         where = f"line {row.line}"
         if row.po_number is not None and row.slip_number is not None:
             where += f" (PO {row.po_number}, package {row.slip_number})"
         text.append(where + ": ", style="bold")
-        text.append(plain(row.message))
+        text.append(terminal_text(row.message))
     return text
 
 
-class TrackingImportModal(ModalScreen[int]):
+def _import(store: Store, path: Path) -> tracking_import.TrackingImportReport:
+    """The rows one by one, each its own transaction (a file that cannot be read is a
+    refusal that names it)."""
+    try:
+        return tracking_import.import_tracking(store, path)
+    except OSError as exc:
+        raise DomainError(f"Could not read {path}: {exc.strerror or exc}") from exc
+
+
+class TrackingImportModal(StoreWorkers, ModalScreen[int]):
     """Dismisses with the number of applied rows (0 when nothing changed)."""
 
-    BINDINGS = bindings("tracking_import.close")
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="tracking_import.close", tooltip="Close the tracking import"),
+    ]
     DEFAULT_CSS = """
     TrackingImportModal { align: center middle; }
     TrackingImportModal > Vertical {
@@ -63,7 +75,7 @@ class TrackingImportModal(ModalScreen[int]):
         super().__init__()
         self.applied = 0
         self.busy = False
-        self.report: csv_imports.TrackingImportReport | None = None
+        self.report: tracking_import.TrackingImportReport | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -99,34 +111,20 @@ class TrackingImportModal(ModalScreen[int]):
             return
         path = Path(raw).expanduser()
         if not path.is_file():
-            problem.update(Text(f"No such file: {plain(path)}"))
+            problem.update(Text(f"No such file: {terminal_text(path)}"))
             return
         problem.update("")
         self.busy = True
         self.query_one("#import-report", Static).update(Text("Importing…", style="bold"))
-        self._import(path)
+        self.call_store(lambda store: _import(store, path), self._show, self._failed,
+                        group="tracking-import", exclusive=True)
 
-    @work(thread=True, group="tracking-import", exclusive=True, exit_on_error=False)
-    def _import(self, path: Path) -> None:
-        app = self.app
-        try:
-            with app.store_lock:  # the rows one by one, each its own transaction
-                report = csv_imports.import_tracking(app.store, path)
-        except (DomainError, OSError) as exc:
-            message = exc.message if isinstance(exc, DomainError) else f"Could not read {path}: {exc.strerror or exc}"
-            app.call_from_thread(self._failed, message)
-            return
-        except Exception as exc:  # an unexpected failure: shown, never a crash
-            app.call_from_thread(self._failed, f"unexpected error: {type(exc).__name__}: {exc}")
-            return
-        app.call_from_thread(self._show, report)
-
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: DomainError) -> None:
         self.busy = False
         self.query_one("#import-report", Static).update("")
-        self.query_one("#import-problem", Note).update(Text(plain(message)))
+        self.query_one("#import-problem", Note).update(Text(terminal_text(error.message)))
 
-    def _show(self, report: csv_imports.TrackingImportReport) -> None:
+    def _show(self, report: tracking_import.TrackingImportReport) -> None:
         self.busy = False
         self.report = report
         self.applied += report.applied

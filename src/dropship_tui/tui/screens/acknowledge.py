@@ -17,27 +17,25 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Static
 
 from dropship_tui.domain import scan, workflow
+from dropship_tui.domain.errors import DomainError
 from dropship_tui.domain.models import Order, Reason, Stage
+from dropship_tui.domain.words import plural, terminal_text, units
+from dropship_tui.services.prefill import stock_for
 from dropship_tui.store.base import Store
-from dropship_tui.tui.keymap import bind
+from dropship_tui.tui.keymap import key_of
+from dropship_tui.tui.messages import BackToDashboard, ShowOrder
+from dropship_tui.tui.modals.reason import ReasonModal
+from dropship_tui.tui.screens.order_screen import StepScreen, order_title
 from dropship_tui.tui.widgets.key_order import QtyField
+from dropship_tui.tui.widgets.note import Note
 from dropship_tui.tui.widgets.qty_input import QtyInput
-from dropship_tui.tui.widgets.scan_field import ScanField, key_of
+from dropship_tui.tui.widgets.scan_field import ScanField
 from dropship_tui.tui.widgets.step_indicator import StepIndicator
-from dropship_tui.tui.screens.order_screen import (
-    Note,
-    ACK_BINDINGS,
-    STEP_BINDINGS,
-    OrderScreen,
-    current_screen_for,
-    order_title,
-    plain,
-    units,
-)
 
 
 class LineRow(Horizontal):
@@ -50,17 +48,22 @@ class LineRow(Horizontal):
 
     def compose(self) -> ComposeResult:
         line = self.line
-        yield Static(Text(plain(line.description) or plain(line.product_code), no_wrap=True, overflow="ellipsis"), classes="c-product")
-        yield Static(Text(plain(line.sku), no_wrap=True, overflow="ellipsis"), classes="c-sku")
-        yield Static(Text(plain(line.vendor_sku), no_wrap=True, overflow="ellipsis"), classes="c-vsku")
-        yield Static(Text(plain(line.upc), no_wrap=True, overflow="ellipsis"), classes="c-upc")
+        yield Static(Text(terminal_text(line.description) or terminal_text(line.product_code), no_wrap=True, overflow="ellipsis"), classes="c-product")
+        yield Static(Text(terminal_text(line.sku), no_wrap=True, overflow="ellipsis"), classes="c-sku")
+        yield Static(Text(terminal_text(line.vendor_sku), no_wrap=True, overflow="ellipsis"), classes="c-vsku")
+        yield Static(Text(terminal_text(line.upc), no_wrap=True, overflow="ellipsis"), classes="c-upc")
         yield Static(Text(str(line.quantity_ordered), justify="right"), classes="c-num")
         yield QtyField(self.value, maximum=line.quantity_ordered, id=f"qty-{line.line_id}", classes="c-qty", column="ack")
         yield Static("", id=f"qty-problem-{line.line_id}", classes="c-problem")
 
 
-class AcknowledgeScreen(OrderScreen):
-    BINDINGS = [*STEP_BINDINGS, *ACK_BINDINGS, bind("ack.scan")]
+class AcknowledgeScreen(StepScreen):
+    BINDINGS = [
+        Binding("ctrl+s", "acknowledge", "Acknowledge order", id="ack.confirm",
+                tooltip="Acknowledge with the validated quantities (asks for reasons when short)"),
+        Binding("f2,ctrl+b", "focus_scan", "Scan", priority=True, id="ack.scan",
+                tooltip="Focus the scan field: each scan counts one unit (the first scan starts every line at 0)"),
+    ]
     CSS_PATH = "../styles/fulfillment.tcss"
 
     def __init__(self, po_number: int, order: Order | None = None) -> None:
@@ -112,16 +115,7 @@ class AcknowledgeScreen(OrderScreen):
 
     def fetch(self, store: Store) -> Any:
         order = store.get_order(self.po_number)
-        stock_for = getattr(store, "stock_for", None)
-        if callable(stock_for):  # one round trip for every line (a remote store)
-            return order, dict(stock_for(order))
-        stock = {}
-        for line in order.lines:
-            if line.vendor_sku and line.vendor_sku not in stock:
-                on_hand = store.stock(line.vendor_sku, order.location_code)
-                if on_hand is not None:
-                    stock[line.vendor_sku] = on_hand
-        return order, stock
+        return order, stock_for(store, order)
 
     async def loaded(self, result: Any) -> None:
         order, stock = result
@@ -129,7 +123,7 @@ class AcknowledgeScreen(OrderScreen):
         if order.stage is not Stage.NEW:
             # Someone else moved it on (or it was reloaded after a conflict).
             self.notify(f"PO {order.po_number} is {order.stage.label}; showing where it is now")
-            self.app.switch_screen(current_screen_for(order))
+            self.post_message(ShowOrder(order))
             return
         await self.show_order(order)
 
@@ -211,13 +205,13 @@ class AcknowledgeScreen(OrderScreen):
             text = Text("⚠ ", style="bold")
             count = len(short)
             text.append(
-                f"{count} line{'s are' if count > 1 else ' is'} short — "
+                f"{plural(count, 'line')} {'are' if count > 1 else 'is'} short — "
                 "acknowledging will ask for a reason: ",
                 style="bold",
             )
             text.append(
                 ", ".join(
-                    f"{plain(line.sku)} {values[line.line_id]} of {line.quantity_ordered}"
+                    f"{terminal_text(line.sku)} {values[line.line_id]} of {line.quantity_ordered}"
                     for line in short
                 )
             )
@@ -303,7 +297,7 @@ class AcknowledgeScreen(OrderScreen):
                     field.value = new
         self.clear_status()
         self.refresh_feedback()
-        note.update(Text(f"✓ {plain(line.sku)}: {value} of {line.quantity_ordered}", style="green"))
+        note.update(Text(f"✓ {terminal_text(line.sku)}: {value} of {line.quantity_ordered}", style="green"))
 
     # --- acknowledge -------------------------------------------------------------------
 
@@ -314,10 +308,8 @@ class AcknowledgeScreen(OrderScreen):
         values, problems = self.validated()
         if problems:
             first = next(iter(problems))
-            from dropship_tui.domain.errors import DomainError
-
             listed = [
-                f"Line {lid} ({order.line(lid).sku}): validated quantity {what}" for lid, what in problems.items()
+                f"Line {lid} ({terminal_text(order.line(lid).sku)}): validated quantity {what}" for lid, what in problems.items()
             ]
             self.show_error(DomainError("Fix the validated quantities first", listed))
             self.query_one(f"#qty-{first}", QtyInput).focus()
@@ -325,8 +317,6 @@ class AcknowledgeScreen(OrderScreen):
         if not workflow.short_lines(order, values):
             self._write(order, values, {})
             return
-        from dropship_tui.tui.modals.reason import ReasonModal
-
         def chosen(reasons: dict[int, Reason] | None) -> None:
             if reasons is None:
                 return
@@ -347,12 +337,10 @@ class AcknowledgeScreen(OrderScreen):
         self.order = order
         if order.stage is Stage.CANCELED:
             self.notify(f"PO {order.po_number} canceled: every line was validated to 0")
-            self.back_to_dashboard()
+            self.post_message(BackToDashboard())
             return
         self.notify(
             f"PO {order.po_number} acknowledged: {order.units_accepted} of "
             f"{units(order.units_ordered)} accepted"
         )
-        from dropship_tui.tui.screens.prepare_shipments import PrepareShipmentsScreen
-
-        self.app.switch_screen(PrepareShipmentsScreen(order.po_number, order))
+        self.post_message(ShowOrder(order))  # step 2

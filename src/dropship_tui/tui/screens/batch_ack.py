@@ -10,66 +10,48 @@ place: digits type it, ``+``/``-`` nudge, backspace deletes a digit.
 (``batch_reason_modal.BatchReasonModal``: apply to all, per-line override, ``other`` with
 text), then acknowledges each order in its own transaction (``store.acknowledge`` with the
 version as read, in a worker). A refusal (changed by someone else, already acknowledged)
-is reported and never blocks or undoes the others. ``BatchResultScreen`` lists both.
+is reported and never blocks or undoes the others; navigation then shows the outcome
+(``BatchResultScreen``).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from dropship_tui.domain import workflow
 from dropship_tui.domain.errors import ConflictError, DomainError
 from dropship_tui.domain.models import Line, Order, Reason, Stage
-from dropship_tui.tui.keymap import bindings
-from dropship_tui.store.base import OrderQuery
-from dropship_tui.tui.screens.order_screen import plain, units
+from dropship_tui.domain.words import plural, terminal_text, units
+from dropship_tui.services.batch import hidden_by
+from dropship_tui.services.prefill import stock_for
+from dropship_tui.store.base import OrderQuery, Store
+from dropship_tui.tui.messages import BatchDone, BatchOutcome
+from dropship_tui.tui.modals.batch_reason import BatchReasonModal
+from dropship_tui.tui.workers import StoreWorkers, locked
+
+Loaded = tuple[list[Order], dict[int, dict[str, int]], dict[int, str], set[int]]
+"""The orders to review, the stock of each, the skipped ones (why) and those the
+dashboard's filter hides."""
 
 
-def _stock(store, order: Order) -> dict[str, int]:
-    """Stock on hand of the order's vendor SKUs (as ``acknowledge.py`` reads it)."""
-    stock_for = getattr(store, "stock_for", None)
-    if callable(stock_for):
-        return dict(stock_for(order))
-    stock: dict[str, int] = {}
-    reader = getattr(store, "stock", None)
-    if not callable(reader):
-        return stock
-    for line in order.lines:
-        if line.vendor_sku and line.vendor_sku not in stock:
-            on_hand = reader(line.vendor_sku, order.location_code)
-            if on_hand is not None:
-                stock[line.vendor_sku] = on_hand
-    return stock
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
-
-
-@dataclass
-class BatchOutcome:
-    """What a batch acknowledgement did, order by order."""
-
-    succeeded: dict[int, str] = field(default_factory=dict)
-    """PO -> what happened ("acknowledged: 4 of 5 units", "canceled: every line 0")."""
-    failed: dict[int, str] = field(default_factory=dict)
-    """PO -> why the store refused it (nothing of it was written)."""
-    skipped: dict[int, str] = field(default_factory=dict)
-    """PO -> why it was left out before confirming (not New, not found)."""
-    seconds: float = 0.0
-
-
-class BatchAckScreen(Screen):
+class BatchAckScreen(StoreWorkers, Screen):
     CSS_PATH = "../styles/batch.tcss"
-    BINDINGS = bindings("batch.confirm", "batch.back", "batch.more", "batch.less")
+    BINDINGS = [
+        Binding("ctrl+s", "confirm", "Acknowledge all", id="batch.confirm",
+                tooltip="Acknowledge every order of the review (asks for the reasons of short lines)"),
+        Binding("escape", "back", "Back", id="batch.back", tooltip="Back to the dashboard; nothing is written"),
+        Binding("plus,equals_sign", "nudge(1)", "+1", show=False, id="batch.more",
+                tooltip="One more on the line under the cursor"),
+        Binding("minus", "nudge(-1)", "-1", show=False, id="batch.less", tooltip="One fewer on the line under the cursor"),
+    ]
 
     def __init__(self, pos: Sequence[int], query: OrderQuery | None = None, *, marked: bool = True) -> None:
         super().__init__()
@@ -121,35 +103,39 @@ class BatchAckScreen(Screen):
 
     # --- loading -------------------------------------------------------------------
 
-    @work(thread=True, group="batch-load", exclusive=True, exit_on_error=False)
     def _load(self) -> None:
-        from dropship_tui.services.batch import hidden_by
+        self.call_store(
+            self._read,
+            lambda loaded: self._show(*loaded),
+            lambda error: self.notify(f"Could not read the orders: {error.message}", severity="error"),
+            group="batch-load",
+            exclusive=True,
+            per_step=True,
+        )
 
-        app = self.app
+    def _read(self, store: Store) -> Loaded:
+        """Every order of the review, one at a time under the store lock (released
+        between orders: other reads go on)."""
         orders: list[Order] = []
         stock: dict[int, dict[str, int]] = {}
         skipped: dict[int, str] = {}
         hidden: set[int] = set()
-        try:
-            if self.marked:
-                with app.store_lock:
-                    hidden = hidden_by(app.store, self.query_state, self.pos)
-            for po in self.pos:
-                with app.store_lock:  # released between orders: other reads go on
-                    try:
-                        order = app.store.get_order(po)
-                    except DomainError as exc:
-                        skipped[po] = exc.message
-                        continue
-                    if order.stage is not Stage.NEW:
-                        skipped[po] = f"{order.stage.label}, not New"
-                        continue
-                    stock[po] = _stock(app.store, order)
-                orders.append(order)
-        except Exception as exc:
-            app.call_from_thread(self.notify, f"Could not read the orders: {exc}", severity="error", markup=False)
-            return
-        app.call_from_thread(self._show, orders, stock, skipped, hidden)
+        if self.marked:
+            with locked(self.app) as store:
+                hidden = hidden_by(store, self.query_state, self.pos)
+        for po in self.pos:
+            with locked(self.app) as store:
+                try:
+                    order = store.get_order(po)
+                except DomainError as exc:
+                    skipped[po] = exc.message
+                    continue
+                if order.stage is not Stage.NEW:
+                    skipped[po] = f"{order.stage.label}, not New"
+                    continue
+                stock[po] = stock_for(store, order)
+            orders.append(order)
+        return orders, stock, skipped, hidden
 
     def _show(self, orders: list[Order], stock: dict[int, dict[str, int]], skipped: dict[int, str], hidden: set[int]) -> None:
         self.orders, self.skipped = orders, skipped
@@ -166,9 +152,9 @@ class BatchAckScreen(Screen):
                     (
                         [
                             Text(str(order.po_number), style="bold") if i == 0 else Text(""),
-                            Text(plain(order.customer_name) if i == 0 else "", no_wrap=True, overflow="ellipsis"),
-                            Text(plain(line.sku), no_wrap=True, overflow="ellipsis"),
-                            Text(plain(line.description) or plain(line.product_code), no_wrap=True, overflow="ellipsis"),
+                            Text(terminal_text(order.customer_name) if i == 0 else "", no_wrap=True, overflow="ellipsis"),
+                            Text(terminal_text(line.sku), no_wrap=True, overflow="ellipsis"),
+                            Text(terminal_text(line.description) or terminal_text(line.product_code), no_wrap=True, overflow="ellipsis"),
                             Text(str(line.quantity_ordered), justify="right"),
                             self._validated_cell(key, line),
                             self._short_cell(order, line),
@@ -188,7 +174,7 @@ class BatchAckScreen(Screen):
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append(" Batch acknowledgement ", style="bold reverse")
         what = "marked order" if self.marked else "order"
-        title.append(f"  Acknowledge {_plural(n, what)}", style="bold")
+        title.append(f"  Acknowledge {plural(n, what)}", style="bold")
         if self.hidden:
             title.append(f" ({self.hidden:,} hidden by the filter)")
         title.append("?")
@@ -196,7 +182,7 @@ class BatchAckScreen(Screen):
         skipped = self.query_one("#batch-skipped", Static)
         if self.skipped:
             text = Text(style="yellow")
-            text.append(f"⚠ {_plural(len(self.skipped), 'marked order')} skipped (only New orders are acknowledged): ", style="bold")
+            text.append(f"⚠ {plural(len(self.skipped), 'marked order')} skipped (only New orders are acknowledged): ", style="bold")
             listed = [f"{po} ({why})" for po, why in list(self.skipped.items())[:12]]
             text.append(", ".join(listed) + (" …" if len(self.skipped) > 12 else ""))
             skipped.update(text)
@@ -215,40 +201,37 @@ class BatchAckScreen(Screen):
         return Text(str(value), justify="right", style=style)
 
     def _short_cell(self, order: Order, line: Line) -> Text:
-        value = self.values[(order.po_number, line.line_id)]
-        if all(self.values[(order.po_number, ln.line_id)] == 0 for ln in order.lines):
+        validated = self.validated_of(order)
+        if workflow.would_cancel(order, validated):
             return Text("all 0: cancels order", style="bold red")
+        value = workflow.validated_quantity(line, validated)
         if value < line.quantity_ordered:
             return Text(f"⚠ {line.quantity_ordered - value} short", style="yellow")
         return Text("")
 
-    def validated(self) -> dict[int, dict[int, int]]:
-        out: dict[int, dict[int, int]] = {}
-        for (po, line_id), value in self.values.items():
-            out.setdefault(po, {})[line_id] = value
-        return out
+    def validated_of(self, order: Order) -> dict[int, int]:
+        """line_id -> the validated quantity of each line of ``order``, as typed."""
+        return {line.line_id: self.values[(order.po_number, line.line_id)] for line in order.lines}
 
     def short_items(self) -> list[tuple[Order, Line, int]]:
         items = []
         for order in self.orders:
-            for line in order.lines:
-                value = self.values[(order.po_number, line.line_id)]
-                if value < line.quantity_ordered:
-                    items.append((order, line, value))
+            validated = self.validated_of(order)
+            items.extend((order, line, validated[line.line_id]) for line in workflow.short_lines(order, validated))
         return items
 
     def _show_summary(self) -> None:
         short = self.short_items()
         text = Text()
         lines = sum(len(o.lines) for o in self.orders)
-        text.append(f"{_plural(len(self.orders), 'order')}, {_plural(lines, 'line')}", style="bold")
+        text.append(f"{plural(len(self.orders), 'order')}, {plural(lines, 'line')}", style="bold")
         if short:
             orders = len({o.po_number for o, _, _ in short})
-            text.append(f"  ·  ⚠ {_plural(len(short), 'short line')} in {_plural(orders, 'order')}: each needs a reason",
+            text.append(f"  ·  ⚠ {plural(len(short), 'short line')} in {plural(orders, 'order')}: each needs a reason",
                         style="bold yellow")
-        zero = [o.po_number for o in self.orders if all(self.values[(o.po_number, ln.line_id)] == 0 for ln in o.lines)]
+        zero = [o.po_number for o in self.orders if workflow.would_cancel(o, self.validated_of(o))]
         if zero:
-            text.append(f"  ·  {_plural(len(zero), 'order')} validated to 0 will be CANCELED", style="bold red")
+            text.append(f"  ·  {plural(len(zero), 'order')} validated to 0 will be CANCELED", style="bold red")
         text.append("  ·  ctrl+s acknowledge all, esc back", style="dim")
         self.query_one("#batch-summary", Static).update(text)
 
@@ -265,7 +248,7 @@ class BatchAckScreen(Screen):
         line = order.line(key[1])
         if workflow.quantity_problem(line, value):
             self.app.bell()
-            self.notify(f"PO {key[0]} {plain(line.sku)}: {workflow.quantity_problem(line, value)}", severity="warning", timeout=3)
+            self.notify(f"PO {key[0]} {terminal_text(line.sku)}: {workflow.quantity_problem(line, value)}", severity="warning", timeout=3)
             return False
         self.values[key] = value
         table = self.table
@@ -321,8 +304,6 @@ class BatchAckScreen(Screen):
         if not short:
             self._write({})
             return
-        from dropship_tui.tui.modals.batch_reason import BatchReasonModal
-
         def chosen(reasons: dict[tuple[int, int], Reason] | None) -> None:
             if reasons is not None:
                 self._write(reasons)
@@ -333,24 +314,29 @@ class BatchAckScreen(Screen):
         self.busy = True
         self.confirmed_at = time.perf_counter()
         n = len(self.orders)
-        self.query_one("#batch-summary", Static).update(Text(f"Acknowledging {_plural(n, 'order')}…", style="bold"))
+        self.query_one("#batch-summary", Static).update(Text(f"Acknowledging {plural(n, 'order')}…", style="bold"))
         per_order: dict[int, dict[int, Reason]] = {}
         for (po, line_id), reason in reasons.items():
             per_order.setdefault(po, {})[line_id] = reason
-        jobs = [(o.po_number, o.version, self.validated()[o.po_number], per_order.get(o.po_number, {})) for o in self.orders]
-        self._acknowledge(jobs)
+        jobs = [(o.po_number, o.version, self.validated_of(o), per_order.get(o.po_number, {})) for o in self.orders]
+        self.call_store(
+            lambda store: self._acknowledge(jobs),
+            self._done,
+            lambda error: self.notify(f"Could not acknowledge the orders: {error.message}", severity="error"),
+            group="batch-write",
+            exclusive=True,
+            per_step=True,
+        )
 
-    @work(thread=True, group="batch-write", exclusive=True, exit_on_error=False)
-    def _acknowledge(self, jobs) -> None:
-        app = self.app
+    def _acknowledge(self, jobs) -> BatchOutcome:  # type: ignore[no-untyped-def]
         outcome = BatchOutcome(skipped=dict(self.skipped))
         start = time.perf_counter()
         for po, version, validated, reasons in jobs:
-            with app.store_lock:  # one order at a time: each its own transaction
+            with locked(self.app) as store:  # one order at a time: each its own transaction
                 try:
-                    order = app.store.acknowledge(po, version, validated, reasons)
+                    order = store.acknowledge(po, version, validated, reasons)
                 except ConflictError as exc:
-                    outcome.failed[po] = self._conflict_reason(po, exc)
+                    outcome.failed[po] = self._conflict_reason(store, po, exc)
                     continue
                 except DomainError as exc:
                     outcome.failed[po] = exc.message
@@ -363,11 +349,11 @@ class BatchAckScreen(Screen):
             else:
                 outcome.succeeded[po] = f"acknowledged: {order.units_accepted} of {units(order.units_ordered)}"
         outcome.seconds = time.perf_counter() - start
-        app.call_from_thread(self._done, outcome)
+        return outcome
 
-    def _conflict_reason(self, po: int, exc: ConflictError) -> str:
+    def _conflict_reason(self, store: Store, po: int, exc: ConflictError) -> str:
         try:
-            now = self.app.store.get_order(po)
+            now = store.get_order(po)
         except Exception:
             return exc.message
         if now.stage is not Stage.NEW:
@@ -376,58 +362,4 @@ class BatchAckScreen(Screen):
 
     def _done(self, outcome: BatchOutcome) -> None:
         self.busy = False
-        self.app.switch_screen(BatchResultScreen(outcome))
-
-
-class BatchResultScreen(Screen):
-    """What a batch acknowledgement did: acknowledged, refused (and why), skipped."""
-
-    CSS_PATH = "../styles/batch.tcss"
-    BINDINGS = bindings("batch_result.done")
-
-    def __init__(self, outcome: BatchOutcome) -> None:
-        super().__init__()
-        self.outcome = outcome
-
-    def compose(self) -> ComposeResult:
-        o = self.outcome
-        title = Text(no_wrap=True, overflow="ellipsis")
-        title.append(" Batch acknowledgement done ", style="bold reverse")
-        title.append(f"  ✓ {_plural(len(o.succeeded), 'order')} done", style="bold green")
-        if o.failed:
-            title.append(f"  ·  ✗ {len(o.failed):,} refused", style="bold red")
-        if o.skipped:
-            title.append(f"  ·  {len(o.skipped):,} skipped", style="bold yellow")
-        yield Static(title, id="result-title")
-        table: DataTable = DataTable(id="result-lines", cursor_type="row")
-        yield table
-        yield Static(Text("enter: back to the orders", style="dim"), id="result-hint")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        t = self.query_one("#result-lines", DataTable)
-        t.add_column("PO", key="po", width=8)
-        t.add_column("Result", key="result", width=12)
-        t.add_column("Details", key="details")
-        rows = []
-        for po, why in self.outcome.failed.items():
-            rows.append((Text(str(po), style="bold"), Text("✗ refused", style="bold red"), Text(plain(why))))
-        for po, why in self.outcome.skipped.items():
-            rows.append((Text(str(po), style="bold"), Text("– skipped", style="yellow"), Text(plain(why))))
-        for po, what in self.outcome.succeeded.items():
-            rows.append((Text(str(po), style="bold"), Text("✓ done", style="green"), Text(what)))
-        for cells in rows:
-            t.add_row(*cells)
-        t.focus()
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()  # enter on the table: done
-        self.action_done()
-
-    def action_done(self) -> None:
-        from dropship_tui.tui.screens.dashboard import DashboardScreen
-
-        self.app.pop_screen()
-        screen = self.app.screen
-        if isinstance(screen, DashboardScreen) and self.outcome.succeeded:
-            screen.clear_marks(self.outcome.succeeded)  # refused ones stay marked
+        self.post_message(BatchDone(outcome))

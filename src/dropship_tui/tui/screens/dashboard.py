@@ -4,7 +4,7 @@ Everything the screen asks of the store runs in thread workers; the list itself
 (``widgets.order_list.OrderList``) fetches pages of rows on demand, so a store of a
 million orders opens as fast as one of ten.
 
-Keys (defaults; each has a binding id the config's ``[keymap]`` can remap, see
+Keys (defaults; each binding has an id the config's ``[keymap]`` can remap, see
 ``keymap.py``): ``/`` search, ``s`` cycle the stage filter, ``l`` cycle the SLA filter,
 ``1``-``5`` pick a stage tile, ``o`` sort by the next column, ``O`` reverse, ``P N C D S L
 G`` sort by a column (again: reverse), ``enter`` open, ``f`` fulfil, ``r`` refresh,
@@ -14,29 +14,38 @@ Marks (k9s style): ``space`` marks/unmarks the cursor's order and moves down,
 ``shift+up/down`` extend the marks, ``*`` (or ``ctrl+a``) marks every order the current
 filter and search show (up to ``MARK_LIMIT``, read page by page in a worker). The marks
 are a set of PO numbers, so they survive filter and search changes; the filters line says
-how many are marked. The batch actions — ``A`` acknowledge (``screens/batch_ack.py``) and
-``ctrl+o`` print the packing slips as one PDF — apply to the marked orders, or to the
-cursor's order when none are marked, and say how many of them the filter hides.
+how many are marked. The batch actions — ``A`` acknowledge (``screens/batch_ack.py``, opened
+by navigation) and ``ctrl+o`` print the packing slips as one PDF — apply to the marked
+orders, or to the cursor's order when none are marked, and say how many of them the
+filter hides.
 """
 
 from __future__ import annotations
 
-import gc
-
 from rich.text import Text
-from textual import events, on, work
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from dropship_tui.domain.models import SlaStatus, Stage
-from dropship_tui.tui.keymap import bindings
+from dropship_tui.domain.words import plural, terminal_text
+from dropship_tui.services.documents import BatchPrint
 from dropship_tui.store.base import OrderQuery, SortKey, StageCounts
-from dropship_tui.tui.widgets.order_list import OrderList, columns_for, sla_words
-from dropship_tui.tui.widgets.safe import plain
+from dropship_tui.tui.messages import Fulfil, OpenBatchAcknowledge, OpenOrder
+from dropship_tui.tui.modals.tracking_import import TrackingImportModal
+from dropship_tui.tui.printing import batch_print, batch_print_message
+from dropship_tui.tui.startup import freeze_startup_heap
+from dropship_tui.tui.widgets.empty_store import empty_store_text
+from dropship_tui.tui.widgets.filters_line import filters_text
+from dropship_tui.tui.widgets.order_list import OrderList
+from dropship_tui.tui.widgets.order_rows import columns_for
+from dropship_tui.tui.widgets.search_box import SearchBox
 from dropship_tui.tui.widgets.stage_tiles import StageTiles
+from dropship_tui.tui.workers import StoreWorkers, locked
 
 MARK_LIMIT = 1000
 """Mark-all marks at most this many orders (the message says so when it stops there)."""
@@ -47,101 +56,52 @@ SEARCH_DEBOUNCE = 0.15
 STAGE_CYCLE: list[Stage | None] = [None, Stage.NEW, Stage.IN_PROGRESS, Stage.COMPLETED, Stage.CANCELED]
 SLA_CYCLE: list[SlaStatus | None] = [None, SlaStatus.ON_TIME, SlaStatus.AT_RISK, SlaStatus.OVERDUE]
 SORT_CYCLE: list[SortKey] = [c.key for c in columns_for(120)]
-SORT_TITLES = {c.key: c.title for c in columns_for(120)}
-
-_FROZEN = False
 
 
-def _freeze_startup_heap() -> None:
-    """Once the first rows are on screen, move every object alive so far (modules,
-    Textual's widgets and styles, the store) out of the garbage collector's sight
-    (``gc.freeze``): a full collection then walks only what was made since, instead of
-    pausing a keystroke for 50-75 ms every so often (seen on the search benchmark)."""
-    global _FROZEN
-    if not _FROZEN:
-        _FROZEN = True
-        gc.collect()
-        gc.freeze()
-
-
-def empty_store_text(db_option: str = "") -> Text:
-    """What an empty store shows instead of an empty grid: how to get orders in.
-    ``db_option`` (`` --db PATH``) names this store when it is not the default one."""
-    text = Text()
-    text.append("This store has no orders yet.\n\n", style="bold")
-    for intro, command in (
-        ("Load demo data into it (sample orders in every stage):", f"dropship-tui demo{db_option}"),
-        ("Import purchase orders from a file:", f"dropship-tui import FILE.json{db_option}"),
-        ("Or try everything on a throwaway store:", "dropship-tui --demo"),
-    ):
-        text.append(intro + "\n")
-        text.append("    " + command + "\n\n", style="bold")
-    text.append("Then press r here to refresh, or q to quit.", style="italic")
-    return text
-
-
-class SearchBox(Input):
-    """The search field: as you type, the list narrows (debounced).
-
-    Enter (or down) hands the focus to the list at once, not via a message, and a key
-    that arrives after that in the same burst (a fast "/1017⏎⏎") goes on to the widget
-    that has the focus now, so it acts on the list instead of landing in the box.
-    """
-
-    BINDINGS = bindings("search.done", "search.cancel")
-
-    def __init__(self, *, on_done, on_cancel, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self._on_done = on_done
-        self._on_cancel = on_cancel
-
-    async def _on_key(self, event: events.Key) -> None:
-        focused = self.screen.focused
-        if focused is not None and focused is not self:
-            event.prevent_default()
-            event.stop()
-            focused.post_message(events.Key(event.key, event.character))
-
-    def action_submit(self) -> None:
-        self._on_done()
-
-    def action_search_done(self) -> None:
-        self._on_done()
-
-    def action_search_cancel(self) -> None:
-        self._on_cancel()
-
-
-class DashboardScreen(Screen):
+class DashboardScreen(StoreWorkers, Screen):
     CSS_PATH = "../styles/dashboard.tcss"
     AUTO_FOCUS = "#orders"
     """The list has the focus from the start (before its rows arrive: a focus change
     later would repaint the whole list once more)."""
 
-    BINDINGS = bindings(
-        "dashboard.search",
-        "dashboard.open",
-        "dashboard.fulfil",
-        "dashboard.stage",
-        "dashboard.sla",
-        "dashboard.sort",
-        "dashboard.reverse",
-        "dashboard.refresh",
-        "dashboard.back",
-        "dashboard.tile_all",
-        "dashboard.tile_new",
-        "dashboard.tile_in_progress",
-        "dashboard.tile_completed",
-        "dashboard.tile_canceled",
-        "dashboard.sort_po",
-        "dashboard.sort_order_number",
-        "dashboard.sort_customer",
-        "dashboard.sort_date",
-        "dashboard.sort_stage",
-        "dashboard.sort_sla",
-        "dashboard.sort_progress",
-        "dashboard.import_tracking",
-    )
+    BINDINGS = [
+        Binding("slash", "start_search", "Search", priority=True, id="dashboard.search",
+                tooltip="Search by PO number, order number, customer name or SKU as you type"),
+        Binding("enter", "open_order", "Open", id="dashboard.open", tooltip="Open the order under the cursor"),
+        Binding("f", "fulfil", "Fulfil", id="dashboard.fulfil",
+                tooltip="Start or continue fulfillment of the order under the cursor"),
+        Binding("s", "cycle_stage", "Stage", id="dashboard.stage",
+                tooltip="Filter by stage: all, New, In progress, Completed, Canceled"),
+        Binding("l", "cycle_sla", "SLA", id="dashboard.sla", tooltip="Filter by SLA: all, On time, At risk, Overdue"),
+        Binding("o", "cycle_sort", "Sort", id="dashboard.sort", tooltip="Sort by the next column"),
+        Binding("O", "reverse_sort", "Reverse", show=False, id="dashboard.reverse", tooltip="Reverse the sort order"),
+        Binding("r", "refresh_orders", "Refresh", id="dashboard.refresh", tooltip="Reload counts and rows"),
+        Binding("escape", "back", "Clear", show=False, id="dashboard.back",
+                tooltip="Clear the marks, then the search, then the filters"),
+        Binding("1", "tile('')", "All", show=False, id="dashboard.tile_all", tooltip="Show all stages (tile Total)"),
+        Binding("2", "tile('new')", "New", show=False, id="dashboard.tile_new", tooltip="Show New orders"),
+        Binding("3", "tile('in_progress')", "In progress", show=False, id="dashboard.tile_in_progress",
+                tooltip="Show orders In progress"),
+        Binding("4", "tile('completed')", "Completed", show=False, id="dashboard.tile_completed",
+                tooltip="Show Completed orders"),
+        Binding("5", "tile('canceled')", "Canceled", show=False, id="dashboard.tile_canceled",
+                tooltip="Show Canceled orders"),
+        Binding("P", "sort('po_number')", "Sort PO", show=False, id="dashboard.sort_po",
+                tooltip="Sort by PO number (again: reverse)"),
+        Binding("N", "sort('order_number')", "Sort order #", show=False, id="dashboard.sort_order_number",
+                tooltip="Sort by order number (again: reverse)"),
+        Binding("C", "sort('customer')", "Sort customer", show=False, id="dashboard.sort_customer",
+                tooltip="Sort by customer (again: reverse)"),
+        Binding("D", "sort('order_date')", "Sort date", show=False, id="dashboard.sort_date",
+                tooltip="Sort by order date (again: reverse)"),
+        Binding("S", "sort('stage')", "Sort stage", show=False, id="dashboard.sort_stage",
+                tooltip="Sort by stage (again: reverse)"),
+        Binding("L", "sort('sla')", "Sort SLA", show=False, id="dashboard.sort_sla", tooltip="Sort by SLA (again: reverse)"),
+        Binding("G", "sort('progress')", "Sort progress", show=False, id="dashboard.sort_progress",
+                tooltip="Sort by progress (again: reverse)"),
+        Binding("ctrl+t", "import_tracking", "Import tracking", show=False, id="dashboard.import_tracking",
+                tooltip="Import tracking numbers from a CSV file"),
+    ]
     # the mark and batch keys are bound on the order list (see ``OrderList.BINDINGS``)
 
     def __init__(self) -> None:
@@ -189,7 +149,7 @@ class DashboardScreen(Screen):
         label = getattr(self.app, "store_label", "")
         if label:
             title.append("  ·  ")
-            title.append(plain(label), style="dim")
+            title.append(terminal_text(label), style="dim")
         self.query_one("#title", Static).update(title)
         self.search_box.cursor_blink = not getattr(self.app, "low_bandwidth", False) and not self.app.is_headless
         self._show_filters()
@@ -222,19 +182,14 @@ class DashboardScreen(Screen):
         if self.counts is not None:  # not the first show: something may have changed
             self.refresh_orders()
 
-    @work(thread=True, group="dashboard-counts", exclusive=True, exit_on_error=False)
     def _load_counts(self) -> None:
-        lock = getattr(self.app, "store_lock", None)
-        try:
-            if lock is not None:
-                with lock:
-                    counts = self.app.store.counts()
-            else:
-                counts = self.app.store.counts()
-        except Exception as exc:
-            self.app.call_from_thread(self.notify, f"Could not read the counts: {exc}", severity="error", markup=False)
-            return
-        self.app.call_from_thread(self._show_counts, counts)
+        self.call_store(
+            lambda store: store.counts(),
+            self._show_counts,
+            lambda error: self.notify(f"Could not read the counts: {error.message}", severity="error"),
+            group="dashboard-counts",
+            exclusive=True,
+        )
 
     def _show_counts(self, counts: StageCounts) -> None:
         self.counts = counts
@@ -252,47 +207,21 @@ class DashboardScreen(Screen):
         self.query_one(StageTiles).update_counts(None, self.query_state.stage)
 
     def _show_filters(self, total: int | None = None) -> None:
-        q = self.query_state
-        text = Text(no_wrap=True, overflow="ellipsis")
-
-        def part(label: str, value: str, active: bool) -> None:
-            if text:
-                text.append("  ")
-            text.append(f"{label} ", style="dim")
-            text.append(value, style="bold reverse" if active else "bold")
-
-        part("Stage", q.stage.label if q.stage else "All", q.stage is not None)
-        part("SLA", sla_words(q.sla) if q.sla else "All", q.sla is not None)
-        part("Sort", f"{SORT_TITLES[q.sort]} {'▼' if q.descending else '▲'}", False)
-        if q.search:
-            part("Search", f"“{plain(q.search)}”", True)
-        lst = self.order_list
-        showing = lst.loaded and lst.query == q and not lst.pending
-        if total is None and showing and not lst.counting:
-            total = lst.total
-        if total is not None:
-            text.append("  ·  ", style="dim")
-            text.append(f"{total:,} order{'s' if total != 1 else ''}")
-        elif showing and lst.counting:
-            text.append("  ·  ", style="dim")
-            text.append(f"{lst.total:,}+ orders, counting…", style="dim")
-        if lst.marks:
-            text.append("  ·  ", style="dim")
-            text.append(f"● {len(lst.marks):,} marked", style="bold reverse")
+        text = filters_text(self.query_state, self.order_list, total)
         if text != self._filters_text:  # same words: no repaint
             self._filters_text = text
             # one line of a fixed height: no layout (a layout re-renders the whole screen)
             self.query_one("#filters", Static).update(text, layout=False)
 
     def on_order_list_loaded(self, message: OrderList.Loaded) -> None:
-        _freeze_startup_heap()
+        freeze_startup_heap()  # the first rows are on screen
         self._show_filters(message.total)
         if self._deferred is not None and not self.order_list.pending:
             deferred, self._deferred = self._deferred, None
             deferred()
 
     def on_order_list_failed(self, message: OrderList.Failed) -> None:
-        self.notify(f"Could not read the orders: {message.error}", severity="error", markup=False)
+        self.notify(f"Could not read the orders: {message.error}", severity="error")
 
     # --- search --------------------------------------------------------------------
 
@@ -384,8 +313,6 @@ class DashboardScreen(Screen):
 
     def action_import_tracking(self) -> None:
         """ctrl+t: the tracking CSV import; the rows reload after applied rows."""
-        from dropship_tui.tui.modals.tracking_import import TrackingImportModal
-
         def done(applied: int | None) -> None:
             if applied:
                 self.refresh_orders()
@@ -417,14 +344,8 @@ class DashboardScreen(Screen):
         if self._wait_for_results(self.action_open_order):
             return
         po = self._current_po()
-        if po is None:
-            return
-        try:
-            from dropship_tui.tui.screens.order_detail import OrderDetailScreen
-        except ImportError:
-            self.notify("The order detail screen is not available in this build.", severity="warning")
-            return
-        self.app.push_screen(OrderDetailScreen(po))
+        if po is not None:
+            self.post_message(OpenOrder(po))
 
     def action_fulfil(self) -> None:
         if self._wait_for_results(self.action_fulfil):
@@ -432,38 +353,13 @@ class DashboardScreen(Screen):
         po = self._current_po()
         if po is None:
             return
-        try:
-            from dropship_tui.tui.screens.order_screen import fulfillment_screen_for
-        except ImportError:
-            self.notify("The fulfillment screens are not available in this build.", severity="warning")
-            return
-        self._open_fulfillment(po, fulfillment_screen_for)
-
-    @work(thread=True, group="dashboard-open", exclusive=True, exit_on_error=False)
-    def _open_fulfillment(self, po: int, screen_for) -> None:
-        lock = getattr(self.app, "store_lock", None)
-        try:
-            if lock is not None:
-                with lock:
-                    order = self.app.store.get_order(po)
-            else:
-                order = self.app.store.get_order(po)
-        except Exception as exc:
-            self.app.call_from_thread(self.notify, f"Could not open PO {po}: {exc}", severity="error", markup=False)
-            return
-
-        def push() -> None:
-            try:
-                screen = screen_for(order)
-            except Exception as exc:  # e.g. a finished order has no fulfillment step
-                self.notify(str(exc), severity="warning", markup=False)
-                return
-            if screen is None:
-                self.notify(f"PO {po} is {order.stage.label.lower()}: nothing left to fulfil.")
-                return
-            self.app.push_screen(screen)
-
-        self.app.call_from_thread(push)
+        self.call_store(
+            lambda store: store.get_order(po),
+            lambda order: self.post_message(Fulfil(order)),
+            lambda error: self.notify(f"Could not open PO {po}: {error.message}", severity="error"),
+            group="dashboard-open",
+            exclusive=True,
+        )
 
     # --- marks ---------------------------------------------------------------------
 
@@ -511,38 +407,42 @@ class DashboardScreen(Screen):
             return
         self._mark_all(self.query_state)
 
-    @work(thread=True, group="dashboard-mark-all", exclusive=True, exit_on_error=False)
     def _mark_all(self, query: OrderQuery) -> None:
+        self.call_store(
+            lambda store: self._shown_pos(query),
+            self._marked_all,
+            lambda error: self.notify(f"Could not mark the orders: {error.message}", severity="error"),
+            group="dashboard-mark-all",
+            exclusive=True,
+            per_step=True,
+        )
+
+    def _shown_pos(self, query: OrderQuery) -> tuple[list[int], bool]:
+        """(the PO numbers ``query`` shows, up to ``MARK_LIMIT``; whether it shows more),
+        read page by page (the store lock is released between pages: other reads go on)."""
         pos: list[int] = []
-        more = False
-        try:
-            while len(pos) < MARK_LIMIT:
-                want = min(500, MARK_LIMIT - len(pos))
-                with self.app.store_lock:  # released between pages: other reads go on
-                    page = self.app.store.list_orders(query, offset=len(pos), limit=want)
-                pos.extend(s.po_number for s in page)
-                if len(page) < want:
-                    break
-            else:
-                with self.app.store_lock:
-                    more = bool(self.app.store.list_orders(query, offset=len(pos), limit=1))
-        except Exception as exc:
-            self.app.call_from_thread(self.notify, f"Could not mark the orders: {exc}", severity="error", markup=False)
-            return
+        while len(pos) < MARK_LIMIT:
+            want = min(500, MARK_LIMIT - len(pos))
+            with locked(self.app) as store:
+                page = store.list_orders(query, offset=len(pos), limit=want)
+            pos.extend(s.po_number for s in page)
+            if len(page) < want:
+                return pos, False
+        with locked(self.app) as store:
+            return pos, bool(store.list_orders(query, offset=len(pos), limit=1))
 
-        def done() -> None:
-            self.marks.update(pos)
-            self.order_list.refresh_marks()
-            self._show_filters()
-            if more:
-                self.notify(
-                    f"Marked the first {len(pos):,} orders shown: the limit of one mark-all is {MARK_LIMIT:,}.",
-                    severity="warning",
-                )
-            else:
-                self.notify(f"Marked {len(pos):,} order{'s' if len(pos) != 1 else ''} ({len(self.marks):,} in all).", timeout=3)
-
-        self.app.call_from_thread(done)
+    def _marked_all(self, result: tuple[list[int], bool]) -> None:
+        pos, more = result
+        self.marks.update(pos)
+        self.order_list.refresh_marks()
+        self._show_filters()
+        if more:
+            self.notify(
+                f"Marked the first {len(pos):,} orders shown: the limit of one mark-all is {MARK_LIMIT:,}.",
+                severity="warning",
+            )
+        else:
+            self.notify(f"Marked {plural(len(pos), 'order', grouped=True)} ({len(self.marks):,} in all).", timeout=3)
 
     def batch_targets(self) -> list[int] | None:
         """The PO numbers a batch action applies to: the marked ones, else the cursor's."""
@@ -555,11 +455,8 @@ class DashboardScreen(Screen):
         if self._wait_for_results(self.action_batch_acknowledge):
             return
         pos = self.batch_targets()
-        if not pos:
-            return
-        from dropship_tui.tui.screens.batch_ack import BatchAckScreen
-
-        self.app.push_screen(BatchAckScreen(pos, self.query_state, marked=bool(self.marks)))
+        if pos:
+            self.post_message(OpenBatchAcknowledge(pos, self.query_state, marked=bool(self.marks)))
 
     def action_batch_print(self) -> None:
         if self._wait_for_results(self.action_batch_print):
@@ -567,36 +464,17 @@ class DashboardScreen(Screen):
         pos = self.batch_targets()
         if not pos:
             return
-        self.notify(f"Writing the packing slips of {len(pos):,} order{'s' if len(pos) != 1 else ''}…", timeout=3)
-        self._batch_print(pos, self.query_state)
+        self.notify(f"Writing the packing slips of {plural(len(pos), 'order', grouped=True)}…", timeout=3)
+        config, query = self.app.config, (self.query_state if self.marks else None)
+        self.call_store(
+            lambda store: batch_print(store, pos, config, query),
+            lambda done: self._printed(pos, done),
+            lambda error: self.notify(f"Could not write the packing slips: {error.message}", severity="error"),
+            group="dashboard-print",
+            exclusive=True,
+        )
 
-    @work(thread=True, group="dashboard-print", exclusive=True, exit_on_error=False)
-    def _batch_print(self, pos: list[int], query: OrderQuery) -> None:
-        from dropship_tui.config import resolve_paper_size
-        from dropship_tui.services.documents import batch_print
-
-        app = self.app
-        try:
-            with app.store_lock:
-                done = batch_print(
-                    app.store, pos, resolve_paper_size(app.config),
-                    query=query if self.marks else None,
-                    print_command=getattr(app.config, "print_command", None),
-                )
-        except Exception as exc:
-            app.call_from_thread(self.notify, f"Could not write the packing slips: {exc}", severity="error", markup=False)
-            return
-        what = f"{done.printed:,} marked order{'s' if done.printed != 1 else ''}" + (
-            f" ({done.hidden:,} hidden by the filter)" if done.hidden else "")
-        if done.path is not None:
-            message = f"Packing slips of {what}: {done.pages} page{'s' if done.pages != 1 else ''} in {done.path}"
-        else:
-            message = f"No packing slips written: none of the {len(pos):,} orders has saved slips."
-        if done.skipped:
-            listed = ", ".join(str(po) for po in done.skipped[:20]) + (" …" if len(done.skipped) > 20 else "")
-            message += f"\nSkipped (no saved slips): {listed}"
-        if done.printer is not None:
-            message += f"\nPrinter: {done.printer}"
+    def _printed(self, pos: list[int], done: BatchPrint) -> None:
         self.last_print = (done.path, done.skipped)
-        app.call_from_thread(self.notify, message, timeout=12, markup=False,
-                             severity="information" if done.path is not None else "warning")
+        self.notify(batch_print_message(pos, done), timeout=12,
+                    severity="information" if done.path is not None else "warning")

@@ -8,21 +8,27 @@ Actions: start/continue fulfillment (f), cancel the order (x), correct the addre
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from dropship_tui.domain import sla, workflow
 from dropship_tui.domain.errors import DomainError, WorkflowError
-from dropship_tui.domain.models import ActivityEntry, Location, Order, SlaStatus, Stage, Vendor, money, money_text
+from dropship_tui.domain.models import ActivityEntry, Location, Order, SlaStatus, Stage, Vendor, money_text
+from dropship_tui.domain.words import DASH, local_time, terminal_text, units
 from dropship_tui.store.base import Store
-from dropship_tui.tui.screens.order_screen import Note, ORDER_BINDINGS, OrderScreen, local_time, order_title, plain, units
+from dropship_tui.tui.messages import Fulfil
+from dropship_tui.tui.modals.address import AddressModal
+from dropship_tui.tui.printing import write_invoice_pdf
+from dropship_tui.tui.screens.order_screen import OrderScreen, order_title
+from dropship_tui.tui.widgets.invoice_view import invoice_head, invoice_table, invoice_totals
+from dropship_tui.tui.widgets.note import Note
+from dropship_tui.tui.widgets.progress import progress_bar
 
 SLA_STYLE = {
     SlaStatus.ON_TIME: "bold green",
@@ -46,11 +52,11 @@ class Detail:
     sla: SlaStatus
 
 
-def progress_bar(percent: int, width: int = 12) -> Text:
-    filled = round(width * percent / 100)
+def progress(percent: int, width: int) -> Text:
+    full, empty = progress_bar(percent, width)
     text = Text()
-    text.append("█" * filled, style="green")
-    text.append("░" * (width - filled), style="dim")
+    text.append(full, style="green")
+    text.append(empty, style="dim")
     text.append(f" {percent} %", style="bold")
     return text
 
@@ -62,19 +68,30 @@ def _kv(rows: list[tuple[str, Text | str]], title: str) -> Text:
         if i:
             text.append("\n")
         text.append(f"{label:<14}", style="dim")
-        text.append(value if isinstance(value, Text) else Text(plain(value)))
+        text.append(value if isinstance(value, Text) else Text(terminal_text(value)))
     return text
 
 
 def _lines(title: str, values: list[str]) -> Text:
     text = Text()
     text.append(title + "\n", style="bold underline")
-    text.append("\n".join(plain(v) for v in values if v) or "—")
+    text.append("\n".join(terminal_text(v) for v in values if v) or "—")
     return text
 
 
 class OrderDetailScreen(OrderScreen):
-    BINDINGS = ORDER_BINDINGS
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="order.back", tooltip="Back to the previous screen"),
+        Binding("f", "fulfil", "Fulfil", id="order.fulfil", tooltip="Start or continue fulfillment of this order"),
+        Binding("x", "cancel_order", "Cancel order", id="order.cancel", tooltip="Cancel the order with a reason"),
+        Binding("a", "correct_address", "Correct address", id="order.address",
+                tooltip="Correct the ship-to address (until packing slips are saved)"),
+        Binding("p", "save_invoice", "Save invoice PDF", id="order.save_invoice", tooltip="Write the invoice as a PDF file"),
+        Binding("r,ctrl+r", "reload", "Reload", id="order.reload", tooltip="Read the order again from the store"),
+        Binding("right_square_bracket", "next_tab", "Next tab", show=False, id="order.next_tab", tooltip="Next tab"),
+        Binding("left_square_bracket", "prev_tab", "Previous tab", show=False, id="order.prev_tab",
+                tooltip="Previous tab"),
+    ]
     CSS_PATH = "../styles/detail.tcss"
 
     def __init__(self, po_number: int) -> None:
@@ -180,44 +197,34 @@ class OrderDetailScreen(OrderScreen):
         rows: list[tuple[str, Text | str]] = [
             ("Status", Text(order.stage.label, style=STAGE_STYLE[order.stage])),
             ("SLA", Text(detail.sla.label, style=SLA_STYLE[detail.sla])),
-            ("Progress", progress_bar(sla.progress(order), 8 if with_total else 12)),
+            ("Progress", progress(sla.progress(order), 8 if with_total else 12)),
             ("Shipping", order.shipping_method or "—"),
         ]
         if with_total:
-            _, total = self._billable(order)
-            rows.append(("Total", Text(f"{money_text(total)} {plain(order.currency)}", style="bold")))
+            _, total = workflow.order_total(order)
+            rows.append(("Total", Text(f"{money_text(total)} {terminal_text(order.currency)}", style="bold")))
         return _kv(rows, "Summary")
 
     def _dates_block(self, order: Order) -> Text:
         rows: list[tuple[str, Text | str]] = [
-            ("Ordered", local_time(order.order_date)),
-            ("Ship by", local_time(order.requested_ship_date)),
-            ("Acknowledged", local_time(order.acknowledged_at)),
+            ("Ordered", local_time(order.order_date, missing=DASH)),
+            ("Ship by", local_time(order.requested_ship_date, missing=DASH)),
+            ("Acknowledged", local_time(order.acknowledged_at, missing=DASH)),
         ]
         if order.completed_at:
-            rows.append(("Completed", local_time(order.completed_at)))
+            rows.append(("Completed", local_time(order.completed_at, missing=DASH)))
         if order.canceled_at:
-            rows.append(("Canceled", local_time(order.canceled_at)))
+            rows.append(("Canceled", local_time(order.canceled_at, missing=DASH)))
         return _kv(rows, "Dates")
-
-    def _billable(self, order: Order) -> tuple[int, Decimal]:
-        qty = 0
-        total = Decimal(0)
-        for line in order.lines:
-            n = line.quantity_accepted if order.acknowledged else line.quantity_ordered
-            n = n or 0
-            qty += n
-            total += money(line.billing_price * n)
-        return qty, total
 
     def _totals_block(self, order: Order) -> Text:
         canceled = sum(c.quantity for c in order.canceled_items)
-        _, total = self._billable(order)
+        _, total = workflow.order_total(order)
         rows: list[tuple[str, Text | str]] = [
             ("Ordered", units(order.units_ordered)),
             ("Accepted", units(order.units_accepted) if order.acknowledged else "—"),
             ("Canceled", units(canceled) if canceled else "—"),
-            ("Total", Text(f"{money_text(total)} {plain(order.currency)}", style="bold")),
+            ("Total", Text(f"{money_text(total)} {terminal_text(order.currency)}", style="bold")),
         ]
         return _kv(rows, "Totals (contracted)")
 
@@ -232,24 +239,23 @@ class OrderDetailScreen(OrderScreen):
         )
         for line in order.lines:
             accepted = line.quantity_accepted if order.acknowledged else None
-            n = accepted if accepted is not None else line.quantity_ordered
             table.add_row(
                 Text(str(line.line_id)),
-                Text(plain(line.sku)),
-                Text(plain(line.vendor_sku)),
-                Text(plain(line.upc)),
-                Text(plain(line.description)),
+                Text(terminal_text(line.sku)),
+                Text(terminal_text(line.vendor_sku)),
+                Text(terminal_text(line.upc)),
+                Text(terminal_text(line.description)),
                 Text(str(line.quantity_ordered), justify="right"),
                 Text("—" if accepted is None else str(accepted), justify="right"),
                 Text(f"{money_text(line.billing_price)}", justify="right"),
-                Text(f"{money_text(money(line.billing_price * n))}", justify="right"),
+                Text(f"{money_text(workflow.line_amount(line, workflow.billable_quantity(order, line)))}", justify="right"),
             )
         return table
 
     def _items_total(self, order: Order) -> Text:
-        qty, total = self._billable(order)
+        qty, total = workflow.order_total(order)
         what = "accepted" if order.acknowledged else "ordered"
-        return Text(f"{units(qty)} {what} · total {money_text(total)} {plain(order.currency)} at contracted prices", justify="right")
+        return Text(f"{units(qty)} {what} · total {money_text(total)} {terminal_text(order.currency)} at contracted prices", justify="right")
 
     def _canceled_table(self, order: Order) -> DataTable:
         table = self._table("canceled", "Line", "SKU", "Quantity", "Reason", "When", "By")
@@ -260,11 +266,11 @@ class OrderDetailScreen(OrderScreen):
                 sku = "?"
             table.add_row(
                 Text(str(item.line_id)),
-                Text(plain(sku)),
+                Text(terminal_text(sku)),
                 Text(str(item.quantity), justify="right"),
-                Text(plain(item.reason.describe())),
-                Text(local_time(item.at)),
-                Text(plain(item.by)),
+                Text(terminal_text(item.reason.describe())),
+                Text(local_time(item.at, missing=DASH)),
+                Text(terminal_text(item.by)),
             )
         return table
 
@@ -272,17 +278,17 @@ class OrderDetailScreen(OrderScreen):
         table = self._table("shipping", "Slip", "Units", "Contents", "Tracking number", "Carrier", "Tracking link")
         for slip in order.slips:
             contents = ", ".join(
-                f"{plain(order.line(lid).sku)} ×{q}" for lid, q in slip.lines.items() if q
+                f"{terminal_text(order.line(lid).sku)} ×{q}" for lid, q in slip.lines.items() if q
             )
-            link = Text(plain(slip.tracking_url) or "—")
+            link = Text(terminal_text(slip.tracking_url) or "—")
             if slip.tracking_url:
                 link.stylize(Style(link=slip.tracking_url, underline=True))
             table.add_row(
                 Text(f"{slip.number} of {len(order.slips)}"),
                 Text(str(slip.units), justify="right"),
                 Text(contents),
-                Text(plain(slip.tracking_number) or "— not yet"),
-                Text(plain(slip.carrier) or "—"),
+                Text(terminal_text(slip.tracking_number) or "— not yet"),
+                Text(terminal_text(slip.carrier) or "—"),
                 link,
             )
         if not order.slips:
@@ -293,16 +299,14 @@ class OrderDetailScreen(OrderScreen):
         table = self._table("activity", "When", "User", "Action", "Details")
         for entry in activity:
             table.add_row(
-                Text(local_time(entry.at)),
-                Text(plain(entry.user)),
-                Text(plain(entry.action)),
-                Text(plain(entry.details)),
+                Text(local_time(entry.at, missing=DASH)),
+                Text(terminal_text(entry.user)),
+                Text(terminal_text(entry.action)),
+                Text(terminal_text(entry.details)),
             )
         return table
 
     def _invoice(self, order: Order) -> ComposeResult:
-        from dropship_tui.tui.screens.invoice import invoice_head, invoice_table, invoice_totals
-
         assert order.invoice is not None
         bill_to = getattr(getattr(self.app, "config", None), "bill_to_name", "") or "Retailer"
         sender, ship_to, meta = invoice_head(order.invoice, bill_to)
@@ -373,14 +377,10 @@ class OrderDetailScreen(OrderScreen):
         order = self.order
         if order is None:
             return
-        if not order.stage.is_open and order.invoice is None:
-            self.show_error(WorkflowError(f"PO {order.po_number} is {order.stage.label.lower()}: nothing left to fulfil"))
+        if workflow.fulfillment_step(order) is None:
+            self.show_error(WorkflowError(workflow.nothing_to_fulfil(order)))
             return
-        from dropship_tui.tui.screens.order_screen import fulfillment_screen_for
-
-        screen = fulfillment_screen_for(order)
-        if screen is not None:
-            self.app.push_screen(screen)
+        self.post_message(Fulfil(order))
 
     def order_canceled(self, order: Order) -> None:
         self.notify(f"PO {order.po_number} canceled")
@@ -390,19 +390,10 @@ class OrderDetailScreen(OrderScreen):
         order = self.order
         if order is None:
             return
-        clock = getattr(self.app, "clock", None)
-        from datetime import datetime, timezone
-
-        now = clock() if clock else datetime.now(timezone.utc)
-        ctx = workflow.Ctx(user=getattr(self.app.store, "user", ""), now=now)
-        probe = order.ship_to.model_copy(update={"phone": order.ship_to.phone + " (probe)"})
-        try:
-            # Ask the rule (pure, nothing written) whether the address may change at all.
-            workflow.correct_address(order, probe, ctx)
-        except WorkflowError as exc:
-            self.show_error(exc)
+        problem = workflow.address_correction_problem(order)
+        if problem:
+            self.show_error(WorkflowError(problem))
             return
-        from dropship_tui.tui.modals.address import AddressModal
 
         def chosen(ship_to: Any) -> None:
             if ship_to is None:
@@ -413,7 +404,7 @@ class OrderDetailScreen(OrderScreen):
                 write=True,
             )
 
-        self.app.push_screen(AddressModal(order, ctx.user, now), chosen)
+        self.app.push_screen(AddressModal(order, self.app.store.user, self.app.clock()), chosen)
 
     def _address_saved(self, order: Order) -> None:
         self.notify(f"PO {order.po_number}: address corrected")
@@ -426,12 +417,5 @@ class OrderDetailScreen(OrderScreen):
         if order.invoice is None:
             self.show_error(WorkflowError(f"PO {order.po_number} has no invoice yet; generate it in step 2 first"))
             return
-        from dropship_tui.tui.screens.invoice import write_invoice_pdf
-
         config = getattr(self.app, "config", None)
-        self.call_store(lambda store: write_invoice_pdf(order, config), self._invoice_saved)
-
-    def _invoice_saved(self, result: tuple[Path, str]) -> None:
-        from dropship_tui.tui.screens.invoice import show_invoice_saved
-
-        show_invoice_saved(self, result)
+        self.call_store(lambda store: write_invoice_pdf(order, config), self.show_invoice_saved)

@@ -6,72 +6,50 @@ and ``slip_plan_problems`` update as the numbers change. Once saved: print the p
 slips, a tracking number per slip (checked as typed with ``tracking_problem``, saved one
 slip at a time with enter — a scanner ends with enter), then generate the invoice.
 
-Packing by scan (f2 focuses the scan field): each scan of a line's UPC, vendor SKU or
-SKU puts one unit into the current package ("Packing slip 2 of 3 ▸"); ctrl+n moves to
-the next package (after the last one it adds a package). The first scan empties the
-prefilled packages — the packer fills them as the units go in. A code not on the order,
-or a unit beyond the line's accepted quantity (across every package), beeps and changes
-nothing.
+Packing by scan (f2 focuses the scan field, ctrl+n the next package): ``pack_by_scan``.
+The grid's rows and words are ``widgets.slip_grid``, the tracking rows
+``widgets.tracking_rows``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Static
 
 from dropship_tui.domain import scan, workflow
 from dropship_tui.domain.errors import DomainError
-from dropship_tui.domain.models import Order, Stage
-from dropship_tui.domain.tracking import TrackingCheck
-from dropship_tui.tui.widgets.key_order import InOrderInput, QtyField
-from dropship_tui.tui.keymap import bind
+from dropship_tui.domain.models import MAX_SLIPS, Order, Stage
+from dropship_tui.domain.words import plural, terminal_text
+from dropship_tui.tui.messages import ShowOrder
+from dropship_tui.tui.printing import write_packing_slips
+from dropship_tui.tui.screens.order_screen import StepScreen, order_title
+from dropship_tui.tui.screens.pack_by_scan import PackByScan
+from dropship_tui.tui.widgets.key_order import QtyField
+from dropship_tui.tui.widgets.note import Note, error_text
 from dropship_tui.tui.widgets.qty_input import QtyInput
-from dropship_tui.tui.widgets.scan_field import ScanField, key_of
+from dropship_tui.tui.widgets.scan_field import ScanField
+from dropship_tui.tui.widgets.slip_grid import DENSE, grid_rows, placed_text, plan_summary
 from dropship_tui.tui.widgets.step_indicator import StepIndicator
-from dropship_tui.tui.screens.order_screen import (
-    Note,
-    SHIP_BINDINGS,
-    SHIP_TRACKING,
-    STEP_BINDINGS,
-    OrderScreen,
-    error_text,
-    current_screen_for,
-    local_time,
-    order_title,
-    plain,
-    units,
-)
+from dropship_tui.tui.widgets.tracking_rows import TrackingInput, invoice_note, tracking_row, tracking_state
 
 
-class TrackingInput(InOrderInput):
-    """A slip's tracking number: enter (a scanner's last key) saves it."""
-
-    BINDINGS = [SHIP_TRACKING]
-
-    def __init__(self, slip_number: int, value: str) -> None:
-        super().__init__(
-            value,
-            placeholder="Scan or type the tracking number",
-            id=f"track-{slip_number}",
-            classes="t-number",
-            compact=True,
-            max_length=40,
-        )
-        self.slip_number = slip_number
-
-    def action_save_tracking(self) -> None:
-        screen = self.screen
-        if isinstance(screen, PrepareShipmentsScreen):
-            screen.save_tracking(self.slip_number)
-
-
-class PrepareShipmentsScreen(OrderScreen):
-    BINDINGS = [*STEP_BINDINGS, *SHIP_BINDINGS, bind("ship.scan"), bind("ship.next_package")]
+class PrepareShipmentsScreen(PackByScan, StepScreen):
+    BINDINGS = [
+        Binding("ctrl+s", "save_slips", "Save slips", id="ship.save_slips", tooltip="Save the packing slips as allocated"),
+        Binding("ctrl+o", "print_slips", "Print slips", id="ship.print",
+                tooltip="Write the packing slips PDF (and print it)"),
+        Binding("ctrl+g", "generate_invoice", "Generate invoice", id="ship.invoice",
+                tooltip="Generate the invoice once every slip is tracked"),
+        Binding("f2,ctrl+b", "focus_scan", "Scan", priority=True, id="ship.scan",
+                tooltip="Focus the scan field: each scan packs one unit into the current package"),
+        Binding("ctrl+n", "next_package", "Next package", show=False, id="ship.next_package",
+                tooltip="Scan into the next package (after the last one: a new package)"),
+    ]
     CSS_PATH = "../styles/fulfillment.tcss"
 
     def __init__(self, po_number: int, order: Order | None = None) -> None:
@@ -81,12 +59,6 @@ class PrepareShipmentsScreen(OrderScreen):
         self.typed_tracking: dict[int, tuple[str, str]] = {}
         self.confirm_drop = False
         self.built = False
-        self.packing = False
-        """True from the first scan: the packages are filled one scanned unit at a time."""
-        self.package = 1
-        """The package (packing slip) the next scan goes into."""
-        self.scan_wanted = False
-        """The user went to the scan field (a reload leaves the focus there)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="step-top"):
@@ -95,8 +67,8 @@ class PrepareShipmentsScreen(OrderScreen):
         with VerticalScroll(id="ship-body"):
             yield Static(Text("Packing slips", style="bold"), classes="section-title")
             with Horizontal(id="count-row"):
-                yield Static(Text("Number of packing slips (1–10):"), classes="label")
-                yield QtyField("1", minimum=1, maximum=10, id="slip-count")
+                yield Static(Text(f"Number of packing slips (1–{MAX_SLIPS}):"), classes="label")
+                yield QtyField("1", minimum=1, maximum=MAX_SLIPS, id="slip-count")
                 yield Static("", id="count-note")
             yield Vertical(id="grid")
             with Horizontal(id="scan-row"):
@@ -125,7 +97,7 @@ class PrepareShipmentsScreen(OrderScreen):
         self.order = order
         if order.stage is not Stage.IN_PROGRESS or order.invoice is not None:
             self.notify(f"PO {order.po_number} is {order.stage.label}; showing where it is now")
-            self.app.switch_screen(current_screen_for(order))
+            self.post_message(ShowOrder(order))
             return
         await self.show_order(order)
 
@@ -192,45 +164,8 @@ class PrepareShipmentsScreen(OrderScreen):
         grid = self.query_one("#grid", Vertical)
         focused_id = self.focused.id if self.focused is not None else None
         await grid.remove_children()
-        rows = [
-            Horizontal(
-                Static(Text("Line"), classes="g-product"),
-                Static(Text("Accepted", justify="right"), classes="g-num"),
-                *(
-                    Static(
-                        Text(f"Slip {n}" if self.count <= 6 else f"#{n}"),
-                        classes="g-cell g-head-cell" + (" -current" if self.showing_package and n == self.package else ""),
-                        id=f"head-{n}",
-                    )
-                    for n in range(1, self.count + 1)
-                ),
-                Static(Text("Placed"), classes="g-placed"),
-                classes="grid-row grid-head",
-            )
-        ]
-        for line in self.lines():
-            label = Text(no_wrap=True, overflow="ellipsis")
-            label.append(plain(line.sku), style="bold")
-            label.append("  " + plain(line.description))
-            rows.append(
-                Horizontal(
-                    Static(label, classes="g-product"),
-                    Static(Text(str(line.quantity_accepted), justify="right"), classes="g-num"),
-                    *(
-                        QtyField(
-                            self.cells.get((line.line_id, n), "0"),
-                            maximum=line.quantity_accepted,
-                            id=f"cell-{line.line_id}-{n}",
-                            classes="g-cell",
-                            column=f"slip{n}",
-                        )
-                        for n in range(1, self.count + 1)
-                    ),
-                    Static("", id=f"placed-{line.line_id}", classes="g-placed"),
-                    classes="grid-row",
-                )
-            )
-        grid.set_class(self.count > 6, "-dense")
+        rows = grid_rows(self.lines(), self.count, self.cells, self.package if self.showing_package else None)
+        grid.set_class(self.count > DENSE, "-dense")
         await grid.mount_all(rows)
         self.refresh_plan()
         if focused_id and focused_id.startswith("cell-"):
@@ -252,40 +187,8 @@ class PrepareShipmentsScreen(OrderScreen):
                 label = self.query_one(f"#placed-{line.line_id}", Static)
             except Exception:
                 continue
-            short = self.has_class("-narrow")
-            if placed == accepted:
-                label.update(Text(f"{placed}/{accepted} ✓" if short else f"{placed} of {accepted} ✓", style="green"))
-            elif placed < accepted:
-                gap = accepted - placed
-                label.update(
-                    Text(f"{placed}/{accepted} −{gap}" if short else f"{placed} of {accepted}: {gap} unplaced", style="bold yellow")
-                )
-            else:
-                over = placed - accepted
-                label.update(
-                    Text(f"{placed}/{accepted} +{over}" if short else f"{placed} of {accepted}: {over} too many", style="bold red")
-                )
-        # The package summary.
-        summary = Text()
-        for n, slip in enumerate(plan, start=1):
-            total = sum(slip.values())
-            if n > 1:
-                summary.append("\n")
-            summary.append(f"Packing slip {n}: ", style="bold")
-            summary.append(units(total))
-            contents = [f"{plain(order.line(lid).sku)} ×{q}" for lid, q in slip.items() if q]
-            if contents:
-                summary.append("  (" + ", ".join(contents) + ")", style="dim")
-        saved = self.saved_plan()
-        if saved is not None:
-            same = saved == [{k: v for k, v in s.items() if v} for s in plan]
-            summary.append(
-                "\nSaved ✓" if same else "\nChanged — not saved yet (ctrl+s)",
-                style="bold green" if same else "bold yellow",
-            )
-        else:
-            summary.append("\nNot saved yet (ctrl+s)", style="bold yellow")
-        self.query_one("#summary", Static).update(summary)
+            label.update(placed_text(placed, accepted, self.has_class("-narrow")))
+        self.query_one("#summary", Static).update(plan_summary(order, plan, self.saved_plan()))
         problems = workflow.slip_plan_problems(order, plan)
         self.query_one("#plan-problems", Static).update(
             Text("\n".join(f"✗ {p}" for p in problems), style="bold red") if problems else ""
@@ -330,16 +233,17 @@ class PrepareShipmentsScreen(OrderScreen):
         order = self.order
         if order is None:
             return
-        if not raw.isdigit() or not 1 <= int(raw) <= workflow.MAX_SLIPS:
-            note.update(Text(f"✗ the number of packing slips must be from 1 to {workflow.MAX_SLIPS}", style="bold red"))
+        count = int(raw) if raw.isdigit() else 0
+        problem = workflow.slip_count_problem(count)
+        if problem:
+            note.update(Text(f"✗ {problem[0].lower()}{problem[1:]}", style="bold red"))
             return
-        count = int(raw)
         dropped = workflow.tracking_dropped_by(order, count)
         if dropped:
             note.update(
                 Text(
                     "⚠ saving removes "
-                    + ", ".join(f"slip {s.number} and its tracking {plain(s.tracking_number)}" for s in dropped),
+                    + ", ".join(f"slip {s.number} and its tracking {terminal_text(s.tracking_number)}" for s in dropped),
                     style="bold yellow",
                 )
             )
@@ -355,116 +259,6 @@ class PrepareShipmentsScreen(OrderScreen):
                 self.seed(count)
             await self.build_grid()
             self.show_package()
-
-    def resize(self, count: int) -> None:
-        """Packing by scan: keep what is packed; new packages start empty."""
-        self.count = count
-        self.cells = {
-            (line.line_id, n): self.cells.get((line.line_id, n), "0")
-            for line in self.lines()
-            for n in range(1, count + 1)
-        }
-        self.package = min(self.package, count)
-
-    # --- packing by scan -------------------------------------------------------------------
-
-    @property
-    def showing_package(self) -> bool:
-        """Packing by scan, or a package chosen with ctrl+n: show which one is current."""
-        return self.packing or self.package > 1
-
-    def package_text(self) -> Text:
-        if not self.showing_package:
-            return Text(f"{key_of(self.app, 'ship.scan')}: scan to pack (starts empty)", style="dim")
-        text = Text(f"Packing slip {self.package} of {self.count} ▸", style="bold cyan")
-        text.append(f"  {key_of(self.app, 'ship.next_package')} next package", style="dim")
-        return text
-
-    def show_package(self) -> None:
-        self.query_one("#scan-mode", Static).update(self.package_text())
-        for n in range(1, self.count + 1):
-            try:
-                head = self.query_one(f"#head-{n}", Static)
-            except Exception:
-                continue
-            head.set_class(self.showing_package and n == self.package, "-current")
-
-    def action_focus_scan(self) -> None:
-        self.scan_wanted = True
-        # At once (a priority binding, focus set now rather than later): a scan that
-        # follows the key straight away lands in the field.
-        self.set_focus(self.query_one("#ship-scan", ScanField))
-
-    async def action_next_package(self) -> None:
-        if self.order is None:
-            return
-        note = self.query_one("#scan-note", Note)
-        if self.package < self.count:
-            self.package += 1
-        elif self.count < workflow.MAX_SLIPS:
-            count = self.count + 1
-            if self.packing:
-                self.resize(count)
-            else:
-                self.seed(count)
-            self.package = count
-            field = self.query_one("#slip-count", QtyInput)
-            with field.prevent(Input.Changed):
-                field.value = str(count)
-            self.query_one("#count-note", Static).update("")
-            self.confirm_drop = False
-            await self.build_grid()
-        else:
-            self.app.bell()
-            note.update(Text(f"✗ {workflow.MAX_SLIPS} packing slips at most", style="bold red"))
-            return
-        note.update("")
-        self.show_package()
-
-    def scanned(self, code: str) -> None:
-        """One scan (the scan field calls this in typing order)."""
-        self.scan_wanted = True
-        order = self.order
-        note = self.query_one("#scan-note", Note)
-        if order is None or not self.built:
-            self.app.bell()
-            note.update(Text("✗ the order is still loading", style="bold red"))
-            return
-        plan = self.plan() if self.packing else []
-        packed = {line.line_id: sum(slip.get(line.line_id, 0) for slip in plan) for line in self.lines()}
-        limits = {line.line_id: line.quantity_accepted or 0 for line in self.lines()}
-        problem = scan.scan_problem(order, code, packed, limits, limit_name="accepted", done="packed")
-        line = scan.scan_line(order, code, packed, limits)
-        if problem or line is None:
-            self.app.bell()
-            note.update(Text(f"✗ {problem}", style="bold red"))
-            return
-        if not self.packing:
-            self.packing = True
-            self.cells = {key: "0" for key in self.cells}
-        key = (line.line_id, self.package)
-        raw = self.cells.get(key, "0")
-        self.cells[key] = str((int(raw) if raw.isdigit() else 0) + 1)
-        for (line_id, n), value in self.cells.items():
-            try:
-                cell = self.query_one(f"#cell-{line_id}-{n}", QtyInput)
-            except Exception:
-                continue
-            if cell.value != value:
-                with cell.prevent(Input.Changed):
-                    cell.value = value
-        self.confirm_drop = False
-        self.clear_status()
-        self.refresh_plan()
-        self.show_package()
-        in_package = int(self.cells[key])
-        note.update(
-            Text(
-                f"✓ {plain(line.sku)} ×{in_package} in slip {self.package} "
-                f"({packed.get(line.line_id, 0) + 1} of {limits[line.line_id]} packed)",
-                style="green",
-            )
-        )
 
     # --- actions -------------------------------------------------------------------------------
 
@@ -500,7 +294,7 @@ class PrepareShipmentsScreen(OrderScreen):
         dropped = workflow.tracking_dropped_by(order, len(plan))
         if dropped and not self.confirm_drop:
             self.confirm_drop = True
-            listed = ", ".join(f"slip {s.number} (tracking {plain(s.tracking_number)})" for s in dropped)
+            listed = ", ".join(f"slip {s.number} (tracking {terminal_text(s.tracking_number)})" for s in dropped)
             self.query_one("#status", Static).update(
                 Text(
                     f"⚠ Saving removes {listed} and its tracking number. "
@@ -520,7 +314,7 @@ class PrepareShipmentsScreen(OrderScreen):
     async def _slips_saved(self, order: Order) -> None:
         self.order = order
         self.query_one("#status", Static).update(
-            Text(f"✓ {len(order.slips)} packing slip{'s' if len(order.slips) > 1 else ''} saved", style="green")
+            Text(f"✓ {plural(len(order.slips), 'packing slip')} saved", style="green")
         )
         self.notify(f"PO {order.po_number}: {len(order.slips)} packing slip(s) saved")
         self.query_one("#count-note", Static).update("")
@@ -535,8 +329,6 @@ class PrepareShipmentsScreen(OrderScreen):
         if order is None or not order.slips:
             self.show_error(DomainError("Save the packing slips first (ctrl+s); then they can be printed"))
             return
-        from dropship_tui.tui.screens.invoice import write_packing_slips
-
         self.query_one("#status", Static).update(Text("Writing the packing slips PDF…", style="dim"))
         config = getattr(self.app, "config", None)
         self.call_store(lambda store: write_packing_slips(store, order, config), self._printed)
@@ -564,28 +356,8 @@ class PrepareShipmentsScreen(OrderScreen):
             return
         rows = []
         for slip in order.slips:
-            typed = self.typed_tracking.get(slip.number)
-            number = typed[0] if typed else (slip.tracking_number or "")
-            carrier = typed[1] if typed else ""
-            rows.append(
-                Vertical(
-                    Horizontal(
-                        Static(Text(f"Slip {slip.number} of {len(order.slips)} · {units(slip.units)}"), classes="t-slip"),
-                        TrackingInput(slip.number, number),
-                        InOrderInput(
-                            carrier,
-                            placeholder="Carrier (if not recognised)",
-                            id=f"carrier-{slip.number}",
-                            classes="t-carrier",
-                            compact=True,
-                            max_length=40,
-                        ),
-                        classes="track-inputs",
-                    ),
-                    Static("", id=f"track-state-{slip.number}", classes="t-state"),
-                    classes="track-row",
-                )
-            )
+            number, carrier = self.typed_tracking.get(slip.number) or (slip.tracking_number or "", "")
+            rows.append(tracking_row(slip, len(order.slips), number, carrier, self.save_tracking))
         await section.mount_all(rows)
         for slip in order.slips:
             self.refresh_tracking(slip.number)
@@ -613,20 +385,7 @@ class PrepareShipmentsScreen(OrderScreen):
             slip = order.slip(number)
         except KeyError:
             return
-        if not raw.strip():
-            state.update(Text("scan or type it, then enter", style="dim"))
-            return
-        check = workflow.tracking_problem(order, number, raw, carrier or None)
-        if isinstance(check, str):
-            state.update(Text(f"✗ {check}", style="bold red"))
-            return
-        if slip.tracking_number == check.number and (not carrier.strip() or carrier.strip() == slip.carrier):
-            text = Text(f"✓ saved: {plain(slip.carrier) or 'carrier?'} ", style="green")
-            text.append(f"· {local_time(slip.tracked_at)}", style="dim")
-            state.update(text)
-            return
-        who = carrier.strip() or check.carrier or "?"
-        state.update(Text(f"{plain(who)} number ✓ — press enter to save", style="yellow"))
+        state.update(tracking_state(order, slip, raw, carrier))
 
     def save_tracking(self, number: int) -> None:
         order = self.order
@@ -675,12 +434,7 @@ class PrepareShipmentsScreen(OrderScreen):
         order = self.order
         if order is None:
             return
-        problem = workflow.invoice_problem(order)
-        note = self.query_one("#invoice-note", Static)
-        if problem:
-            note.update(Text(f"Invoice: {problem}", style="dim"))
-        else:
-            note.update(Text("Every slip is tracked: ctrl+g generates the invoice", style="bold green"))
+        self.query_one("#invoice-note", Static).update(invoice_note(order))
 
     def action_generate_invoice(self) -> None:
         order = self.order
@@ -708,7 +462,5 @@ class PrepareShipmentsScreen(OrderScreen):
         self.order = order
         assert order.invoice is not None
         self.notify(f"Invoice {order.invoice.invoice_number} generated")
-        from dropship_tui.tui.screens.invoice import InvoiceScreen
-
-        self.app.switch_screen(InvoiceScreen(order.po_number, order))
+        self.post_message(ShowOrder(order))  # the invoice
 

@@ -6,15 +6,15 @@ of Textualize/toolong): ``virtual_size`` is the row count, ``render_line(y)`` re
 ``store.list_orders(query, offset=..., limit=...)`` fetched by thread workers that post a
 message back. At most ``MAX_PAGES`` pages are kept (least recently used go first), and
 rendered strips are kept in a small LRU cache. A row that is not loaded yet renders as a
-dim placeholder. The store is never called on the UI thread.
+dim placeholder. The store is never called on the UI thread (``workers.StoreWorkers``).
 
 A query change (search, filter, sort) starts a worker that counts the matching orders and
 fetches the first page; the list keeps showing the old result until both arrive, then
 swaps in one repaint. Every result carries the generation it was asked for, so a result
 that arrives after a newer query is dropped.
 
-Cells are built as ``Segment``s from plain strings: user data is never parsed as markup.
-Moving the cursor repaints just the old and the new cursor lines.
+Rows are drawn by ``order_rows`` (user data is never parsed as markup). Moving the cursor
+repaints just the old and the new cursor lines.
 
 Marks: ``marks`` is a set of PO numbers (the dashboard's, kept across queries); a marked
 row shows ``●`` in its first cell (and is bold), so it reads without colour.
@@ -22,142 +22,65 @@ row shows ``●`` in its first cell (and is bold), so it reads without colour.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import OrderedDict
-from dataclasses import dataclass
-from datetime import datetime
 
-from rich.cells import cell_len, set_cell_size
-from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from dropship_tui.domain.models import OrderSummary, SlaStatus, Stage
-from dropship_tui.tui.keymap import bindings, bindings_with_prefix
-from dropship_tui.store.base import OrderQuery, SortKey
-from dropship_tui.tui.widgets.safe import plain
+from dropship_tui.domain.errors import DomainError
+from dropship_tui.domain.models import OrderSummary
+from dropship_tui.store.base import OrderQuery
+from dropship_tui.tui.widgets import order_pages
+from dropship_tui.tui.widgets.order_pages import PAGE_SIZE, Count, Page, Reset, exact_po_index
+from dropship_tui.tui.widgets.order_rows import (
+    COMPONENT_CSS,
+    COMPONENTS,
+    Column,
+    columns_for,
+    header_strip,
+    message_strip,
+    row_strip,
+    row_styles,
+)
+from dropship_tui.tui.workers import StoreWorkers
 
-PAGE_SIZE = 64
 MAX_PAGES = 6
-"""So the list holds at most 384 rows, whatever the store's size."""
-
-COUNT_DELAY = 0.3
-"""Seconds a search waits, rows already on screen, before counting its matches."""
-
-SLA_SYMBOL = {SlaStatus.ON_TIME: "✓", SlaStatus.AT_RISK: "▲", SlaStatus.OVERDUE: "✗"}
+"""So the list holds at most ``MAX_PAGES * PAGE_SIZE`` (384) rows, whatever the store's size."""
 
 
-_STAGE_COMPONENT = {stage: f"order-list--stage-{stage.value.replace('_', '-')}" for stage in Stage}
-_SLA_COMPONENT = {status: f"order-list--sla-{status.value.replace('_', '-')}" for status in SlaStatus}
-
-
-def sla_words(status: SlaStatus) -> str:
-    """The SLA status as a symbol and words: never colour alone."""
-    return f"{SLA_SYMBOL[status]} {status.label}"
-
-
-def progress_bar(percent: int, cells: int = 5) -> str:
-    percent = max(0, min(100, percent))
-    full = round(percent * cells / 100)
-    return "█" * full + "░" * (cells - full) + f" {percent:>3}%"
-
-
-def local_time(value: datetime, narrow: bool = False) -> str:
-    """An instant in the local time zone (the ``TZ`` of the terminal session)."""
-    local = value.astimezone()
-    return local.strftime("%m-%d %H:%M" if narrow else "%Y-%m-%d %H:%M")
-
-
-def _fit(text: str, width: int, right: bool = False) -> str:
-    """``text`` as exactly ``width`` cells (wide characters count 2; a cut ends in …)."""
-    if width <= 0:
-        return ""
-    length = cell_len(text)
-    if length > width:
-        return set_cell_size(text, width - 1) + "…"
-    if length < width:
-        pad = " " * (width - length)
-        return pad + text if right else text + pad
-    return text
-
-
-def _exact_po_index(query: OrderQuery, page: int, rows: list[OrderSummary]) -> int | None:
-    """The index of the row whose PO number is exactly the search, when it is in ``rows``."""
-    search = query.search.strip()
-    if not search.isdigit():
-        return None
-    for i, row in enumerate(rows):
-        if row.po_number == int(search):
-            return page * PAGE_SIZE + i
-    return None
-
-
-@dataclass(frozen=True)
-class Column:
-    key: SortKey
-    title: str
-    width: int
-    right: bool = False
-
-
-def columns_for(width: int) -> list[Column]:
-    """The column layout for a list ``width`` cells wide: the customer column takes the
-    rest; narrow terminals get a shorter date and progress bar."""
-    narrow = width < 100
-    cols = [
-        Column(SortKey.PO_NUMBER, "PO", 8 if narrow else 10),
-        Column(SortKey.ORDER_NUMBER, "Order #", 8 if narrow else 10),
-        Column(SortKey.CUSTOMER, "Customer", 0),
-        Column(SortKey.ORDER_DATE, "Ordered", 11 if narrow else 16),
-        Column(SortKey.STAGE, "Stage", 11),
-        Column(SortKey.SLA, "SLA", 9),
-        Column(SortKey.PROGRESS, "Progress", 8 if narrow else 10),
-    ]
-    fixed = sum(c.width for c in cols) + len(cols)  # one space before each column
-    customer = max(8, width - fixed)
-    return [Column(c.key, c.title, customer) if c.key is SortKey.CUSTOMER else c for c in cols]
-
-
-class OrderList(ScrollView, can_focus=True):
+class OrderList(StoreWorkers, ScrollView, can_focus=True):
     """A virtual, keyboard-driven list of ``OrderSummary`` rows with a fixed header."""
 
     BINDINGS = [
-        *bindings_with_prefix("list."),
+        Binding("up", "cursor_up", "Up", show=False, id="list.up", tooltip="Previous order"),
+        Binding("down", "cursor_down", "Down", show=False, id="list.down", tooltip="Next order"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up", tooltip="One page up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down", tooltip="One page down"),
+        Binding("home", "first", "First", show=False, id="list.home", tooltip="First order"),
+        Binding("end", "last", "Last", show=False, id="list.end", tooltip="Last order"),
         # marks and batch actions: list keys (not typed into the search box), run by the
         # dashboard screen (``screen.mark`` ...)
-        *bindings(
-            "dashboard.mark",
-            "dashboard.mark_down",
-            "dashboard.mark_up",
-            "dashboard.mark_all",
-            "dashboard.batch_ack",
-            "dashboard.batch_print",
-        ),
+        Binding("space", "screen.mark", "Mark", show=False, id="dashboard.mark",
+                tooltip="Mark or unmark the order under the cursor (and move down)"),
+        Binding("shift+down", "screen.mark_range(1)", "Mark down", show=False, id="dashboard.mark_down",
+                tooltip="Extend the marks to the next order"),
+        Binding("shift+up", "screen.mark_range(-1)", "Mark up", show=False, id="dashboard.mark_up",
+                tooltip="Extend the marks to the previous order"),
+        Binding("asterisk,ctrl+a", "screen.mark_all", "Mark all", show=False, id="dashboard.mark_all",
+                tooltip="Mark every order the current filter and search show (up to 1,000)"),
+        Binding("A", "screen.batch_acknowledge", "Ack marked", show=False, id="dashboard.batch_ack",
+                tooltip="Acknowledge the marked New orders (or the one under the cursor) in one review"),
+        Binding("ctrl+o", "screen.batch_print", "Print slips", show=False, id="dashboard.batch_print",
+                tooltip="Write (and print) the packing slips of the marked orders as one PDF"),
     ]
 
-    COMPONENT_CLASSES = {
-        "order-list--header",
-        "order-list--header-sorted",
-        "order-list--cursor",
-        "order-list--placeholder",
-        "order-list--empty",
-        "order-list--po",
-        "order-list--stage-new",
-        "order-list--stage-in-progress",
-        "order-list--stage-completed",
-        "order-list--stage-canceled",
-        "order-list--sla-on-time",
-        "order-list--sla-at-risk",
-        "order-list--sla-overdue",
-        "order-list--progress",
-        "order-list--mark",
-    }
+    COMPONENT_CLASSES = COMPONENTS
 
     DEFAULT_CSS = """
     OrderList {
@@ -167,23 +90,7 @@ class OrderList(ScrollView, can_focus=True):
         overflow-y: scroll;  /* always there: a result that fits would otherwise hide it,
                                 and that re-lays and re-renders the whole screen */
     }
-    OrderList > .order-list--header { text-style: bold; background: $panel; color: $foreground; }
-    OrderList > .order-list--header-sorted { text-style: bold underline; background: $panel; color: $accent; }
-    OrderList > .order-list--cursor { background: $block-cursor-blurred-background; text-style: bold; }
-    OrderList:focus > .order-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
-    OrderList > .order-list--placeholder { color: $text-disabled; }
-    OrderList > .order-list--empty { color: $text-muted; text-style: italic; }
-    OrderList > .order-list--po { text-style: bold; }
-    OrderList > .order-list--stage-new { color: $primary; }
-    OrderList > .order-list--stage-in-progress { color: $warning; }
-    OrderList > .order-list--stage-completed { color: $success; }
-    OrderList > .order-list--stage-canceled { color: $text-muted; }
-    OrderList > .order-list--sla-on-time { color: $success; }
-    OrderList > .order-list--sla-at-risk { color: $warning; text-style: bold; }
-    OrderList > .order-list--sla-overdue { color: $error; text-style: bold; }
-    OrderList > .order-list--progress { color: $accent; }
-    OrderList > .order-list--mark { color: $accent; text-style: bold; }
-    """
+    """ + COMPONENT_CSS
 
     # --- messages ------------------------------------------------------------------
 
@@ -194,14 +101,6 @@ class OrderList(ScrollView, can_focus=True):
             super().__init__()
             self.order_list = order_list
             self.index = index
-            self.summary = summary
-
-    class Selected(Message):
-        """Enter on a loaded row."""
-
-        def __init__(self, order_list: OrderList, summary: OrderSummary) -> None:
-            super().__init__()
-            self.order_list = order_list
             self.summary = summary
 
     class Loaded(Message):
@@ -219,30 +118,6 @@ class OrderList(ScrollView, can_focus=True):
             super().__init__()
             self.order_list = order_list
             self.error = error
-
-    class _Reset(Message):
-        def __init__(self, generation: int, query: OrderQuery, total: int, exact: bool, page: int, rows: list[OrderSummary], cursor: int) -> None:
-            super().__init__()
-            self.generation = generation
-            self.query = query
-            self.total = total
-            self.exact = exact
-            self.page = page
-            self.rows = rows
-            self.cursor = cursor
-
-    class _Count(Message):
-        def __init__(self, generation: int, total: int) -> None:
-            super().__init__()
-            self.generation = generation
-            self.total = total
-
-    class _Page(Message):
-        def __init__(self, generation: int, page: int, rows: list[OrderSummary]) -> None:
-            super().__init__()
-            self.generation = generation
-            self.page = page
-            self.rows = rows
 
     # --- state ---------------------------------------------------------------------
 
@@ -266,15 +141,10 @@ class OrderList(ScrollView, can_focus=True):
         self._strips: LRUCache[tuple, Strip] = LRUCache(256)
         self._columns_cache: tuple[int, list[Column]] | None = None
         self._style_cache: dict[str, Style] | None = None
-        self._lock = threading.Lock()
         self.fetches = 0
         """Pages fetched so far (for tests and benchmarks)."""
         self.marks: set[int] = set()
         """PO numbers of the marked orders (whatever the query shows)."""
-
-    @property
-    def store(self):
-        return self.app.store
 
     @property
     def cached_rows(self) -> int:
@@ -323,105 +193,52 @@ class OrderList(ScrollView, can_focus=True):
             # a new sort of the same rows: same count
             if query.model_copy(update={"sort": self.query.sort, "descending": self.query.descending}) == self.query:
                 known = self.total
-        self.run_worker(
-            lambda: self._load(generation, query, cursor, known),
-            thread=True,
+        self.call_store(
+            lambda store: order_pages.first_rows(store, generation, query, cursor, known, self._outdated),
+            self._arrived,
+            self._failed,
             group="order-list-reset",
-            exit_on_error=False,
         )
 
     def reload(self) -> None:
         """Fetch the count and the rows again, keeping the cursor where it is."""
         self.set_query(self.query, keep_cursor=True)
 
-    def _call(self, fn, *args, **kwargs):
-        # Store calls from the list are serialized: a page fetch and a count never run
-        # on the same store connection at once.
-        with self._lock:
-            return fn(*args, **kwargs)
+    def _outdated(self, generation: int) -> bool:
+        return generation != self._generation
 
-    def _rows(self, query: OrderQuery, page: int, total: int | None) -> list[OrderSummary]:
-        """One page of rows. Past the middle of a known total the page is read from the
-        other end (the reversed sort, a small offset) and turned around: SQLite walks
-        every row it skips, so "end" and the last pages cost what the first ones do."""
-        offset = page * PAGE_SIZE
-        if total is not None and total > PAGE_SIZE and offset > total // 2:
-            limit = min(PAGE_SIZE, total - offset)
-            if limit <= 0:
-                return []
-            reverse = query.model_copy(update={"descending": not query.descending})
-            rows = self._call(self.store.list_orders, reverse, offset=total - offset - limit, limit=limit)
-            return rows[::-1]
-        return self._call(self.store.list_orders, query, offset=offset, limit=PAGE_SIZE)
+    def _arrived(self, result: Reset | Count | Page | None) -> None:
+        if isinstance(result, Reset):
+            self._show_reset(result)
+        elif isinstance(result, Count):
+            self._show_count(result)
+        elif isinstance(result, Page):
+            self._show_page(result)
 
-    def _load(self, generation: int, query: OrderQuery, cursor: int, known: int | None = None) -> None:
-        """A new query: its first page first (on screen at once), then the count. A
-        reload that keeps a deep cursor counts first, to read the cursor's page."""
-        try:
-            if cursor < PAGE_SIZE:
-                rows = self._rows(query, 0, None)
-                if generation != self._generation:
-                    return
-                if len(rows) < PAGE_SIZE:  # the whole result: no count needed
-                    self.post_message(self._Reset(generation, query, len(rows), True, 0, rows, min(cursor, max(0, len(rows) - 1))))
-                    return
-                if known is not None:  # re-sorted: the count did not change
-                    self.post_message(self._Reset(generation, query, known, True, 0, rows, cursor))
-                    return
-                self.post_message(self._Reset(generation, query, len(rows), False, 0, rows, cursor))
-                if query.search.strip():
-                    # counting a search scans many rows: wait until the typing pauses
-                    # (a newer keystroke makes this count unnecessary)
-                    time.sleep(COUNT_DELAY)
-                    if generation != self._generation:
-                        return
-                total = self._call(self.store.count_orders, query)
-                if generation == self._generation:
-                    self.post_message(self._Count(generation, total))
-                return
-            total = self._call(self.store.count_orders, query)
-            if generation != self._generation:
-                return
-            cursor = max(0, min(cursor, total - 1))
-            page = cursor // PAGE_SIZE
-            rows = self._rows(query, page, total) if total else []
-        except Exception as exc:  # a broken store must not kill the app
-            self.post_message(self.Failed(self, f"{type(exc).__name__}: {exc}"))
-            return
-        self.post_message(self._Reset(generation, query, total, True, page, rows, cursor))
+    def _failed(self, error: DomainError) -> None:  # a broken store must not kill the app
+        self.post_message(self.Failed(self, error.message))
 
-    def _fetch(self, generation: int, query: OrderQuery, page: int, total: int | None) -> None:
-        try:
-            if generation != self._generation:
-                return
-            rows = self._rows(query, page, total)
-        except Exception as exc:
-            self.post_message(self.Failed(self, f"{type(exc).__name__}: {exc}"))
-            return
-        self.post_message(self._Page(generation, page, rows))
-
-    def on_order_list__reset(self, message: _Reset) -> None:
-        message.stop()
-        if message.generation != self._generation:
+    def _show_reset(self, result: Reset) -> None:
+        if result.generation != self._generation:
             return  # a newer query is on its way
         unchanged = (
             self.loaded
-            and message.exact
+            and result.exact
             and not self.counting
-            and message.query == self.query
-            and message.total == self.total
-            and message.cursor == self.cursor
-            and self._pages.get(message.page) == message.rows
+            and result.query == self.query
+            and result.total == self.total
+            and result.cursor == self.cursor
+            and self._pages.get(result.page) == result.rows
         )
-        self.query = message.query
-        self.total = message.total
-        self.counting = not message.exact
+        self.query = result.query
+        self.total = result.total
+        self.counting = not result.exact
         self.loaded = True
-        self._shown_generation = message.generation
+        self._shown_generation = result.generation
         self._pages.clear()
         self._pending.clear()
-        if message.rows:
-            self._pages[message.page] = message.rows
+        if result.rows:
+            self._pages[result.page] = result.rows
         if unchanged:
             # a reload (r, back from another screen) that found the same rows: nothing
             # to repaint; other pages are read again when they come into view
@@ -429,8 +246,8 @@ class OrderList(ScrollView, can_focus=True):
         else:
             self._epoch += 1
             self._strips.clear()
-            self.cursor = message.cursor
-            exact = _exact_po_index(message.query, message.page, message.rows)
+            self.cursor = result.cursor
+            exact = exact_po_index(result.query, result.page, result.rows)
             if exact is not None:  # "/82": land on PO 82, not on order number 82 above it
                 self.cursor = exact
             self._set_rows(self.total + 1)
@@ -438,29 +255,36 @@ class OrderList(ScrollView, can_focus=True):
             self.refresh()
         self.post_message(self.Loaded(self, self.query, None if self.counting else self.total))
         self.post_message(self.Highlighted(self, self.cursor, self.current))
+        if not result.exact:
+            generation, query = result.generation, result.query
+            self.call_store(
+                lambda store: order_pages.count(self.app, generation, query, self._outdated),
+                self._arrived,
+                self._failed,
+                group="order-list-count",
+                per_step=True,
+            )
 
-    def on_order_list__count(self, message: _Count) -> None:
-        message.stop()
-        if message.generation != self._generation or message.generation != self._shown_generation:
+    def _show_count(self, result: Count) -> None:
+        if result.generation != self._generation or result.generation != self._shown_generation:
             return
         self.counting = False
-        if message.total != self.total:
-            self.total = message.total
+        if result.total != self.total:
+            self.total = result.total
             self.cursor = min(self.cursor, max(0, self.total - 1))
             self._set_rows(self.total + 1)
         self.post_message(self.Loaded(self, self.query, self.total))
 
-    def on_order_list__page(self, message: _Page) -> None:
-        message.stop()
-        self._pending.discard(message.page)
-        if message.generation != self._shown_generation or message.generation != self._generation:
+    def _show_page(self, result: Page) -> None:
+        self._pending.discard(result.page)
+        if result.generation != self._shown_generation or result.generation != self._generation:
             return
-        self._pages[message.page] = message.rows
-        self._pages.move_to_end(message.page)
+        self._pages[result.page] = result.rows
+        self._pages.move_to_end(result.page)
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
         # repaint just the lines of that page that are on screen
-        first = message.page * PAGE_SIZE
+        first = result.page * PAGE_SIZE
         top = int(self.scroll_offset.y)
         start = max(first, top)
         end = min(first + PAGE_SIZE, top + self.visible_rows)
@@ -485,11 +309,11 @@ class OrderList(ScrollView, can_focus=True):
         generation, query = self._generation, self.query
         total = None if self.counting else self.total
         self.fetches += 1
-        self.run_worker(
-            lambda: self._fetch(generation, query, page, total),
-            thread=True,
+        self.call_store(
+            lambda store: order_pages.page(store, generation, query, page, total, self._outdated),
+            self._arrived,
+            self._failed,
             group="order-list-page",
-            exit_on_error=False,
         )
 
     # --- rendering -----------------------------------------------------------------
@@ -556,26 +380,17 @@ class OrderList(ScrollView, can_focus=True):
         """Every Rich style a row needs, worked out once per theme / focus change (asking
         Textual for a widget's style is costly enough to matter 36 times a frame)."""
         if self._style_cache is None:
-            base = self.rich_style
-            cursor = base + self.get_component_rich_style("order-list--cursor", partial=True)
-            if getattr(self.app, "no_color", False):
-                cursor += Style(reverse=True)  # no background colour to show it with
-            styles = {"base": base, "cursor": cursor}
-            for name in self.COMPONENT_CLASSES:
-                styles[name] = base + self.get_component_rich_style(name, partial=True)
-            styles["header"] = self.get_component_rich_style("order-list--header")
-            styles["header-sorted"] = self.get_component_rich_style("order-list--header-sorted")
-            self._style_cache = styles
+            self._style_cache = row_styles(self)
         return self._style_cache
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if y == 0:
-            return self._header_strip(width)
+            return header_strip(self.columns, self.query, self._styles(), width)
         index = int(self.scroll_offset.y) + y - 1
         if not self.loaded or index >= self.total:
             if self.loaded and self.total == 0 and y == 1:
-                return self._message_strip(self.empty_message, width)
+                return message_strip(self.empty_message, self._styles(), width)
             return Strip.blank(width, self._styles()["base"])
         summary = self.row(index)
         if summary is None:
@@ -587,74 +402,9 @@ class OrderList(ScrollView, can_focus=True):
         key = (self._epoch, index, width, is_cursor, summary is not None, marked)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._row_strip(summary, width, is_cursor, marked)
+            strip = row_strip(summary, self.columns, self._styles(), width, is_cursor, marked)
             self._strips[key] = strip
         return strip
-
-    def _header_strip(self, width: int) -> Strip:
-        styles = self._styles()
-        base = styles["header"]
-        segments = []
-        for col in self.columns:
-            title = col.title
-            style = base
-            if col.key is self.query.sort:
-                title += " ▼" if self.query.descending else " ▲"
-                style = styles["header-sorted"]
-            segments.append(Segment(" ", base))
-            segments.append(Segment(_fit(title, col.width, col.right), style))
-        return Strip(segments).adjust_cell_length(width, base)
-
-    def _message_strip(self, message: str, width: int) -> Strip:
-        return Strip([Segment(_fit(" " + plain(message), width), self._styles()["order-list--empty"])], width)
-
-    def _row_strip(self, summary: OrderSummary | None, width: int, is_cursor: bool, marked: bool = False) -> Strip:
-        styles = self._styles()
-        base = styles["cursor"] if is_cursor else styles["base"]
-        cols = self.columns
-        if summary is None:
-            style = base if is_cursor else styles["order-list--placeholder"]
-            return Strip([Segment(" " + _fit("…", cols[0].width), style)]).adjust_cell_length(width, base)
-        narrow = cols[3].width < 16
-        values = (
-            (str(summary.po_number), "order-list--po"),
-            (plain(summary.order_number), None),
-            (plain(summary.customer_name), None),
-            (local_time(summary.order_date, narrow), None),
-            (summary.stage.label, _STAGE_COMPONENT[summary.stage]),
-            (sla_words(summary.sla_status), _SLA_COMPONENT[summary.sla_status]),
-            (progress_bar(summary.progress, 3 if narrow else 5), "order-list--progress"),
-        )
-        # cells of one style are joined into one segment: fewer segments, less work for
-        # every later stage of the frame
-        segments = []
-        run: list[str] = []
-        run_style = base
-        used = 0
-        lead, lead_style = " ", base
-        if marked:
-            lead = "●"
-            lead_style = base if is_cursor else styles["order-list--mark"]
-            base_text = styles["order-list--po"] if not is_cursor else base
-        for i, (col, (text, component)) in enumerate(zip(cols, values)):
-            # the cursor row is one colour pair: a stage or SLA colour on the cursor
-            # background could vanish (the words and symbols still say it all)
-            style = styles[component] if component is not None and not is_cursor else base
-            if marked and not is_cursor and component is None:
-                style = base_text  # a marked row is bold
-            gap = (lead, lead_style) if i == 0 else (" ", base)
-            for piece, piece_style in (gap, (_fit(text, col.width, col.right), style)):
-                if piece_style is not run_style:
-                    if run:
-                        segments.append(Segment("".join(run), run_style))
-                    run, run_style = [piece], piece_style
-                else:
-                    run.append(piece)
-            used += col.width + 1
-        segments.append(Segment("".join(run), run_style))
-        if used == width:  # every cell was fitted to its column: the length is known
-            return Strip(segments, width)
-        return Strip(segments).adjust_cell_length(width, base)
 
     # --- cursor --------------------------------------------------------------------
 
@@ -705,11 +455,6 @@ class OrderList(ScrollView, can_focus=True):
 
     def action_last(self) -> None:
         self.move_cursor(self.total - 1)
-
-    def action_select(self) -> None:
-        summary = self.current
-        if summary is not None:
-            self.post_message(self.Selected(self, summary))
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)

@@ -19,8 +19,8 @@ class QtyInput(Input):
     """
 
     BINDINGS = [
-        Binding("plus,equals_sign", "nudge(1)", "+1", id="qty.more", tooltip="One more", show=False),
-        Binding("minus", "nudge(-1)", "-1", id="qty.less", tooltip="One fewer", show=False),
+        Binding("plus,equals_sign", "nudge(1)", "+1", id="qty.more", tooltip="One more (quantity fields)", show=False),
+        Binding("minus", "nudge(-1)", "-1", id="qty.less", tooltip="One fewer (quantity fields)", show=False),
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
     ]

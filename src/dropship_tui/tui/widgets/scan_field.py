@@ -80,19 +80,3 @@ class ScanField(KeysInOrder, Input):
         if inspect.isawaitable(result):
             await result
 
-
-def key_of(app, binding_id: str) -> str:
-    """The first key of a binding id as the user sees it (their keymap wins)."""
-    from textual.binding import Binding
-
-    from dropship_tui.tui.keymap import ACTIONS
-
-    keymap = getattr(app, "_keymap", None) or {}
-    keys = keymap.get(binding_id) or (ACTIONS[binding_id].key if binding_id in ACTIONS else "")
-    first = keys.split(",")[0].strip()
-    if not first:
-        return ""
-    try:
-        return app.get_key_display(Binding(first, ""))
-    except Exception:  # pragma: no cover - an unusual key name
-        return first

@@ -1,0 +1,83 @@
+"""What a screen asks of navigation: it posts one of these (they bubble up to the app)
+and ``navigation.Navigation`` picks the screen. Screens never import one another."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from textual.message import Message
+
+from dropship_tui.domain.models import Order
+from dropship_tui.store.base import OrderQuery
+
+
+class OpenOrder(Message):
+    """Show the detail of PO ``po_number`` on top of the current screen."""
+
+    def __init__(self, po_number: int) -> None:
+        super().__init__()
+        self.po_number = po_number
+
+
+class Fulfil(Message):
+    """Open the fulfillment step the order is at, on top of the current screen (a toast
+    says so when there is nothing left to fulfil)."""
+
+    def __init__(self, order: Order) -> None:
+        super().__init__()
+        self.order = order
+
+
+class ShowOrder(Message):
+    """The order moved on under the screen that posts this: show it where it is now (its
+    fulfillment step, else its detail), in place of that screen."""
+
+    def __init__(self, order: Order) -> None:
+        super().__init__()
+        self.order = order
+
+
+class BackToDashboard(Message):
+    """Leave every order screen (detail and fulfillment) for the dashboard."""
+
+
+class OpenBatchAcknowledge(Message):
+    """Review the New orders among ``pos`` for one batch acknowledgement. ``query`` is
+    the dashboard's (to say how many of them it hides, when ``marked``)."""
+
+    def __init__(self, pos: Sequence[int], query: OrderQuery, marked: bool) -> None:
+        super().__init__()
+        self.pos = list(pos)
+        self.query = query
+        self.marked = marked
+
+
+@dataclass
+class BatchOutcome:
+    """What a batch acknowledgement did, order by order."""
+
+    succeeded: dict[int, str] = field(default_factory=dict)
+    """PO -> what happened ("acknowledged: 4 of 5 units", "canceled: every line 0")."""
+    failed: dict[int, str] = field(default_factory=dict)
+    """PO -> why the store refused it (nothing of it was written)."""
+    skipped: dict[int, str] = field(default_factory=dict)
+    """PO -> why it was left out before confirming (not New, not found)."""
+    seconds: float = 0.0
+
+
+class BatchDone(Message):
+    """A batch acknowledgement ran: show its outcome in place of the review."""
+
+    def __init__(self, outcome: BatchOutcome) -> None:
+        super().__init__()
+        self.outcome = outcome
+
+
+class BatchAcknowledged(Message):
+    """The outcome was read: back to the dashboard, which unmarks the orders done (the
+    refused ones stay marked)."""
+
+    def __init__(self, succeeded: Iterable[int]) -> None:
+        super().__init__()
+        self.succeeded = set(succeeded)

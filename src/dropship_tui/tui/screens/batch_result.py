@@ -1,0 +1,64 @@
+"""What a batch acknowledgement did: the orders acknowledged, refused (and why) and
+skipped. ``enter`` goes back to the dashboard, which unmarks the orders done."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from dropship_tui.domain.words import plural, terminal_text
+from dropship_tui.tui.messages import BatchAcknowledged, BatchOutcome
+
+
+class BatchResultScreen(Screen):
+    """What a batch acknowledgement did: acknowledged, refused (and why), skipped."""
+
+    CSS_PATH = "../styles/batch.tcss"
+    BINDINGS = [
+        Binding("enter,escape", "done", "Done", id="batch_result.done", tooltip="Back to the dashboard"),
+    ]
+
+    def __init__(self, outcome: BatchOutcome) -> None:
+        super().__init__()
+        self.outcome = outcome
+
+    def compose(self) -> ComposeResult:
+        o = self.outcome
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(" Batch acknowledgement done ", style="bold reverse")
+        title.append(f"  ✓ {plural(len(o.succeeded), 'order')} done", style="bold green")
+        if o.failed:
+            title.append(f"  ·  ✗ {len(o.failed):,} refused", style="bold red")
+        if o.skipped:
+            title.append(f"  ·  {len(o.skipped):,} skipped", style="bold yellow")
+        yield Static(title, id="result-title")
+        table: DataTable = DataTable(id="result-lines", cursor_type="row")
+        yield table
+        yield Static(Text("enter: back to the orders", style="dim"), id="result-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.query_one("#result-lines", DataTable)
+        t.add_column("PO", key="po", width=8)
+        t.add_column("Result", key="result", width=12)
+        t.add_column("Details", key="details")
+        rows = []
+        for po, why in self.outcome.failed.items():
+            rows.append((Text(str(po), style="bold"), Text("✗ refused", style="bold red"), Text(terminal_text(why))))
+        for po, why in self.outcome.skipped.items():
+            rows.append((Text(str(po), style="bold"), Text("– skipped", style="yellow"), Text(terminal_text(why))))
+        for po, what in self.outcome.succeeded.items():
+            rows.append((Text(str(po), style="bold"), Text("✓ done", style="green"), Text(what)))
+        for cells in rows:
+            t.add_row(*cells)
+        t.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()  # enter on the table: done
+        self.action_done()
+
+    def action_done(self) -> None:
+        self.post_message(BatchAcknowledged(self.outcome.succeeded))

@@ -1,0 +1,39 @@
+"""Message lines of the order screens and modals: ``Note`` (a line that takes no room
+while empty) and ``error_text`` (a refusal as the line shows it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from dropship_tui.domain.errors import ConflictError, DomainError
+from dropship_tui.domain.words import terminal_text
+
+
+class Note(Static):
+    """A message line that takes no room while it is empty."""
+
+    def __init__(self, content: Any = "", **kwargs: Any) -> None:
+        super().__init__(content, **kwargs)
+        self.display = bool(getattr(content, "plain", content))
+
+    def update(self, content: Any = "", **kwargs: Any) -> None:
+        super().update(content, **kwargs)
+        self.display = bool(getattr(content, "plain", content))
+
+
+def error_text(error: DomainError) -> Text:
+    """The inline text of a refusal: the message, then each problem on its own line (a
+    refusal quotes user data: SKUs, tracking numbers)."""
+    text = Text(style="bold red")
+    if isinstance(error, ConflictError):
+        text.append(terminal_text(error.message))
+        text.append(" — press ctrl+r to reload (what you typed is kept)", style="red")
+        return text
+    if len(error.problems) > 1:
+        text.append("\n".join(f"• {terminal_text(p)}" for p in error.problems))
+    else:
+        text.append(terminal_text(error.message))
+    return text
