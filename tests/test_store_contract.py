@@ -323,3 +323,54 @@ def test_what_the_server_has_no_route_for_is_refused_clearly(store):
     for call in (store.stock_levels, store.vendors, store.locations):
         with pytest.raises(NotAvailableRemotely):
             call()
+
+
+# --- actions by record ----------------------------------------------------------------
+
+
+def test_an_action_record_runs_the_same_through_act_in_both_stores(store):
+    """``Store.act`` runs any ``domain.actions`` record: the local store in a transaction,
+    the remote one at the action's own route; the result is the rule's."""
+    from dropship_tui.domain.actions import Acknowledge, Cancel
+
+    store.import_orders([two_line_order(), f.order(83)])
+    order = store.act(82, 1, Acknowledge(validated={1: 4}, reasons={1: OOS}))
+    assert order.stage is Stage.IN_PROGRESS and order.line(1).quantity_accepted == 4
+    assert order.canceled_items[0].quantity == 1 and order.canceled_items[0].reason_code is ReasonCode.OUT_OF_STOCK
+    assert refused(ConflictError, store.act, 82, 1, Cancel(reason=OOS)) == "PO 82 was changed by someone else; reload"
+    assert store.act(83, None, Cancel(reason=OOS)).stage is Stage.CANCELED
+    assert store.activity(83)[0].action == "Line canceled"
+
+
+def test_a_new_action_needs_no_store_change(tmp_path):
+    """What 'one layered design' buys: an action defined outside the store (here, in the
+    test) runs through ``SqliteStore.act`` with the version guard and the activity log."""
+    from typing import ClassVar
+
+    from dropship_tui.domain.actions import Action
+    from dropship_tui.domain.change import commit, entry
+
+    class Note(Action):
+        name: ClassVar[str] = "note"
+        text: str
+
+        def apply(self, order, ctx, env):
+            return commit(order, [entry(ctx, "Note", self.text)])
+
+    local = SqliteStore(tmp_path / "local.db", user="jordan", clock=fixed_clock)
+    try:
+        seed(local)
+        local.import_orders([f.order(82)])
+        assert local.act(82, 1, Note(text="[bold]Ann[/] called")).version == 2
+        assert (local.activity(82)[0].action, local.activity(82)[0].details) == ("Note", "[bold]Ann[/] called")
+        assert refused(ConflictError, local.act, 82, 1, Note(text="again")) == "PO 82 was changed by someone else; reload"
+    finally:
+        local.close()
+
+
+def test_every_action_has_its_route_on_the_server():
+    from dropship_tui.domain.actions import ACTIONS
+    from dropship_tui.server.routes.orders import router
+
+    posts = {route.path for route in router.routes if "POST" in getattr(route, "methods", ())}
+    assert {f"/orders/{{po_number}}/{name}" for name in ACTIONS} <= posts

@@ -6,13 +6,13 @@ an ``Idempotency-Key``; the domain rules run server-side inside the store's tran
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from dropship_tui.domain import workflow
+from dropship_tui.domain.actions import ACTIONS, Acknowledge, Action, Cancel
 from dropship_tui.domain.errors import NotFoundError
 from dropship_tui.domain.models import (
     PO_MAX,
@@ -20,8 +20,6 @@ from dropship_tui.domain.models import (
     Location,
     Order,
     OrderSummary,
-    Reason,
-    ShipTo,
     SlaPolicy,
     SlaStatus,
     Stage,
@@ -37,7 +35,8 @@ router = APIRouter()
 MAX_PAGE = 500
 PoPath = Annotated[int, Path(ge=1, le=PO_MAX, description="PO number (positive 32-bit integer)")]
 # Quantities, line and slip numbers are checked by the domain rules (so the refusal reads
-# the same as with a local store), not by the schema.
+# the same as with a local store), not by the schema: the bodies are the domain's action
+# records (``domain.actions``) plus the version.
 Version = int | None
 
 
@@ -63,41 +62,8 @@ class OnHand(BaseModel):
     on_hand: int | None
 
 
-class AcknowledgeBody(Body):
-    version: Version = None
-    validated: dict[int, int] = Field(default_factory=dict)
-    reasons: dict[int, Reason] = Field(default_factory=dict)
-    reason_all: Reason | None = None
-
-
 class AcknowledgeAllBody(Body):
     po_numbers: list[Annotated[int, Field(ge=1, le=PO_MAX)]] = Field(max_length=5000)
-
-
-class CancelBody(Body):
-    version: Version = None
-    reason: Reason
-
-
-class SlipsBody(Body):
-    version: Version = None
-    plan: list[dict[int, int]] = Field(max_length=100)
-
-
-class TrackingBody(Body):
-    version: Version = None
-    slip_number: int
-    tracking_number: str = Field(max_length=200)
-    carrier: str | None = Field(default=None, max_length=200)
-
-
-class VersionBody(Body):
-    version: Version = None
-
-
-class AddressBody(Body):
-    version: Version = None
-    ship_to: ShipTo
 
 
 # --- reads ----------------------------------------------------------------------------
@@ -238,22 +204,38 @@ def _order_write(store: ServerStore, caller: Principal, po_number: int) -> None:
     caller.require_write()
 
 
-@router.post("/orders/{po_number}/acknowledge", response_model=Order, tags=["workflow"])
-def acknowledge(
-    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: AcknowledgeBody,
-    key: IdempotencyKey = None,
-) -> Response:
-    _order_write(store, caller, po_number)
-    if workflow.would_cancel(store.get_order(po_number), body.validated):
-        # R4 turns "every line at 0" into a cancellation: admin only, like cancel.
-        caller.require_admin("cancel an order (every line validated to 0 cancels it)")
-    return write(
-        store, caller, key,
-        lambda _: store.acknowledge(
-            po_number, body.version, body.validated, body.reasons, body.reason_all
-        ),
-        fingerprint(request, body),
+ADMIN_ONLY = {
+    Acknowledge.name: "cancel an order (every line validated to 0 cancels it)",  # R4
+    Cancel.name: "cancel an order",
+}
+"""Why an admin is needed, for the actions that may cancel the order (staff may not)."""
+
+
+def _action_route(action: type[Action]) -> None:
+    """``POST /orders/{po}/{action.name}``: the body is the action's fields and the
+    version read (``null``: the current one); an Idempotency-Key makes it apply once."""
+    body_model = create_model(
+        f"{action.__name__}Body", __base__=action, version=(Version, None),
+        __doc__=f"{action.__doc__ or action.__name__} Plus the order version the client read.",
     )
+
+    def endpoint(request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: Any,
+                 key: IdempotencyKey = None) -> Response:
+        _order_write(store, caller, po_number)
+        if action.may_cancel and body.cancels(store.get_order(po_number)):
+            caller.require_admin(ADMIN_ONLY.get(action.name, "cancel an order"))
+        return write(store, caller, key, lambda _: store.act(po_number, body.version, body),
+                     fingerprint(request, body))
+
+    endpoint.__annotations__["body"] = body_model
+    endpoint.__name__ = action.name
+    endpoint.__doc__ = action.__doc__
+    router.post(f"/orders/{{po_number}}/{action.name}", response_model=Order, tags=["workflow"],
+                operation_id=f"{action.name}_order")(endpoint)
+
+
+for _action in ACTIONS.values():
+    _action_route(_action)
 
 
 @router.post("/orders/acknowledge-all", response_model=BatchResult, tags=["workflow"])
@@ -268,71 +250,3 @@ def acknowledge_all(
         lambda po: caller.can_see(store.vendor_of(po)),
     )
     return write(store, caller, None, lambda _: result)
-
-
-@router.post("/orders/{po_number}/cancel", response_model=Order, tags=["workflow"])
-def cancel(
-    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: CancelBody,
-    key: IdempotencyKey = None,
-) -> Response:
-    _order_write(store, caller, po_number)
-    caller.require_admin("cancel an order")
-    return write(store, caller, key, lambda _: store.cancel(po_number, body.version, body.reason),
-                 fingerprint(request, body))
-
-
-@router.post("/orders/{po_number}/slips", response_model=Order, tags=["workflow"])
-def save_slips(
-    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: SlipsBody,
-    key: IdempotencyKey = None,
-) -> Response:
-    _order_write(store, caller, po_number)
-    return write(store, caller, key, lambda _: store.save_slips(po_number, body.version, body.plan),
-                 fingerprint(request, body))
-
-
-@router.post("/orders/{po_number}/tracking", response_model=Order, tags=["workflow"])
-def save_tracking(
-    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: TrackingBody,
-    key: IdempotencyKey = None,
-) -> Response:
-    _order_write(store, caller, po_number)
-    return write(
-        store, caller, key,
-        lambda _: store.save_tracking(
-            po_number, body.version, body.slip_number, body.tracking_number, body.carrier
-        ),
-        fingerprint(request, body),
-    )
-
-
-@router.post("/orders/{po_number}/invoice", response_model=Order, tags=["workflow"])
-def generate_invoice(
-    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: VersionBody,
-    key: IdempotencyKey = None,
-) -> Response:
-    _order_write(store, caller, po_number)
-    return write(store, caller, key, lambda _: store.generate_invoice(po_number, body.version),
-                 fingerprint(request, body))
-
-
-@router.post("/orders/{po_number}/complete", response_model=Order, tags=["workflow"])
-def complete(
-    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: VersionBody,
-    key: IdempotencyKey = None,
-) -> Response:
-    _order_write(store, caller, po_number)
-    return write(store, caller, key, lambda _: store.complete(po_number, body.version),
-                 fingerprint(request, body))
-
-
-@router.post("/orders/{po_number}/address", response_model=Order, tags=["workflow"])
-def correct_address(
-    request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: AddressBody,
-    key: IdempotencyKey = None,
-) -> Response:
-    _order_write(store, caller, po_number)
-    return write(
-        store, caller, key, lambda _: store.correct_address(po_number, body.version, body.ship_to),
-        fingerprint(request, body),
-    )

@@ -29,6 +29,7 @@ from pydantic import TypeAdapter
 from pydantic_core import to_jsonable_python
 
 from dropship_tui.domain import sla
+from dropship_tui.domain.actions import Action
 from dropship_tui.domain.errors import NotFoundError
 from dropship_tui.domain.models import (
     ActivityEntry,
@@ -36,8 +37,6 @@ from dropship_tui.domain.models import (
     LocationGroup,
     Order,
     OrderSummary,
-    Reason,
-    ShipTo,
     SkuMapping,
     SlaPolicy,
     SlaStatus,
@@ -45,6 +44,7 @@ from dropship_tui.domain.models import (
     Vendor,
     po_number_or_none,
 )
+from dropship_tui.store.actions import NamedActions
 from dropship_tui.store.base import (
     BatchResult,
     Clock,
@@ -99,10 +99,6 @@ def _json(value: Any) -> Any:
     return to_jsonable_python(value)
 
 
-def _int_keys(mapping: Mapping[int, Any]) -> dict[str, Any]:
-    return {str(int(k)): _json(v) for k, v in mapping.items()}
-
-
 def _query_params(query: OrderQuery) -> dict[str, str]:
     params = {"sort": query.sort.value, "descending": "true" if query.descending else "false"}
     if query.stage is not None:
@@ -122,7 +118,7 @@ def _local_only(what: str) -> NoReturn:
     )
 
 
-class RemoteStore:
+class RemoteStore(NamedActions):
     """The ``Store`` protocol against ``dropship-tui serve``. ``RemoteStore.open(url)``
     takes the token from the keyring."""
 
@@ -298,23 +294,11 @@ class RemoteStore:
 
     # --- writes -----------------------------------------------------------------------
 
-    def acknowledge(
-        self,
-        po_number: int,
-        version: int | None,
-        validated: Mapping[int, int],
-        reasons: Mapping[int, Reason],
-        reason_all: Reason | None = None,
-    ) -> Order:
-        return self._write_order(
-            self._po_path(po_number, "/acknowledge"),
-            {
-                "version": version,
-                "validated": _int_keys(validated),
-                "reasons": _int_keys(reasons),
-                "reason_all": _json(reason_all),
-            },
-        )
+    def act(self, po_number: int, version: int | None, action: Action) -> Order:
+        """Post the action to ``/orders/{po}/{action.name}``: its fields and the version
+        read. The named writes (``acknowledge`` ...) come from ``NamedActions``."""
+        fields = {name: getattr(action, name) for name in type(action).model_fields}
+        return self._write_order(self._po_path(po_number, "/" + action.name), {"version": version, **_json(fields)})
 
     def acknowledge_all(self, po_numbers: Sequence[int]) -> BatchResult:
         result = BatchResult()
@@ -336,48 +320,6 @@ class RemoteStore:
             result.succeeded.extend(got.succeeded)
             result.failed.update(got.failed)
         return result
-
-    def cancel(self, po_number: int, version: int | None, reason: Reason) -> Order:
-        return self._write_order(
-            self._po_path(po_number, "/cancel"), {"version": version, "reason": _json(reason)}
-        )
-
-    def save_slips(
-        self, po_number: int, version: int | None, plan: Sequence[Mapping[int, int]]
-    ) -> Order:
-        return self._write_order(
-            self._po_path(po_number, "/slips"),
-            {"version": version, "plan": [_int_keys(slip) for slip in plan]},
-        )
-
-    def save_tracking(
-        self,
-        po_number: int,
-        version: int | None,
-        slip_number: int,
-        tracking_number: str,
-        carrier: str | None = None,
-    ) -> Order:
-        return self._write_order(
-            self._po_path(po_number, "/tracking"),
-            {
-                "version": version,
-                "slip_number": slip_number,
-                "tracking_number": tracking_number,
-                "carrier": carrier,
-            },
-        )
-
-    def generate_invoice(self, po_number: int, version: int | None) -> Order:
-        return self._write_order(self._po_path(po_number, "/invoice"), {"version": version})
-
-    def complete(self, po_number: int, version: int | None) -> Order:
-        return self._write_order(self._po_path(po_number, "/complete"), {"version": version})
-
-    def correct_address(self, po_number: int, version: int | None, ship_to: ShipTo) -> Order:
-        return self._write_order(
-            self._po_path(po_number, "/address"), {"version": version, "ship_to": _json(ship_to)}
-        )
 
     # --- setup and import -------------------------------------------------------------
 

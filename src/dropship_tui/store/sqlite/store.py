@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
-from dropship_tui.domain import workflow
+from dropship_tui.domain.actions import AcknowledgeInFull, Action
 from dropship_tui.domain.errors import ConflictError, InvalidInputError, NotFoundError, WorkflowError
-from dropship_tui.domain.models import ActivityEntry, Order, Reason, ShipTo, SlaPolicy, SlaThresholds, Stage
+from dropship_tui.domain.models import ActivityEntry, Order, SlaPolicy, SlaThresholds, Stage, Vendor
 from dropship_tui.domain.workflow import Change, Ctx
+from dropship_tui.store.actions import NamedActions
 from dropship_tui.store.base import BatchResult, Clock, utc_now
 from dropship_tui.store.paths import resolve_db_path
 from dropship_tui.store.sqlite.connection import WriteHook
@@ -39,12 +40,7 @@ def invoice_number(n: int) -> str:
     return f"{INVOICE_PREFIX}{n:06d}"
 
 
-def _in_full(conn: sqlite3.Connection, order: Order, ctx: Ctx) -> Change:
-    """The batch acknowledgement's rule: validated = ordered, stock ignored."""
-    return workflow.acknowledge(order, workflow.prefill_quantities(order), {}, ctx)
-
-
-class SqliteStore(DashboardQueries, StockRecords, OrderImport):
+class SqliteStore(NamedActions, DashboardQueries, StockRecords, OrderImport):
     """The local store. ``SqliteStore.open()`` finds the file via ``resolve_db_path``."""
 
     def __init__(
@@ -143,21 +139,12 @@ class SqliteStore(DashboardQueries, StockRecords, OrderImport):
 
     # --- the actions ----------------------------------------------------------------------
 
-    def acknowledge(
-        self,
-        po_number: int,
-        version: int | None,
-        validated: Mapping[int, int],
-        reasons: Mapping[int, Reason],
-        reason_all: Reason | None = None,
-    ) -> Order:
-        return self._act(
-            po_number,
-            version,
-            lambda conn, order, ctx: workflow.acknowledge(
-                order, validated, reasons, ctx, reason_all=reason_all
-            ),
-        )
+    def act(self, po_number: int, version: int | None, action: Action) -> Order:
+        """Run one workflow action (``domain.actions``) in its own transaction."""
+        return self._act(po_number, version, self._rule(action))
+
+    def _rule(self, action: Action) -> Rule:
+        return lambda conn, order, ctx: action.apply(order, ctx, _Env(self, conn))
 
     ACK_GROUP = 1
     """acknowledge_all commits after at most this many orders (each its own savepoint).
@@ -184,7 +171,7 @@ class SqliteStore(DashboardQueries, StockRecords, OrderImport):
                 for po in group:
                     conn.execute("SAVEPOINT ack_one")
                     try:
-                        self._act_in(conn, po, None, _in_full)
+                        self._act_in(conn, po, None, self._rule(AcknowledgeInFull()))
                     except (WorkflowError, NotFoundError, InvalidInputError) as exc:
                         conn.execute("ROLLBACK TO ack_one")
                         result.failed[po] = exc.message
@@ -207,57 +194,20 @@ class SqliteStore(DashboardQueries, StockRecords, OrderImport):
 
     def acknowledge_in_full(self, po_number: int) -> Order:
         """One order of ``acknowledge_all``, as its own write (refusals raise)."""
-        return self._act(po_number, None, _in_full)
+        return self.act(po_number, None, AcknowledgeInFull())
 
-    def cancel(self, po_number: int, version: int | None, reason: Reason) -> Order:
-        return self._act(
-            po_number, version, lambda conn, order, ctx: workflow.cancel(order, reason, ctx)
-        )
 
-    def save_slips(
-        self, po_number: int, version: int | None, plan: Sequence[Mapping[int, int]]
-    ) -> Order:
-        return self._act(
-            po_number, version, lambda conn, order, ctx: workflow.save_slips(order, plan, ctx)
-        )
+class _Env:
+    """What an action may need of the store, inside its transaction."""
 
-    def save_tracking(
-        self,
-        po_number: int,
-        version: int | None,
-        slip_number: int,
-        tracking_number: str,
-        carrier: str | None = None,
-    ) -> Order:
-        return self._act(
-            po_number,
-            version,
-            lambda conn, order, ctx: workflow.save_tracking(
-                order, slip_number, tracking_number, ctx, carrier=carrier
-            ),
-        )
+    def __init__(self, store: SqliteStore, conn: sqlite3.Connection) -> None:
+        self._store, self._conn = store, conn
 
-    def generate_invoice(self, po_number: int, version: int | None) -> Order:
-        def rule(conn: sqlite3.Connection, order: Order, ctx: Ctx) -> Change:
-            problem = workflow.invoice_problem(order)
-            if problem:  # refuse before taking a number (the rollback would undo it anyway)
-                raise WorkflowError(problem)
-            vendor = self.vendor(order.vendor_code)
-            return workflow.generate_invoice(order, vendor, _next_invoice_number(conn), ctx)
+    def vendor(self, code: str) -> Vendor:
+        return self._store.vendor(code)
 
-        return self._act(po_number, version, rule)
-
-    def complete(self, po_number: int, version: int | None) -> Order:
-        return self._act(
-            po_number, version, lambda conn, order, ctx: workflow.complete(order, ctx)
-        )
-
-    def correct_address(self, po_number: int, version: int | None, ship_to: ShipTo) -> Order:
-        return self._act(
-            po_number,
-            version,
-            lambda conn, order, ctx: workflow.correct_address(order, ship_to, ctx),
-        )
+    def next_invoice_number(self) -> str:
+        return _next_invoice_number(self._conn)
 
 
 def _sync_reservations(conn: sqlite3.Connection, old: Order, new: Order) -> None:
