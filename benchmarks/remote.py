@@ -27,7 +27,6 @@ Exit status 1 if a target is missed.
 from __future__ import annotations
 
 import argparse
-import os
 import socket
 import sqlite3
 import statistics

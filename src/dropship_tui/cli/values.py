@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import TypeVar
 
-from dropship_tui.domain.models import MAX_SLIPS, PO_MAX, Reason, ReasonCode, SlaStatus, Stage
+from dropship_tui.domain.models import MAX_SLIPS, PO_MAX, Reason, ReasonCode, SlaStatus, Stage, po_number_or_none
 
 E = TypeVar("E", bound=Enum)
 
@@ -17,12 +17,13 @@ REASON_CODES = ", ".join(code.value for code in ReasonCode)
 
 
 def po_number(text: str) -> int:
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"PO number must be a whole number, not {text!r}") from None
-    if not 1 <= value <= PO_MAX:
-        raise argparse.ArgumentTypeError(f"PO number must be from 1 to {PO_MAX}, not {text!r}")
+    """A PO number as everywhere else reads one (``po_number_or_none``: "82" or "#82")."""
+    value = po_number_or_none(text)
+    if value is None:
+        digits = text.strip().lstrip("#")
+        if digits.isascii() and digits.isdigit():
+            raise argparse.ArgumentTypeError(f"PO number must be from 1 to {PO_MAX}, not {text!r}")
+        raise argparse.ArgumentTypeError(f"PO number must be a whole number, not {text!r}")
     return value
 
 

@@ -15,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from dropship_tui.domain.billing import DEFAULT_BILL_TO
 from dropship_tui.domain.errors import WorkflowError
-from dropship_tui.domain.models import Invoice, Order
+from dropship_tui.domain.models import Invoice, Order, money_text
 from dropship_tui.domain.words import lines, units
 from dropship_tui.documents import layout, text
 from dropship_tui.documents.layout import MARGIN, Column, Output, Table
@@ -70,7 +70,7 @@ class _InvoiceDoc:
     def _cells(self, row) -> list[str]:
         return [
             str(row.line_id), row.sku, row.vendor_sku, row.description, str(row.quantity),
-            text.money_text(row.unit_price), text.money_text(row.amount),
+            money_text(row.unit_price), money_text(row.amount),
         ]
 
     # --- pagination (known before drawing, for "Page n of N") ----------------------
@@ -185,12 +185,12 @@ class _InvoiceDoc:
         x_label = right - 230
         y -= 16
         text.draw(c, x_label, y, "Subtotal", 9.5)
-        text.draw(c, right - 3, y, f"{text.money_text(inv.subtotal)} {inv.currency}", 9.5, align="right")
+        text.draw(c, right - 3, y, f"{money_text(inv.subtotal)} {inv.currency}", 9.5, align="right")
         y -= 8
         layout.rule(c, x_label, right, y, black, 0.8)
         y -= 16
         text.draw(c, x_label, y, "Total", 12, bold=True)
-        text.draw(c, right - 3, y, f"{text.money_text(inv.total)} {inv.currency}", 12, bold=True, align="right")
+        text.draw(c, right - 3, y, f"{money_text(inv.total)} {inv.currency}", 12, bold=True, align="right")
         y -= 14
         c.setFillColor(layout.GREY)
         billed = sum(r.quantity for r in inv.rows)

@@ -31,7 +31,6 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from dropship_tui.documents.rtl import visual
 from dropship_tui.domain.errors import InvalidInputError
-from dropship_tui.domain.models import money_text  # noqa: F401  (re-exported for the renderers)
 
 FONT_DIR = Path(__file__).parent / "fonts"
 REGULAR = "DejaVuSans"

@@ -15,6 +15,11 @@ from dropship_tui.domain.reasons import reason_problem
 from dropship_tui.domain.words import lines as count_lines
 
 
+def still_need_reason(n: int) -> str:
+    """R3's count of short lines without a reason: "1 line still needs a reason"."""
+    return f"{count_lines(n)} still {'needs' if n == 1 else 'need'} a reason"
+
+
 def prefill_quantities(order: Order, stock: Mapping[str, int] | None = None) -> dict[int, int]:
     """R2: validated quantity prefilled with the ordered quantity, or with stock on hand
     (keyed by vendor SKU) when that is lower and known."""
@@ -43,9 +48,14 @@ def validated_quantity(line: Line, validated: Mapping[int, int]) -> int:
     return validated.get(line.line_id, line.quantity_ordered)
 
 
+def shortfall(line: Line, validated: Mapping[int, int]) -> int:
+    """R3: how many units of ``line`` the validated quantity leaves unfulfilled."""
+    return line.quantity_ordered - validated_quantity(line, validated)
+
+
 def short_lines(order: Order, validated: Mapping[int, int]) -> list[Line]:
     """R3: the lines validated below the quantity ordered (drives the warning banner)."""
-    return [line for line in order.lines if validated_quantity(line, validated) < line.quantity_ordered]
+    return [line for line in order.lines if shortfall(line, validated) > 0]
 
 
 def would_cancel(order: Order, validated: Mapping[int, int]) -> bool:
@@ -109,10 +119,7 @@ def acknowledge(
     missing = lines_missing_reason(order, validated, reasons, reason_all)
     if missing:
         problems = [f"Line {lid} ({order.line(lid).sku}) {what}" for lid, what in missing.items()]
-        verb = "needs" if len(missing) == 1 else "need"
-        raise WorkflowError(
-            f"{count_lines(len(missing))} still {verb} a reason: " + "; ".join(problems), problems
-        )
+        raise WorkflowError(f"{still_need_reason(len(missing))}: " + "; ".join(problems), problems)
 
     chosen = effective_reasons(order, validated, reasons, reason_all)
     if would_cancel(order, validated):
@@ -122,7 +129,7 @@ def acknowledge(
     entries = [entry(ctx, activity.ACKNOWLEDGED, activity.acknowledged(sum(qty.values()), order.units_ordered))]
     canceled = list(order.canceled_items)
     for line in order.lines:
-        short = line.quantity_ordered - qty[line.line_id]
+        short = shortfall(line, qty)
         if short:
             reason = chosen[line.line_id]
             assert reason is not None

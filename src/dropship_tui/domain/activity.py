@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dropship_tui.domain.models import Reason
-from dropship_tui.domain.words import lines, units
+from dropship_tui.domain.words import lines, plural, units
 
 RECEIVED = "Order received"
 ACKNOWLEDGED = "Order acknowledged"
@@ -55,9 +55,8 @@ def canceled(all_zero: bool, dropped: Sequence[tuple[int, str]]) -> str:
 
 def slips(units_per_slip: Sequence[int]) -> str:
     """A slip plan: "2 slips — #1: 2 units, #2: 2 units"."""
-    noun = "slip" if len(units_per_slip) == 1 else "slips"
     summary = ", ".join(f"#{n}: {units(u)}" for n, u in enumerate(units_per_slip, start=1))
-    return f"{len(units_per_slip)} {noun} — {summary}"
+    return f"{plural(len(units_per_slip), 'slip')} — {summary}"
 
 
 def tracking_saved(slip: int, carrier: str | None, number: str) -> str:

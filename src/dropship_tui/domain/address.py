@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from dropship_tui.domain import activity
-from dropship_tui.domain.change import Change, Ctx, commit, entry, open_problem, require
+from dropship_tui.domain.change import Change, Ctx, commit, entry, open_problem
 from dropship_tui.domain.errors import WorkflowError
 from dropship_tui.domain.models import Order, ShipTo
 
@@ -73,11 +73,20 @@ def address_correction_problem(order: Order) -> str | None:
     return problem
 
 
-def correct_address(order: Order, ship_to: ShipTo, ctx: Ctx) -> Change:
-    require(address_correction_problem(order))
+def address_change_problems(order: Order, ship_to: ShipTo) -> list[str]:
+    """Why ``order`` cannot take ``ship_to`` as its corrected address now, or []: the
+    correction must be allowed (``address_correction_problem``), change something, and
+    leave an address a carrier label can use (``address_problems``)."""
+    problem = address_correction_problem(order)
+    if problem:
+        return [problem]
     if ship_to == order.ship_to:
-        raise WorkflowError("The address is unchanged")
-    problems = address_problems(ship_to)
+        return ["The address is unchanged"]
+    return address_problems(ship_to)
+
+
+def correct_address(order: Order, ship_to: ShipTo, ctx: Ctx) -> Change:
+    problems = address_change_problems(order, ship_to)
     if problems:
         raise WorkflowError("; ".join(problems), problems)
     details = activity.address_corrected(describe_ship_to(order.ship_to), describe_ship_to(ship_to))

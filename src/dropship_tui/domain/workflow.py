@@ -22,12 +22,15 @@ from dropship_tui.domain.acknowledgement import (
     prefill_quantities,
     quantity_problem,
     short_lines,
+    shortfall,
+    still_need_reason,
     validated_quantity,
     would_cancel,
 )
 from dropship_tui.domain.activity import slips as slips_details
 from dropship_tui.domain.address import (
     AddressGap,
+    address_change_problems,
     address_correction_problem,
     address_gaps,
     address_problems,
@@ -92,15 +95,15 @@ def nothing_to_fulfil(order: Order) -> str:
 
 __all__ = [
     "MAX_SLIPS", "AddressGap", "Change", "Ctx", "SlipPlan", "Step", "TrackingToSave",
-    "acknowledge", "address_correction_problem", "address_gaps", "address_problems",
+    "acknowledge", "address_change_problems", "address_correction_problem", "address_gaps", "address_problems",
     "billable_quantity", "build_invoice", "cancel", "cancel_problem", "check_reason",
     "complete", "complete_problem", "correct_address", "describe_ship_to",
     "effective_reasons", "even_allocation", "fulfillment_step", "generate_invoice",
     "import_problems", "invoice_problem", "line_amount", "lines_missing_reason",
     "nothing_to_fulfil", "order_total", "prefill_quantities", "quantity_problem",
     "reason_message", "reason_problem", "received_entry", "remaining_units",
-    "save_slips", "save_tracking", "short_lines", "slip_count_problem",
-    "slip_plan_problems", "slips_details", "tracking_dropped_by", "tracking_problem",
+    "save_slips", "save_tracking", "short_lines", "shortfall", "slip_count_problem",
+    "slip_plan_problems", "slips_details", "still_need_reason", "tracking_dropped_by", "tracking_problem",
     "tracking_taken", "tracking_unchanged", "units_to_cancel", "validated_quantity",
     "would_cancel",
 ]

@@ -96,7 +96,7 @@ class IdempotencyHook:
 class ServerStore(SqliteStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._local = threading.local()
-        self._idempotency = IdempotencyHook(lambda: self._now())
+        self._idempotency = IdempotencyHook(lambda: self.clock())
         super().__init__(*args, hook=self._idempotency, **kwargs)
 
     # --- per-thread acting user and key -----------------------------------------------
@@ -122,9 +122,9 @@ class ServerStore(SqliteStore):
     def prune_idempotency(self, keep: timedelta = timedelta(days=7)) -> int:
         """Forget stored responses older than ``keep`` (a client retries for seconds,
         not days). One statement: its own transaction, under no key."""
-        cutoff = (self._now() - keep).isoformat()
-        with self._lock:
-            return self._conn.execute(
+        cutoff = (self.clock() - keep).isoformat()
+        with self.lock:
+            return self.connection.execute(
                 "DELETE FROM idempotency WHERE created_at < ?", (cutoff,)
             ).rowcount
 
@@ -132,8 +132,8 @@ class ServerStore(SqliteStore):
 
     def vendor_of(self, po_number: int) -> str | None:
         """The vendor of a PO, or None when there is no such PO."""
-        with self._lock:
-            row = self._conn.execute(
+        with self.lock:
+            row = self.connection.execute(
                 "SELECT vendor_code FROM orders WHERE po_number = ?", (po_number,)
             ).fetchone()
         return None if row is None else row[0]
