@@ -118,7 +118,7 @@ async def confirm_to_result(db: Path, marked: int) -> tuple[float, int, int, int
     shutil.copyfile(db, work)
     store = SqliteStore(work, user="bench", clock=lambda: NOW)
     dashboard.MARK_LIMIT = marked  # mark-all marks exactly ``marked`` orders
-    app = DropshipApp(store, Config(), clock=lambda: NOW)
+    app = DropshipApp(store, Config())
     async with app.run_test(size=(120, 36)) as pilot:
         keys = Keys(pilot)
         await settle(pilot)

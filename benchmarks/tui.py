@@ -120,7 +120,7 @@ async def run(db: Path, repeat: int) -> bool:
     results = True
     t0 = time.perf_counter()
     store = SqliteStore(db, user="bench", clock=lambda: NOW)
-    app = DropshipApp(store, Config(), clock=lambda: NOW)
+    app = DropshipApp(store, Config())
     async with app.run_test(size=(120, 36)) as pilot:
         paints = PaintClock(app)
         lst = app.screen.query_one(OrderList)

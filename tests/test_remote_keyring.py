@@ -107,3 +107,20 @@ def test_login_with_a_bad_token_saves_nothing(home, live_server, tmp_path, monke
     assert ring._load() == {}
     err = capsys.readouterr().err
     assert "revoked" in err and "not-a-real-token" not in err
+
+
+def test_a_machine_without_a_keyring_is_told_to_log_in(monkeypatch):
+    """No keyring backend at all (a bare server, a container): the user is told to log
+    in, not shown keyring's own error as an "unexpected error"."""
+    import keyring.backends.fail
+
+    from dropship_tui.store.remote import RemoteStore
+    from dropship_tui.store.remote.http import NotAuthorizedError
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    try:
+        with pytest.raises(NotAuthorizedError, match="Not logged in to http://127.0.0.1:9; run 'dropship-tui login"):
+            RemoteStore.open("http://127.0.0.1:9")
+    finally:
+        keyring.set_keyring(previous)

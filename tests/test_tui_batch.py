@@ -155,3 +155,49 @@ async def test_stock_on_hand_prefills_and_esc_writes_nothing(tmp_path):
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
     assert store.get_order(1016).stage is Stage.NEW and store.get_order(1019).stage is Stage.NEW
+
+
+class FailOnce:
+    """The store's lock, failing the first time it is taken once armed (a store that
+    breaks in the middle of the batch write)."""
+
+    def __init__(self, lock) -> None:
+        self.lock = lock
+        self.armed = False
+
+    def __enter__(self):
+        if self.armed:
+            self.armed = False
+            raise RuntimeError("the disk went away")
+        return self.lock.__enter__()
+
+    def __exit__(self, *exc):
+        return self.lock.__exit__(*exc)
+
+    def __getattr__(self, name):
+        return getattr(self.lock, name)
+
+
+async def test_a_failed_batch_write_can_be_confirmed_again(tmp_path):
+    app = make_app(tmp_path)
+    store = app.store
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await mark(pilot, 1001, 1013)
+        await pilot.press("A")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BatchAckScreen)
+        failing = FailOnce(store._lock)
+        store._lock = failing
+        failing.armed = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen and not screen.busy
+        assert "Could not acknowledge the orders" in " ".join(str(n.message) for n in app._notifications)
+        assert store.get_order(1001).stage is Stage.NEW
+
+        await pilot.press("ctrl+s")  # the failure did not leave the screen saving for ever
+        await settle(pilot)
+        assert isinstance(app.screen, BatchResultScreen)
+        assert set(app.screen.outcome.succeeded) == {1001, 1013}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from factories import NOW
-from tui_support import screen_lines, settle, use_utc
+from tui_support import screen_lines, settle
 
 from dropship_tui.tui.app import DropshipApp
 from dropship_tui.config import Config
@@ -52,10 +52,9 @@ def held(lst: OrderList) -> int:
 
 
 async def test_big_store_opens_and_scrolls_holding_a_window_of_rows(big_store_path):
-    use_utc()
     store = SqliteStore(big_store_path, user="jordan", clock=lambda: NOW)
     total = store.counts().total
-    app = DropshipApp(store, Config(), clock=lambda: NOW)
+    app = DropshipApp(store, Config())
     try:
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)

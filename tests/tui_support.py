@@ -12,14 +12,12 @@ fixed data and a fixed clock, and the real ``DropshipApp`` on top of it.
 ``make_app(tmp_path, orders=[...])`` imports your own orders instead (the vendor
 ``MYSTIC`` and location ``MYSTIC-WH1`` of ``tests/factories`` exist); ``orders=[]`` gives
 an empty store. The clock is ``factories.NOW`` everywhere (store and app) and local time
-is UTC (``use_utc()``, called by ``make_app``), so screens render the same on every run.
+is UTC (conftest.py gives every test UTC), so screens render the same on every run.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -54,12 +52,6 @@ CUSTOMERS = [
 
 RARE_SKU = "SKU-RARE-7"
 """Only sample order 1017 has a line with this SKU."""
-
-
-def use_utc() -> None:
-    """Local time is UTC for the rest of the test session (dates render the same)."""
-    os.environ["TZ"] = "UTC"
-    time.tzset()
 
 
 def sample_orders() -> list[Order]:
@@ -127,12 +119,11 @@ def make_app(
 ) -> DropshipApp:
     """The real app on a real store in ``tmp_path`` (see the module docstring).
     ``config_values`` build a ``Config`` (``keymap={...}``, ``low_bandwidth=True``)."""
-    use_utc()
     if store is None:
         store = make_store(Path(tmp_path) / "store.db", orders, advance=advance)
     if config is None:
         config = Config(**config_values)
-    return DropshipApp(store, config, clock=clock)
+    return DropshipApp(store, config)
 
 
 async def settle(pilot: Any, rounds: int = 6) -> None:
@@ -157,3 +148,43 @@ def screen_lines(app: Any) -> list[str]:
 
 def screen_text(app: Any) -> str:
     return "\n".join(screen_lines(app))
+
+
+# --- the key table of docs/tui.md ----------------------------------------------------
+
+KEY_NAMES = {
+    "question_mark": "?", "slash": "/", "asterisk": "*", "plus": "+", "minus": "-",
+    "equals_sign": "=", "left_square_bracket": "[", "right_square_bracket": "]",
+    "escape": "esc", "up": "↑", "down": "↓",
+}
+
+
+def key_text(keys: str) -> str:
+    """A binding's keys as docs/tui.md writes them: `ctrl+s`, `esc`, `shift+↓`."""
+    shown = []
+    for key in keys.split(","):
+        *mods, name = key.strip().split("+")
+        shown.append("`" + "+".join([*mods, KEY_NAMES.get(name, name)]) + "`")
+    return ", ".join(shown)
+
+
+def declared_bindings() -> dict:
+    """Binding id -> binding, for every class of the app (what a keymap may name)."""
+    from dropship_tui.tui.keymap import declared_bindings as declared
+    from dropship_tui.tui.navigation import bound_classes
+
+    return declared([DropshipApp, *bound_classes()])
+
+
+def binding_table() -> str:
+    """The "Keys" table of docs/tui.md, from the classes' BINDINGS:
+    ``python tests/tui_support.py`` prints it."""
+    rows = ["| Default key | Id | Action |", "|---|---|---|"]
+    for ident, binding in declared_bindings().items():
+        what = (binding.tooltip or binding.description).replace("|", "\\|")
+        rows.append(f"| {key_text(binding.key)} | `{ident}` | {what} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(binding_table())

@@ -1,5 +1,5 @@
-"""Batch work on many orders at once: which marked orders a dashboard view hides, and the
-stock prefill of a batch acknowledgement."""
+"""Batch work on many orders at once: which marked orders a dashboard view hides (for
+the batch print and the batch acknowledgement to say so)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The Textual app: wires a store and the user's config to the screens.
 
-``DropshipApp(store, config, clock=None)`` opens on the dashboard. Every screen reaches
+``DropshipApp(store, config)`` opens on the dashboard. Every screen reaches
 the store as ``self.app.store`` (through ``workers``: in thread workers, under the store's
 lock) and the settings as ``self.app.config``; where a screen goes next is
 ``navigation``'s to say. Key remaps from the config's ``[keymap]`` go to
@@ -11,10 +11,8 @@ lock) and the settings as ``self.app.config``; where a screen goes next is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from collections.abc import Iterable
 from functools import partial
-from typing import Any
 
 from textual.app import SystemCommand
 from textual.binding import Binding
@@ -23,6 +21,7 @@ from textual.screen import Screen
 
 from dropship_tui.config import Config
 from dropship_tui.domain.words import terminal_text
+from dropship_tui.store.base import Store
 from dropship_tui.tui.keymap import check_keymap, clean_keymap
 from dropship_tui.tui.modals.confirm import ConfirmModal
 from dropship_tui.tui.modals.help import HelpScreen, screen_keys
@@ -32,10 +31,6 @@ from dropship_tui.tui.navigation import Navigation, bound_classes
 def _unsaved(screen: Screen) -> str | None:
     check = getattr(screen, "unsaved_changes", None)
     return check() if callable(check) else None
-
-
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class DropshipApp(Navigation):
@@ -80,10 +75,9 @@ class DropshipApp(Navigation):
 
     def __init__(
         self,
-        store: Any,
-        config: Any = None,
+        store: Store,
+        config: Config | None = None,
         *,
-        clock: Callable[[], datetime] | None = None,
         store_label: str = "",
         db_option: str = "",
         low_bandwidth: bool | None = None,
@@ -92,18 +86,16 @@ class DropshipApp(Navigation):
             config = Config()
         self.store = store
         self.config = config
-        self.clock = clock or getattr(store, "clock", None) or _utc_now
         self.store_label = store_label
         self.db_option = db_option
         """`` --db PATH`` when the store is not the default one (for command hints)."""
-        self.low_bandwidth = bool(getattr(config, "low_bandwidth", False) if low_bandwidth is None else low_bandwidth)
+        self.low_bandwidth = config.low_bandwidth if low_bandwidth is None else low_bandwidth
         super().__init__()
         if self.low_bandwidth:
             self.animation_level = "none"
-        theme = getattr(config, "theme", None)
-        if theme and theme in self.available_themes:
-            self.theme = theme
-        keymap = clean_keymap(getattr(config, "keymap", None))
+        if config.theme in self.available_themes:
+            self.theme = config.theme
+        keymap = clean_keymap(config.keymap)
         if keymap:
             self.set_keymap(keymap)
 
@@ -114,7 +106,7 @@ class DropshipApp(Navigation):
     def _check_keymap(self) -> None:
         """Say so when the config's [keymap] names an action that does not exist (a typo
         would otherwise be silently ignored)."""
-        keymap = getattr(self.config, "keymap", None)
+        keymap = self.config.keymap
         if not keymap:
             return
         for problem in check_keymap(keymap, [type(self), *bound_classes()]):

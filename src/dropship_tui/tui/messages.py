@@ -4,11 +4,11 @@ and ``navigation.Navigation`` picks the screen. Screens never import one another
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from textual.message import Message
 
 from dropship_tui.domain.models import Order
+from dropship_tui.services.batch_acknowledge import BatchOutcome
 from dropship_tui.store.base import OrderQuery
 
 
@@ -51,19 +51,6 @@ class OpenBatchAcknowledge(Message):
         self.pos = list(pos)
         self.query = query
         self.marked = marked
-
-
-@dataclass
-class BatchOutcome:
-    """What a batch acknowledgement did, order by order."""
-
-    succeeded: dict[int, str] = field(default_factory=dict)
-    """PO -> what happened ("acknowledged: 4 of 5 units", "canceled: every line 0")."""
-    failed: dict[int, str] = field(default_factory=dict)
-    """PO -> why the store refused it (nothing of it was written)."""
-    skipped: dict[int, str] = field(default_factory=dict)
-    """PO -> why it was left out before confirming (not New, not found)."""
-    seconds: float = 0.0
 
 
 class BatchDone(Message):

@@ -3,7 +3,7 @@ reach the store.
 
 The store may be remote over a slow link, so the UI thread never calls it: ``call_store``
 runs the call in a thread worker and hands the result back on the UI thread. Every call
-holds the store's lock (``store_lock``), so two workers never use one store connection
+holds the store's own lock (``Store.lock``), so two workers never use one store connection
 at the same moment. A ``DomainError`` comes back as the refusal to show; any other
 failure as a ``DomainError`` that names it (a broken store must not end a session).
 """
@@ -11,7 +11,6 @@ failure as a ``DomainError`` that names it (a broken store must not end a sessio
 from __future__ import annotations
 
 import inspect
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -20,17 +19,13 @@ from typing import Any
 from dropship_tui.domain.errors import DomainError
 from dropship_tui.store.base import Store
 
-def store_lock(store: Store) -> threading.RLock:
-    """The lock every call to ``store`` holds: the store's own (``Store.lock``)."""
-    return store.lock
-
 
 @contextmanager
 def locked(app: Any) -> Iterator[Store]:
     """``with locked(app) as store:`` — the app's store, held for the calls inside (a
     worker that reads page by page takes it per page, so other reads go on between)."""
     store = app.store
-    with store_lock(store):
+    with store.lock:
         yield store
 
 

@@ -69,16 +69,34 @@ _ACTIVITY = TypeAdapter(list[ActivityEntry])
 # --- the keyring ------------------------------------------------------------------------
 
 
+def _no_keyring(exc: Exception) -> NotAuthorizedError:
+    return NotAuthorizedError(
+        "No system keyring is available to keep the API token "
+        f"({type(exc).__name__}); install one (e.g. the keyrings.alt package) and run "
+        "'dropship-tui login URL'"
+    )
+
+
 def save_token(url: str, token: str) -> None:
     import keyring
+    from keyring.errors import KeyringError
 
-    keyring.set_password(KEYRING_SERVICE, normalize_url(url), token)
+    try:
+        keyring.set_password(KEYRING_SERVICE, normalize_url(url), token)
+    except KeyringError as exc:
+        raise _no_keyring(exc) from None
 
 
 def load_token(url: str) -> str | None:
+    """The token kept for ``url``; None when none is (a machine without any keyring
+    backend has none either: the user is told to log in, never shown a keyring error)."""
     import keyring
+    from keyring.errors import KeyringError
 
-    return keyring.get_password(KEYRING_SERVICE, normalize_url(url))
+    try:
+        return keyring.get_password(KEYRING_SERVICE, normalize_url(url))
+    except KeyringError:
+        return None
 
 
 def forget_token(url: str) -> bool:

@@ -1,8 +1,8 @@
 """Correct the ship-to address (R14): every field of the contact, prefilled.
 
-The modal asks the domain (``workflow.correct_address`` on a throw-away context: a pure
-function, nothing is written) whether the change is acceptable, shows a refusal inline,
-and dismisses with the new ``ShipTo``; the detail screen writes it through the store.
+The modal asks the domain (``workflow.address_change_problems``) whether the change is
+acceptable, shows a refusal inline, and dismisses with the new ``ShipTo``; the detail
+screen writes it through the store.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from dropship_tui.domain import workflow
-from dropship_tui.domain.errors import WorkflowError
 from dropship_tui.domain.models import Address, Order, ShipTo
 from dropship_tui.tui.widgets.note import Note
 
@@ -56,10 +55,9 @@ class AddressModal(ModalScreen[ShipTo | None]):
     AddressModal Button { margin-right: 2; }
     """
 
-    def __init__(self, order: Order, user: str, now) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, order: Order) -> None:
         super().__init__(classes="dim-modal")
         self.order = order
-        self.ctx = workflow.Ctx(user=user, now=now)
 
     def compose(self) -> ComposeResult:
         ship_to = self.order.ship_to
@@ -101,10 +99,9 @@ class AddressModal(ModalScreen[ShipTo | None]):
 
     def action_save(self) -> None:
         new = self.ship_to()
-        try:
-            workflow.correct_address(self.order, new, self.ctx)  # pure: only asks the rule
-        except WorkflowError as exc:
-            self.query_one("#address-problem", Static).update(Text(exc.message))
+        problems = workflow.address_change_problems(self.order, new)
+        if problems:
+            self.query_one("#address-problem", Static).update(Text("; ".join(problems)))
             return
         self.dismiss(new)
 

@@ -3,13 +3,15 @@
 One ``DataTable`` row per short line (PO, SKU, ordered, fulfilling, unfulfilled, reason);
 "Apply a reason to all lines" at the top; the editor row under the table overrides the
 reason of the line under the cursor (``other`` needs its text). A live count says how many
-lines still need a reason; confirming is refused until none does. Dismisses with
-``{(po, line_id): Reason}`` (or None on esc; what was chosen is kept for next time).
+lines still need a reason; confirming is refused until none does. Dismisses with a
+``BatchReasons``: what was chosen (the per-line overrides and the reason for all, for the
+screen to keep for next time, on esc too) and, when confirmed, the reason of every line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -24,24 +26,37 @@ from dropship_tui.domain.words import plural, terminal_text
 from dropship_tui.tui.modals.cancel import reason_options
 
 Key = tuple[int, int]
+"""(PO, line_id)."""
 
 
-class BatchReasonModal(ModalScreen[dict[Key, Reason] | None]):
+@dataclass(frozen=True)
+class BatchReasons:
+    """What the modal dismisses with."""
+
+    own: dict[Key, Reason]
+    """The per-line overrides chosen."""
+    reason_all: Reason | None
+    """The reason for all lines chosen."""
+    confirmed: dict[Key, Reason] | None
+    """Every short line's reason when confirmed; None on esc (nothing to write)."""
+
+
+class BatchReasonModal(ModalScreen[BatchReasons]):
     CSS_PATH = "../styles/batch.tcss"
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Confirm", id="batch_reason.confirm", tooltip="Acknowledge with these reasons"),
         Binding("escape", "back", "Back", id="batch_reason.back", tooltip="Back to the review"),
     ]
 
-    def __init__(self, items: Sequence[tuple[Order, Line, int]], memory: dict[Key, Reason] | None = None,
-                 owner=None) -> None:
+    def __init__(self, items: Sequence[tuple[Order, Line, int]], reasons: Mapping[Key, Reason] | None = None,
+                 reason_all: Reason | None = None) -> None:
+        """``items``: (order, short line, validated) each; ``reasons`` and ``reason_all``:
+        what was chosen the last time (overrides of lines no longer short are dropped)."""
         super().__init__(classes="dim-modal")
         self.items = list(items)
         self.keys: list[Key] = [(o.po_number, ln.line_id) for o, ln, _ in self.items]
-        self.memory = memory
-        self.owner = owner
-        self.own: dict[Key, Reason] = {k: r for k, r in (memory or {}).items() if k in set(self.keys)}
-        self.reason_all: Reason | None = getattr(owner, "reason_all", None)
+        self.own: dict[Key, Reason] = {k: r for k, r in (reasons or {}).items() if k in set(self.keys)}
+        self.reason_all = reason_all
         self._editing: Key | None = None
 
     def compose(self) -> ComposeResult:
@@ -81,7 +96,7 @@ class BatchReasonModal(ModalScreen[dict[Key, Reason] | None]):
                 Text(terminal_text(line.sku), no_wrap=True, overflow="ellipsis"),
                 Text(str(line.quantity_ordered), justify="right"),
                 Text(str(value), justify="right"),
-                Text(str(line.quantity_ordered - value), justify="right", style="bold yellow"),
+                Text(str(workflow.shortfall(line, {line.line_id: value})), justify="right", style="bold yellow"),
                 self._reason_cell(key),
                 key=f"{key[0]}:{key[1]}",
             )
@@ -124,9 +139,8 @@ class BatchReasonModal(ModalScreen[dict[Key, Reason] | None]):
         missing = self.missing()
         label = self.query_one("#breason-count", Static)
         if missing:
-            n = len(missing)
-            label.update(Text(f"{plural(n, 'line', grouped=True)} still need{'s' if n == 1 else ''} a reason"
-                              "  ·  ctrl+s confirm, esc back", style="bold yellow"))
+            label.update(Text(f"{workflow.still_need_reason(len(missing))}  ·  ctrl+s confirm, esc back",
+                              style="bold yellow"))
         else:
             label.update(Text("All reasons provided ✓  ·  ctrl+s acknowledges every order", style="bold green"))
 
@@ -188,13 +202,6 @@ class BatchReasonModal(ModalScreen[dict[Key, Reason] | None]):
         event.stop()
         self.action_confirm()
 
-    def _remember(self) -> None:
-        if self.memory is not None:
-            self.memory.clear()
-            self.memory.update(self.own)
-        if self.owner is not None:
-            self.owner.reason_all = self.reason_all
-
     def action_confirm(self) -> None:
         missing = self.missing()
         if missing:
@@ -203,12 +210,15 @@ class BatchReasonModal(ModalScreen[dict[Key, Reason] | None]):
             t.move_cursor(row=self.keys.index(first))
             t.focus()
             self.refresh_count()
-            self.notify(f"{len(missing):,} line(s) still need a reason, e.g. PO {first[0]}: {missing[first]}",
+            self.notify(f"{workflow.still_need_reason(len(missing))}, e.g. PO {first[0]}: {missing[first]}",
                         severity="warning")
             return
-        self._remember()
-        self.dismiss({key: self.effective(key) for key in self.keys})
+        confirmed = {}
+        for key in self.keys:
+            reason = self.effective(key)
+            assert reason is not None  # nothing is missing
+            confirmed[key] = reason
+        self.dismiss(BatchReasons(dict(self.own), self.reason_all, confirmed))
 
     def action_back(self) -> None:
-        self._remember()
-        self.dismiss(None)
+        self.dismiss(BatchReasons(dict(self.own), self.reason_all, None))

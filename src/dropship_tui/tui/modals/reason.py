@@ -20,7 +20,7 @@ from textual.widgets import Button, Footer, Input, Select, Static
 
 from dropship_tui.domain import workflow
 from dropship_tui.domain.models import REASON_TEXT_MAX, Order, Reason, ReasonCode
-from dropship_tui.domain.words import lines, terminal_text
+from dropship_tui.domain.words import terminal_text
 from dropship_tui.tui.modals.cancel import reason_options
 
 
@@ -84,7 +84,7 @@ class ReasonModal(ModalScreen[dict[int, Reason] | None]):
                             yield Static(Text(str(line.quantity_ordered), justify="right"), classes="r-num")
                             yield Static(Text(str(fulfilling), justify="right"), classes="r-num")
                             yield Static(
-                                Text(str(line.quantity_ordered - fulfilling), justify="right", style="bold yellow"),
+                                Text(str(workflow.shortfall(line, self.validated)), justify="right", style="bold yellow"),
                                 classes="r-num",
                             )
                             yield Select(
@@ -137,8 +137,7 @@ class ReasonModal(ModalScreen[dict[int, Reason] | None]):
         missing = self.missing()
         count = self.query_one("#reason-count", Static)
         if missing:
-            n = len(missing)
-            text = Text(f"{lines(n)} still need{'s' if n == 1 else ''} a reason", style="bold yellow")
+            text = Text(workflow.still_need_reason(len(missing)), style="bold yellow")
             if show_problems:
                 text.append(": ")
                 text.append(
@@ -213,7 +212,7 @@ class ReasonModal(ModalScreen[dict[int, Reason] | None]):
                 self.query_one(f"#reason-text-{first}", Input).focus()
             else:
                 select.focus()
-            self.notify(f"{len(missing)} line(s) still need a reason", severity="warning")
+            self.notify(workflow.still_need_reason(len(missing)), severity="warning")
             return
         self.dismiss(self.reasons())
 

@@ -25,7 +25,7 @@ from dropship_tui.domain import scan, workflow
 from dropship_tui.domain.errors import DomainError
 from dropship_tui.domain.models import Order, Reason, Stage
 from dropship_tui.domain.words import plural, terminal_text, units
-from dropship_tui.services.prefill import stock_for
+from dropship_tui.services.prefill import prefill
 from dropship_tui.store.base import Store
 from dropship_tui.tui.keymap import key_of
 from dropship_tui.tui.messages import BackToDashboard, ShowOrder
@@ -68,7 +68,8 @@ class AcknowledgeScreen(StepScreen):
 
     def __init__(self, po_number: int, order: Order | None = None) -> None:
         super().__init__(po_number, order)
-        self.stock: dict[str, int] = {}
+        self.prefill: dict[int, int] = {}
+        """line_id -> the validated quantity R2 starts it at (with the stock on hand)."""
         self.typed: dict[int, str] = {}
         self.reasons: dict[int, Reason] = {}
         self.counting = False
@@ -115,11 +116,11 @@ class AcknowledgeScreen(StepScreen):
 
     def fetch(self, store: Store) -> Any:
         order = store.get_order(self.po_number)
-        return order, stock_for(store, order)
+        return order, prefill(store, order)
 
     async def loaded(self, result: Any) -> None:
-        order, stock = result
-        self.order, self.stock = order, stock
+        order, quantities = result
+        self.order, self.prefill = order, quantities
         if order.stage is not Stage.NEW:
             # Someone else moved it on (or it was reloaded after a conflict).
             self.notify(f"PO {order.po_number} is {order.stage.label}; showing where it is now")
@@ -129,11 +130,10 @@ class AcknowledgeScreen(StepScreen):
 
     async def show_order(self, order: Order) -> None:
         self.query_one("#title", Static).update(order_title(order, "Step 1 of 2"))
-        prefill = workflow.prefill_quantities(order, self.stock)
         rows = self.query_one("#ack-lines", VerticalScroll)
         await rows.remove_children()
         await rows.mount_all(
-            LineRow(order, line.line_id, self.typed.get(line.line_id, str(prefill[line.line_id])))
+            LineRow(order, line.line_id, self.typed.get(line.line_id, str(self.prefill[line.line_id])))
             for line in order.lines
         )
         self.call_after_refresh(self._after_rows)
@@ -152,13 +152,12 @@ class AcknowledgeScreen(StepScreen):
         """What quitting now would lose, for the app's quit guard (None: nothing)."""
         if self.order is None or self.order.stage is not Stage.NEW:
             return None
-        prefill = workflow.prefill_quantities(self.order, self.stock)
         for line in self.order.lines:
             try:
                 value = self.query_one(f"#qty-{line.line_id}", QtyInput).value
             except Exception:
                 continue
-            if value.strip() != str(prefill[line.line_id]):
+            if value.strip() != str(self.prefill[line.line_id]):
                 return f"the quantities you typed for PO {self.order.po_number}"
         return None
 
@@ -193,8 +192,7 @@ class AcknowledgeScreen(StepScreen):
             field.set_class(problem is not None, "-invalid-qty")
             if problem:
                 label.update(Text(f"✗ {problem}", style="bold red"))
-            elif values[line.line_id] < line.quantity_ordered:
-                short = line.quantity_ordered - values[line.line_id]
+            elif (short := workflow.shortfall(line, values)) > 0:
                 label.update(Text(f"{units(short)} short", style="yellow"))
             else:
                 label.update("")
@@ -205,7 +203,7 @@ class AcknowledgeScreen(StepScreen):
             text = Text("⚠ ", style="bold")
             count = len(short)
             text.append(
-                f"{plural(count, 'line')} {'are' if count > 1 else 'is'} short — "
+                f"{plural(count, 'line is', 'lines are')} short — "
                 "acknowledging will ask for a reason: ",
                 style="bold",
             )

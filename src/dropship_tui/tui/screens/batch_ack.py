@@ -1,22 +1,21 @@
 """Batch acknowledgement (issue 5 item 2): the marked New orders in one review.
 
-``BatchAckScreen(pos, query)`` reads every order in a worker (non-New ones are skipped and
-said so), prefills each line's validated quantity (``workflow.prefill_quantities`` with
-stock on hand when the store knows it) and shows one ``DataTable`` row per line (Text
+``BatchAckScreen(pos, query)`` reads every order in a worker
+(``services.batch_acknowledge.read_review``: non-New ones are skipped and said so, each
+line's validated quantity prefilled with stock on hand when the store knows it) and shows one ``DataTable`` row per line (Text
 cells: 500 orders stay light). The quantity of the line under the cursor is edited in
 place: digits type it, ``+``/``-`` nudge, backspace deletes a digit.
 
 ``ctrl+s`` collects every short line of every order into one reason modal
-(``batch_reason_modal.BatchReasonModal``: apply to all, per-line override, ``other`` with
-text), then acknowledges each order in its own transaction (``store.acknowledge`` with the
-version as read, in a worker). A refusal (changed by someone else, already acknowledged)
+(``modals.batch_reason.BatchReasonModal``: apply to all, per-line override, ``other`` with
+text), then acknowledges each order in its own transaction, with the version as read, in
+a worker (``services.batch_acknowledge.acknowledge_all``). A refusal (changed by someone else, already acknowledged)
 is reported and never blocks or undoes the others; navigation then shows the outcome
 (``BatchResultScreen``).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 
 from rich.text import Text
@@ -27,19 +26,19 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from dropship_tui.domain import workflow
-from dropship_tui.domain.errors import ConflictError, DomainError
-from dropship_tui.domain.models import Line, Order, Reason, Stage
-from dropship_tui.domain.words import plural, terminal_text, units
-from dropship_tui.services.batch import hidden_by
-from dropship_tui.services.prefill import stock_for
-from dropship_tui.store.base import OrderQuery, Store
-from dropship_tui.tui.messages import BatchDone, BatchOutcome
-from dropship_tui.tui.modals.batch_reason import BatchReasonModal
-from dropship_tui.tui.workers import StoreWorkers, locked
-
-Loaded = tuple[list[Order], dict[int, dict[str, int]], dict[int, str], set[int]]
-"""The orders to review, the stock of each, the skipped ones (why) and those the
-dashboard's filter hides."""
+from dropship_tui.domain.models import Line, Order, Reason
+from dropship_tui.domain.words import plural, terminal_text
+from dropship_tui.services.batch_acknowledge import (
+    AckJob,
+    BatchOutcome,
+    BatchReview,
+    acknowledge_all,
+    read_review,
+)
+from dropship_tui.store.base import OrderQuery
+from dropship_tui.tui.messages import BatchDone
+from dropship_tui.tui.modals.batch_reason import BatchReasonModal, BatchReasons
+from dropship_tui.tui.workers import StoreWorkers
 
 
 class BatchAckScreen(StoreWorkers, Screen):
@@ -65,9 +64,7 @@ class BatchAckScreen(StoreWorkers, Screen):
         self.reasons: dict[tuple[int, int], Reason] = {}
         self.reason_all: Reason | None = None
         self.loaded = False
-        self.busy = False
         self._typed: tuple[tuple[int, int] | None, str] = (None, "")
-        self.confirmed_at: float | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Batch acknowledgement  ·  reading the orders…", style="bold"), id="batch-title")
@@ -104,46 +101,23 @@ class BatchAckScreen(StoreWorkers, Screen):
     # --- loading -------------------------------------------------------------------
 
     def _load(self) -> None:
+        query = self.query_state if self.marked else None
         self.call_store(
-            self._read,
-            lambda loaded: self._show(*loaded),
+            lambda store: read_review(store, self.pos, query),
+            self._show,
             lambda error: self.notify(f"Could not read the orders: {error.message}", severity="error"),
             group="batch-load",
             exclusive=True,
             per_step=True,
         )
 
-    def _read(self, store: Store) -> Loaded:
-        """Every order of the review, one at a time under the store lock (released
-        between orders: other reads go on)."""
-        orders: list[Order] = []
-        stock: dict[int, dict[str, int]] = {}
-        skipped: dict[int, str] = {}
-        hidden: set[int] = set()
-        if self.marked:
-            with locked(self.app) as store:
-                hidden = hidden_by(store, self.query_state, self.pos)
-        for po in self.pos:
-            with locked(self.app) as store:
-                try:
-                    order = store.get_order(po)
-                except DomainError as exc:
-                    skipped[po] = exc.message
-                    continue
-                if order.stage is not Stage.NEW:
-                    skipped[po] = f"{order.stage.label}, not New"
-                    continue
-                stock[po] = stock_for(store, order)
-            orders.append(order)
-        return orders, stock, skipped, hidden
-
-    def _show(self, orders: list[Order], stock: dict[int, dict[str, int]], skipped: dict[int, str], hidden: set[int]) -> None:
-        self.orders, self.skipped = orders, skipped
-        self.hidden = len({o.po_number for o in orders} & hidden)
+    def _show(self, review: BatchReview) -> None:
+        self.orders, self.skipped = review.orders, review.skipped
+        self.hidden = review.hidden
         """How many of the orders to acknowledge the dashboard's filter or search hides."""
         rows = []
-        for order in orders:
-            prefill = workflow.prefill_quantities(order, stock.get(order.po_number) or None)
+        for order in review.orders:
+            prefill = review.prefill[order.po_number]
             for line in order.lines:
                 self.values[(order.po_number, line.line_id)] = prefill[line.line_id]
             for i, line in enumerate(order.lines):
@@ -204,9 +178,9 @@ class BatchAckScreen(StoreWorkers, Screen):
         validated = self.validated_of(order)
         if workflow.would_cancel(order, validated):
             return Text("all 0: cancels order", style="bold red")
-        value = workflow.validated_quantity(line, validated)
-        if value < line.quantity_ordered:
-            return Text(f"⚠ {line.quantity_ordered - value} short", style="yellow")
+        short = workflow.shortfall(line, validated)
+        if short > 0:
+            return Text(f"⚠ {short} short", style="yellow")
         return Text("")
 
     def validated_of(self, order: Order) -> dict[int, int]:
@@ -304,62 +278,30 @@ class BatchAckScreen(StoreWorkers, Screen):
         if not short:
             self._write({})
             return
-        def chosen(reasons: dict[tuple[int, int], Reason] | None) -> None:
-            if reasons is not None:
-                self._write(reasons)
+        def chosen(result: BatchReasons) -> None:
+            self.reasons, self.reason_all = result.own, result.reason_all  # kept for next time
+            if result.confirmed is not None:
+                self._write(result.confirmed)
 
-        self.app.push_screen(BatchReasonModal(short, self.reasons, self), chosen)
+        self.app.push_screen(BatchReasonModal(short, self.reasons, self.reason_all), chosen)
 
     def _write(self, reasons: dict[tuple[int, int], Reason]) -> None:
-        self.busy = True
-        self.confirmed_at = time.perf_counter()
-        n = len(self.orders)
-        self.query_one("#batch-summary", Static).update(Text(f"Acknowledging {plural(n, 'order')}…", style="bold"))
         per_order: dict[int, dict[int, Reason]] = {}
         for (po, line_id), reason in reasons.items():
             per_order.setdefault(po, {})[line_id] = reason
-        jobs = [(o.po_number, o.version, self.validated_of(o), per_order.get(o.po_number, {})) for o in self.orders]
+        jobs = [AckJob(o.po_number, o.version, self.validated_of(o), per_order.get(o.po_number, {})) for o in self.orders]
+        skipped = dict(self.skipped)
+        n = len(self.orders)
+        self.query_one("#batch-summary", Static).update(Text(f"Acknowledging {plural(n, 'order')}…", style="bold"))
         self.call_store(
-            lambda store: self._acknowledge(jobs),
+            lambda store: acknowledge_all(store, jobs, skipped),
             self._done,
             lambda error: self.notify(f"Could not acknowledge the orders: {error.message}", severity="error"),
+            write=True,
             group="batch-write",
             exclusive=True,
             per_step=True,
         )
 
-    def _acknowledge(self, jobs) -> BatchOutcome:  # type: ignore[no-untyped-def]
-        outcome = BatchOutcome(skipped=dict(self.skipped))
-        start = time.perf_counter()
-        for po, version, validated, reasons in jobs:
-            with locked(self.app) as store:  # one order at a time: each its own transaction
-                try:
-                    order = store.acknowledge(po, version, validated, reasons)
-                except ConflictError as exc:
-                    outcome.failed[po] = self._conflict_reason(store, po, exc)
-                    continue
-                except DomainError as exc:
-                    outcome.failed[po] = exc.message
-                    continue
-                except Exception as exc:  # an unexpected failure: this order only
-                    outcome.failed[po] = f"unexpected error: {type(exc).__name__}: {exc}"
-                    continue
-            if order.stage is Stage.CANCELED:
-                outcome.succeeded[po] = "canceled: every line validated to 0"
-            else:
-                outcome.succeeded[po] = f"acknowledged: {order.units_accepted} of {units(order.units_ordered)}"
-        outcome.seconds = time.perf_counter() - start
-        return outcome
-
-    def _conflict_reason(self, store: Store, po: int, exc: ConflictError) -> str:
-        try:
-            now = store.get_order(po)
-        except Exception:
-            return exc.message
-        if now.stage is not Stage.NEW:
-            return f"already {now.stage.label.lower()}: changed by someone else since it was read (left as it is)"
-        return "changed by someone else since it was read (left untouched; review it again)"
-
     def _done(self, outcome: BatchOutcome) -> None:
-        self.busy = False
         self.post_message(BatchDone(outcome))

@@ -10,7 +10,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from dropship_tui.domain.words import plural, terminal_text
-from dropship_tui.tui.messages import BatchAcknowledged, BatchOutcome
+from dropship_tui.services.batch_acknowledge import BatchOutcome
+from dropship_tui.tui.messages import BatchAcknowledged
 
 
 class BatchResultScreen(Screen):

@@ -131,7 +131,7 @@ class DashboardScreen(StoreWorkers, Screen):
         )
         with Vertical(id="body"):
             yield OrderList(id="orders")
-            yield Static(empty_store_text(getattr(self.app, "db_option", "")), id="empty")
+            yield Static(empty_store_text(self.app.db_option), id="empty")
         yield Footer()
 
     @property
@@ -146,12 +146,12 @@ class DashboardScreen(StoreWorkers, Screen):
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append(" dropship-tui ", style="bold reverse")
         title.append("  Dashboard", style="bold")
-        label = getattr(self.app, "store_label", "")
+        label = self.app.store_label
         if label:
             title.append("  ·  ")
             title.append(terminal_text(label), style="dim")
         self.query_one("#title", Static).update(title)
-        self.search_box.cursor_blink = not getattr(self.app, "low_bandwidth", False) and not self.app.is_headless
+        self.search_box.cursor_blink = not self.app.low_bandwidth and not self.app.is_headless
         self._show_filters()
         self.refresh_orders(keep_cursor=False)
 

@@ -53,7 +53,7 @@ class InvoiceScreen(OrderScreen):
                 Text(f"PO {order.po_number} has no invoice yet; generate it in step 2", style="bold red")
             )
             return
-        bill_to = getattr(getattr(self.app, "config", None), "bill_to_name", "") or "Retailer"
+        bill_to = self.app.config.bill_to_name
         sender, ship_to, meta = invoice_head(invoice, bill_to)
         self.query_one("#invoice-from", Static).update(sender)
         self.query_one("#invoice-to", Static).update(ship_to)
@@ -85,7 +85,7 @@ class InvoiceScreen(OrderScreen):
         order = self.order
         if order is None or order.invoice is None:
             return
-        config = getattr(self.app, "config", None)
+        config = self.app.config
         self.query_one("#status", Static).update(Text("Writing the invoice PDF…", style="dim"))
         self.call_store(lambda store: write_invoice_pdf(order, config), self.show_invoice_saved)
 

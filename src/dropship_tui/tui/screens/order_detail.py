@@ -308,7 +308,7 @@ class OrderDetailScreen(OrderScreen):
 
     def _invoice(self, order: Order) -> ComposeResult:
         assert order.invoice is not None
-        bill_to = getattr(getattr(self.app, "config", None), "bill_to_name", "") or "Retailer"
+        bill_to = self.app.config.bill_to_name
         sender, ship_to, meta = invoice_head(order.invoice, bill_to)
         with Horizontal(classes="invoice-head"):
             yield Static(sender)
@@ -404,7 +404,7 @@ class OrderDetailScreen(OrderScreen):
                 write=True,
             )
 
-        self.app.push_screen(AddressModal(order, self.app.store.user, self.app.clock()), chosen)
+        self.app.push_screen(AddressModal(order), chosen)
 
     def _address_saved(self, order: Order) -> None:
         self.notify(f"PO {order.po_number}: address corrected")
@@ -417,5 +417,5 @@ class OrderDetailScreen(OrderScreen):
         if order.invoice is None:
             self.show_error(WorkflowError(f"PO {order.po_number} has no invoice yet; generate it in step 2 first"))
             return
-        config = getattr(self.app, "config", None)
+        config = self.app.config
         self.call_store(lambda store: write_invoice_pdf(order, config), self.show_invoice_saved)

@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Static
 
-from dropship_tui.domain import scan, workflow
+from dropship_tui.domain import workflow
 from dropship_tui.domain.errors import DomainError
 from dropship_tui.domain.models import MAX_SLIPS, Order, Stage
 from dropship_tui.domain.words import plural, terminal_text
@@ -316,7 +316,7 @@ class PrepareShipmentsScreen(PackByScan, StepScreen):
         self.query_one("#status", Static).update(
             Text(f"✓ {plural(len(order.slips), 'packing slip')} saved", style="green")
         )
-        self.notify(f"PO {order.po_number}: {len(order.slips)} packing slip(s) saved")
+        self.notify(f"PO {order.po_number}: {plural(len(order.slips), 'packing slip')} saved")
         self.query_one("#count-note", Static).update("")
         self.refresh_plan()
         await self.build_tracking()
@@ -330,7 +330,7 @@ class PrepareShipmentsScreen(PackByScan, StepScreen):
             self.show_error(DomainError("Save the packing slips first (ctrl+s); then they can be printed"))
             return
         self.query_one("#status", Static).update(Text("Writing the packing slips PDF…", style="dim"))
-        config = getattr(self.app, "config", None)
+        config = self.app.config
         self.call_store(lambda store: write_packing_slips(store, order, config), self._printed)
 
     def _printed(self, result: Any) -> None:

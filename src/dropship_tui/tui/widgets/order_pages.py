@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dropship_tui.domain.models import OrderSummary
+from dropship_tui.domain.models import OrderSummary, po_number_or_none
 from dropship_tui.store.base import OrderQuery, Store
 from dropship_tui.tui.workers import locked
 
@@ -51,11 +51,11 @@ class Page:
 
 def exact_po_index(query: OrderQuery, page: int, rows: list[OrderSummary]) -> int | None:
     """The index of the row whose PO number is exactly the search, when it is in ``rows``."""
-    search = query.search.strip()
-    if not search.isdigit():
+    po = po_number_or_none(query.search)
+    if po is None:
         return None
     for i, row in enumerate(rows):
-        if row.po_number == int(search):
+        if row.po_number == po:
             return page * PAGE_SIZE + i
     return None
 

@@ -47,7 +47,3 @@ class StepIndicator(Static):
             text.append(" ─── ", style="dim")
             text.append(f"● {self.extra}", style="bold reverse")
         return text
-
-    def set_step(self, current: int, done: int) -> None:
-        self.current, self.done = current, done
-        self.update(self._text())
