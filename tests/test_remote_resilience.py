@@ -112,9 +112,9 @@ def test_unreachable_after_bounded_retries():
     with pytest.raises(UnreachableError) as info:
         RemoteStore(f"http://127.0.0.1:{port}", "secret-token-value", backoff=0.01)
     assert info.value.code == "unreachable"
-    assert info.value.message == (
-        f"Cannot reach http://127.0.0.1:{port}: connection refused; your changes are kept — press r to retry"
-    )
+    # nothing reached the server: the message says why, and nothing else (the TUI and the
+    # CLI each say what to do next in their own words)
+    assert info.value.message == f"Cannot reach http://127.0.0.1:{port}: connection refused"
     assert "secret-token-value" not in str(info.value)
 
 
@@ -196,3 +196,45 @@ def test_a_key_is_replayed_only_for_the_same_request(backend):
     assert same.headers.get("idempotent-replayed") == "true" and same.content == first.content
     assert other.headers.get("idempotent-replayed") is None
     assert other.json()["po_number"] == 83 and other.json()["stage"] == "canceled"
+
+
+class SilentOnWrites(httpx.BaseTransport):
+    """Answers reads from the real server's shape; every write is sent and its answer lost."""
+
+    def __init__(self) -> None:
+        self.writes = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            me = {"name": "jordan", "role": "admin", "vendor_code": "MYSTIC", "at_risk": "0.8", "overdue": "1.0"}
+            return httpx.Response(200, json=me)
+        self.writes += 1
+        raise httpx.ReadTimeout("no answer", request=request)
+
+
+def test_a_write_whose_answer_is_lost_says_its_outcome_is_unknown():
+    """A write that went out and got no answer may have been applied: it is not
+    "unreachable" (which says nothing was sent) and it names the PO to check."""
+    from dropship_tui.domain.errors import UnknownOutcomeError
+    from dropship_tui.domain.models import Reason, ReasonCode
+
+    transport = SilentOnWrites()
+    store = RemoteStore("http://127.0.0.1:1", "t", transport=transport, backoff=0.001)
+    with pytest.raises(UnknownOutcomeError) as info:
+        store.cancel(101, None, Reason(code=ReasonCode.OUT_OF_STOCK))
+    assert info.value.po_number == 101 and transport.writes == 3
+    assert info.value.message == (
+        "No answer from http://127.0.0.1:1 (timed out): the change may or may not have been "
+        "applied (each of the 3 tries carried the same Idempotency-Key, so it was applied at most once)"
+    )
+
+
+def test_the_cli_says_how_to_check_a_write_of_unknown_outcome(capsys):
+    from dropship_tui.cli.main import _fail_unknown_outcome
+    from dropship_tui.domain.errors import UnknownOutcomeError
+
+    code = _fail_unknown_outcome(UnknownOutcomeError("No answer from https://h (timed out): the change may or may not have been applied", 101))
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1
+    assert "run 'dropship-tui show 101' (with the same --api) to see whether it was applied" in err
+    assert "press r" not in err

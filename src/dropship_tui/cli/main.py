@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dropship_tui import __version__
 from dropship_tui.cli.common import PROG, Parser, UsageError, add_global_options
 from dropship_tui.cli.registry import COMMANDS, group_of
-from dropship_tui.domain.errors import DomainError
+from dropship_tui.domain.errors import DomainError, UnknownOutcomeError
 from dropship_tui.domain.words import one_line
 
 
@@ -83,6 +83,16 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+def _fail_unknown_outcome(exc: UnknownOutcomeError) -> int:
+    """A write sent without an answer: say how to find out before trying again (a new
+    run is a new request, not a retry of the same one)."""
+    if exc.po_number:
+        check = f"run 'dropship-tui show {exc.po_number}' (with the same --api) to see whether it was applied"
+    else:
+        check = "check whether it was applied"
+    return _fail(f"{exc}; {check} before running the command again", 1)
+
+
 def _quiet_stdout() -> None:
     # After a broken pipe, point stdout at devnull so the interpreter's final flush does
     # not raise again (the recipe from the Python docs on SIGPIPE).
@@ -110,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except UsageError as exc:
         return _fail(str(exc), 2)
+    except UnknownOutcomeError as exc:
+        return _fail_unknown_outcome(exc)
     except DomainError as exc:
         return _fail(str(exc), 1)
     except KeyboardInterrupt:

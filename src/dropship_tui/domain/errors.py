@@ -37,6 +37,17 @@ class ConflictError(WorkflowError):
         return cls(f"PO {po_number} was changed by someone else; reload")
 
 
+class UnknownOutcomeError(DomainError):
+    """A write was sent and no answer came back: it may or may not have been applied.
+    ``po_number`` names the order it was about, so the caller can say how to check."""
+
+    code = "unknown_outcome"
+
+    def __init__(self, message: str, po_number: int | None = None) -> None:
+        super().__init__(message)
+        self.po_number = po_number
+
+
 class NotFoundError(DomainError):
     code = "not_found"
 

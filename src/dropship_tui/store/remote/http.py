@@ -3,8 +3,9 @@ answer becomes, and ``Http``, the client made for slow, unreliable links:
 
 - bounded timeouts (connect 5 s, read 15 s) and at most 3 tries with exponential backoff
   and jitter, only for connection errors, timeouts and 502/503/504; then
-  ``UnreachableError`` ("Cannot reach https://host: connection refused; your changes are
-  kept — press r to retry");
+  ``UnreachableError`` ("Cannot reach https://host: connection refused") when nothing
+  reached the server, ``UnknownOutcomeError`` when a write was sent and no answer came
+  (it may have been applied: every try carried the same Idempotency-Key, so at most once);
 - gzip-compressed responses, and GETs revalidated with ``If-None-Match`` against a small
   cache of ETag -> body, so an unchanged refresh carries a 304 only.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import random
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -29,15 +31,18 @@ from dropship_tui.domain.errors import (
     DomainError,
     InvalidInputError,
     NotFoundError,
+    UnknownOutcomeError,
     WorkflowError,
 )
 
 RETRY_STATUSES = frozenset({502, 503, 504})
+_PO_PATH = re.compile(r"^/orders/(\d+)(?:/|$)")
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 
 
 class UnreachableError(DomainError):
-    """The server could not be reached after the bounded retries; nothing local is lost."""
+    """The server could not be reached after the bounded retries: nothing was sent (or
+    only a read); nothing local is lost."""
 
     code = "unreachable"
 
@@ -173,6 +178,7 @@ class Http:
             headers["Idempotency-Key"] = key
         reason = "no answer"
         response = None
+        maybe_sent = False
         for attempt in range(self.tries):
             if attempt:
                 time.sleep(self.backoff * (2 ** (attempt - 1)) * (0.5 + random.random()))
@@ -182,17 +188,25 @@ class Http:
                 )
             except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
                 reason, response = describe(exc), None
+                # a connection never made sent nothing; anything later may have arrived
+                maybe_sent |= not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
                 continue
             if response.status_code in RETRY_STATUSES:
                 reason = f"the server answered {response.status_code}"
                 response = None
+                maybe_sent = True
                 continue
             break
         if response is None:
-            raise UnreachableError(
-                f"Cannot reach {origin(self.url)}: {reason}; your changes are kept — "
-                "press r to retry"
-            )
+            if maybe_sent and method != "GET":
+                found = _PO_PATH.match(path)
+                raise UnknownOutcomeError(
+                    f"No answer from {origin(self.url)} ({reason}): the change may or may not "
+                    f"have been applied (each of the {self.tries} tries carried the same "
+                    "Idempotency-Key, so it was applied at most once)",
+                    int(found.group(1)) if found else None,
+                )
+            raise UnreachableError(f"Cannot reach {origin(self.url)}: {reason}")
         if response.status_code == 304 and cache_key is not None and cached is not None:
             with self._lock:
                 self._cache.move_to_end(cache_key)

@@ -36,4 +36,6 @@ def error_text(error: DomainError) -> Text:
         text.append("\n".join(f"• {terminal_text(p)}" for p in error.problems))
     else:
         text.append(terminal_text(error.message))
+    if error.code in ("unreachable", "unknown_outcome"):  # the link to the server, not a rule
+        text.append(" — what you typed is kept; press ctrl+r to reload and try again", style="red")
     return text
