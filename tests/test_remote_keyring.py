@@ -124,3 +124,67 @@ def test_a_machine_without_a_keyring_is_told_to_log_in(monkeypatch):
             RemoteStore.open("http://127.0.0.1:9")
     finally:
         keyring.set_keyring(previous)
+
+
+# --- headless logins (no keyring backend: a server over SSH) ------------------------------
+
+
+@pytest.fixture
+def no_keyring():
+    import keyring.backends.null
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.null.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_the_token_environment_variable_is_used_when_set(no_keyring, live_server, tmp_path, monkeypatch, capsys):
+    backend = fresh_backend(live_server, tmp_path / "server.db")
+    backend.store.import_orders([f.order(82)])
+    monkeypatch.setenv("DROPSHIP_TUI_TOKEN", backend.tokens["jordan"])
+    assert cli.main(["--api", backend.url, "show", "82", "--json"]) == 0
+    out = capsys.readouterr()
+    assert '"po_number": 82' in out.out and backend.tokens["jordan"] not in out.out + out.err
+
+
+def test_login_without_a_keyring_and_no_terminal_saves_nothing_and_says_what_to_do(
+    no_keyring, live_server, tmp_path, monkeypatch, capsys
+):
+    from dropship_tui.store.remote import tokens
+
+    backend = fresh_backend(live_server, tmp_path / "server.db")
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": backend.tokens["jordan"])
+    assert cli.main(["login", backend.url]) == 1
+    err = capsys.readouterr().err
+    assert "DROPSHIP_TUI_TOKEN" in err and err.count("\n") == 1
+    assert not tokens.token_file().exists()
+
+
+def test_login_without_a_keyring_offers_a_file_only_its_owner_can_read(
+    no_keyring, live_server, tmp_path, monkeypatch, capsys
+):
+    import stat
+
+    from dropship_tui.store.remote import tokens
+
+    backend = fresh_backend(live_server, tmp_path / "server.db")
+    backend.store.import_orders([f.order(82)])
+    token = backend.tokens["jordan"]
+    asked = []
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": token)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt="": asked.append(prompt) or "y")
+
+    assert cli.main(["login", backend.url]) == 0
+    path = tokens.token_file()
+    assert asked and str(path) in asked[0] and "readable by you only" in asked[0]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    out = capsys.readouterr()
+    assert f"the token is in {path} (readable by you only)" in out.out and token not in out.out + out.err
+
+    assert cli.main(["--api", backend.url, "show", "82", "--json"]) == 0  # read back from the file
+    assert cli.main(["logout", backend.url]) == 0
+    assert not path.exists()
+    assert cli.main(["--api", backend.url, "orders"]) == 1
+    assert "Not logged in" in capsys.readouterr().err

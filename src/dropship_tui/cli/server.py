@@ -149,28 +149,42 @@ def run_users_list(args: argparse.Namespace) -> int:
 
 
 def run_login(args: argparse.Namespace) -> int:
-    from dropship_tui.store.remote import client as remote
+    from dropship_tui.store.remote import tokens
+    from dropship_tui.store.remote.client import RemoteStore
+    from dropship_tui.store.remote.http import normalize_url
 
-    url = remote.normalize_url(args.url)
+    url = normalize_url(args.url)
     token = getpass.getpass(f"API token for {url}: ").strip()
     if not token:
         raise InvalidInputError("No token given; nothing was saved")
-    store = remote.RemoteStore(url, token)  # checks the token with the server
+    store = RemoteStore(url, token)  # checks the token with the server
     try:
         who = f"{store.user} ({store.role}{', ' + store.vendor_code if store.vendor_code else ''})"
     finally:
         store.close()
-    remote.save_token(url, token)
-    print(f"Logged in to {url} as {who}; the token is in the system keyring.")
+    to_file = not tokens.keyring_available()
+    if to_file:
+        path = tokens.token_file()
+        question = (f"No system keyring is available here. Keep the token in {path}, "
+                    "readable by you only? [y/N] ")
+        if not sys.stdin.isatty() or input(question).strip().lower() not in ("y", "yes"):
+            raise InvalidInputError(
+                f"No system keyring is available, so the token was not saved; set "
+                f"{tokens.TOKEN_ENV} instead, or run 'dropship-tui login {url}' in a terminal "
+                "and keep it in a file"
+            )
+    where = tokens.save_token(url, token, to_file=to_file)
+    print(f"Logged in to {url} as {who}; the token is {where}.")
     return 0
 
 
 def run_logout(args: argparse.Namespace) -> int:
-    from dropship_tui.store.remote import client as remote
+    from dropship_tui.store.remote import tokens
+    from dropship_tui.store.remote.http import normalize_url
 
-    url = remote.normalize_url(args.url)
-    if remote.forget_token(url):
-        print(f"Logged out of {url}: the token was removed from the keyring.")
+    url = normalize_url(args.url)
+    if tokens.forget_token(url):
+        print(f"Logged out of {url}: the token was removed.")
     else:
         print(f"No token was kept for {url}.")
     return 0

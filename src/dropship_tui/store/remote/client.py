@@ -10,8 +10,8 @@ on each retry), so a retry after a lost response is never applied twice; and the
 the caller read, so a stale write comes back as ``ConflictError``. Lists are paged; the
 transport (retries, ETag revalidation) is ``http.Http``.
 
-The API token lives in the system keyring (``save_token`` / ``load_token``), never in a
-file, a log line or an error message.
+The API token comes from ``tokens.load_token`` (the environment, the keyring, or a file
+readable by its owner only); it is never put in a log line or an error message.
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ from dropship_tui.store.base import (
     utc_now,
 )
 from dropship_tui.store.remote.http import DEFAULT_TIMEOUT, Http, NotAuthorizedError, normalize_url
+from dropship_tui.store.remote.tokens import load_token
 
-KEYRING_SERVICE = "dropship-tui"
 PAGE_MAX = 500
 BATCH_MAX = 5000
 
@@ -67,47 +67,6 @@ _ACTIVITY = TypeAdapter(list[ActivityEntry])
 
 
 # --- the keyring ------------------------------------------------------------------------
-
-
-def _no_keyring(exc: Exception) -> NotAuthorizedError:
-    return NotAuthorizedError(
-        "No system keyring is available to keep the API token "
-        f"({type(exc).__name__}); install one (e.g. the keyrings.alt package) and run "
-        "'dropship-tui login URL'"
-    )
-
-
-def save_token(url: str, token: str) -> None:
-    import keyring
-    from keyring.errors import KeyringError
-
-    try:
-        keyring.set_password(KEYRING_SERVICE, normalize_url(url), token)
-    except KeyringError as exc:
-        raise _no_keyring(exc) from None
-
-
-def load_token(url: str) -> str | None:
-    """The token kept for ``url``; None when none is (a machine without any keyring
-    backend has none either: the user is told to log in, never shown a keyring error)."""
-    import keyring
-    from keyring.errors import KeyringError
-
-    try:
-        return keyring.get_password(KEYRING_SERVICE, normalize_url(url))
-    except KeyringError:
-        return None
-
-
-def forget_token(url: str) -> bool:
-    import keyring
-    from keyring.errors import PasswordDeleteError
-
-    try:
-        keyring.delete_password(KEYRING_SERVICE, normalize_url(url))
-    except PasswordDeleteError:
-        return False
-    return True
 
 
 # --- the store --------------------------------------------------------------------------
