@@ -282,3 +282,11 @@ def test_parse_only_does_not_need_a_store():
     doc = parse_import(json.dumps(good_doc()))
     assert doc.orders[0].lines[0].quantity == 5
     assert isinstance(ImportPlan(), ImportPlan)
+
+
+def test_json_nested_100000_deep_is_a_refusal_not_a_crash(tmp_path):
+    """Issue 12 item 6: the parser's recursion limit is a plain refusal naming the file."""
+    from dropship_tui.domain.errors import InvalidInputError as Refused
+
+    with pytest.raises(Refused, match=r"^deep.json: nested too deeply to be an import file; nothing was imported$"):
+        parse_import("[" * 100_000 + "]" * 100_000, "deep.json")

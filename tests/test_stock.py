@@ -224,7 +224,7 @@ def test_a_reservation_is_rolled_back_with_its_action(store, monkeypatch):
 
     import dropship_tui.store.sqlite.store as sqlite_store
 
-    monkeypatch.setattr(sqlite_store, "_append_activity", boom)
+    monkeypatch.setattr(sqlite_store, "append_activity", boom)
     with pytest.raises(sqlite3.OperationalError):
         store.acknowledge(82, None, {}, {})
     assert store.reservations(82) == {}

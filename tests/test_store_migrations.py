@@ -69,6 +69,11 @@ def test_v1_store_upgrades_to_current_and_keeps_its_data(tmp_path):
         assert store.count_orders(overdue) == 2  # the finished one counted by the v4 step
         assert (store.counts().new, store.counts().completed) == (1, 1)
         assert [e.action for e in store.activity(82)] == ["Order received"]
+        # v9 back-filled the old entry's hash and recorded that it did.
+        assert conn.execute("SELECT hash FROM activity WHERE po_number = 82").fetchone()[0]
+        assert '"back_filled_entries": 1' in conn.execute(
+            "SELECT value FROM meta WHERE key = 'activity_chain'"
+        ).fetchone()[0]
         # The new table works, and the old rules still hold.
         store.set_stock("V-SKU-123", "MYSTIC-WH1", 3)
         assert store.stock("V-SKU-123", "MYSTIC-WH1") == 3

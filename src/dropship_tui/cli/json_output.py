@@ -13,6 +13,13 @@ from typing import Any
 
 from dropship_tui.domain import sla
 from dropship_tui.domain.models import ActivityEntry, Order, OrderSummary, SlaStatus
+from dropship_tui.domain.words import UNSAFE
+
+# JSON escapes C0 controls by itself; with ensure_ascii=False (names stay readable) it
+# would write DEL, the C1 controls (an 8-bit CSI) and the bidi overrides raw, which a
+# terminal showing the output interprets. They are written as \uXXXX escapes: the same
+# JSON value, nothing raw on the screen.
+_ESCAPED = {c: f"\\u{c:04x}" for c in sorted(UNSAFE | {0x2028, 0x2029}) if c >= 0x20}
 
 
 def _default(value: Any) -> Any:
@@ -23,8 +30,12 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+def _dumps(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, default=_default).translate(_ESCAPED)
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_default) + "\n")
+    sys.stdout.write(_dumps(data) + "\n")
 
 
 def print_json_list(items: Iterable[Any]) -> None:
@@ -32,7 +43,7 @@ def print_json_list(items: Iterable[Any]) -> None:
     write = sys.stdout.write
     first = True
     for item in items:
-        body = json.dumps(item, indent=2, ensure_ascii=False, default=_default)
+        body = _dumps(item)
         write(("[\n" if first else ",\n") + "  " + body.replace("\n", "\n  "))
         first = False
     write("[]\n" if first else "\n]\n")

@@ -41,6 +41,7 @@ COMMANDS: dict[str, Command] = {
     "logout": Command("server", "forget the API token kept for URL"),
     "stock": Command("stock", "import or show stock levels (local store)"),
     "settings": Command("settings", "show or change store-wide settings (local store)"),
+    "verify": Command("verify", "check the store: activity chains, triggers, integrity, order invariants"),
 }
 
 

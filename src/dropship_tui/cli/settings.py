@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from dropship_tui.cli import json_output
 from dropship_tui.cli.common import UsageError, add_action, add_command, open_store
-from dropship_tui.domain.models import SlaThresholds
+from dropship_tui.domain.models import SLA_THRESHOLD_MAX, SlaThresholds
 from dropship_tui.domain.words import plural
 
 
@@ -66,8 +66,8 @@ def run_sla(args: argparse.Namespace) -> int:
                 )
             except ValidationError:
                 raise UsageError(
-                    "SLA thresholds need 0 < at risk <= overdue (e.g. --at-risk 0.8 "
-                    "--overdue 1.0)"
+                    f"SLA thresholds need 0 < at risk <= overdue <= {SLA_THRESHOLD_MAX} "
+                    "(e.g. --at-risk 0.8 --overdue 1.0)"
                 ) from None
             recomputed = store.set_sla_thresholds(wanted)
             current = wanted

@@ -19,19 +19,85 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 CENT = Decimal("0.01")
 
+# --- bounds ---------------------------------------------------------------------------
+# Every number and date a record holds has a sane bound, checked by the record itself, so
+# an order coming in over the API, from an import file or from any other caller is judged
+# by the same rules (and nothing out of range reaches SQLite's 64-bit integers, datetime
+# arithmetic or an invoice). ``exports.import_format.plain_message`` words the refusals.
 
-def to_utc(value: datetime) -> datetime:
-    return value.astimezone(timezone.utc)
-
-
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(to_utc)]
-Money = Annotated[Decimal, Field(max_digits=18, decimal_places=4)]
 PO_MAX = 2**31 - 1
 """PO numbers are positive 32-bit integers (SPEC "Records": the operator's shipment
 number)."""
 MAX_SLIPS = 10
 """R6: an order ships in 1 to 10 packing slips."""
+QUANTITY_MAX = 1_000_000
+"""Units of one line (ordered, accepted, canceled, in a packing slip)."""
+LINE_ID_MAX = 1_000_000
+"""A line id numbers a line within its order; like a quantity it stays far from SQLite's
+64-bit limit (a PO number's 32-bit range is not needed: no order has a million lines)."""
+SLA_HOURS_MAX = 87_600
+"""An SLA allows at most 10 years (in hours) to acknowledge or to ship."""
+SLA_THRESHOLD_MAX = Decimal(10)
+"""An SLA threshold is a fraction of the allowed time: at most 10 times it."""
+MONEY_MAX = Decimal(10) ** 12
+"""Prices (a line's unit prices, a contracted price) are from 0 up to 10^12."""
+WEIGHT_KG_MAX = Decimal(100_000)
+DATE_MIN = datetime(2000, 1, 1, tzinfo=timezone.utc)
+DATE_MAX = datetime(2100, 1, 1, tzinfo=timezone.utc)
+"""Every date and time of a record is from 2000-01-01 to 2100-01-01 UTC."""
+DATE_RANGE = "from 2000-01-01 to 2100-01-01 (UTC)"
+
+
+def in_date_range(value: datetime) -> datetime:
+    """Refuse a date outside ``DATE_MIN``..``DATE_MAX``, compared before any conversion: an
+    aware datetime compares without overflowing, ``astimezone`` of year 1 or 9999 does not."""
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise ValueError(f"must be a date {DATE_RANGE}")
+    return value
+
+
+def to_utc(value: datetime) -> datetime:
+    return value.astimezone(timezone.utc)
+
+
+def _code(value: str) -> str:
+    # Codes (vendor, location, product, SKU, UPC, order number) are identifiers: any C0
+    # control character or DEL is refused, not only NUL.
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _required(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+def _text(value: str) -> str:
+    # Names, addresses and free text keep their characters (a control character is shown
+    # visibly wherever it is printed) except NUL, which nothing downstream should carry.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(in_date_range), AfterValidator(to_utc)]
+Money = Annotated[Decimal, Field(ge=0, le=MONEY_MAX, max_digits=18, decimal_places=4)]
+"""A price or a contracted price."""
+Total = Annotated[Decimal, Field(ge=0, decimal_places=4)]
+"""An invoice amount: quantities times prices, so up to 10^6 x 10^12 a line."""
+Weight = Annotated[Decimal, Field(ge=0, le=WEIGHT_KG_MAX, max_digits=18, decimal_places=4)]
 PoNumber = Annotated[int, Field(ge=1, le=PO_MAX)]
+LineId = Annotated[int, Field(ge=1, le=LINE_ID_MAX)]
+Quantity = Annotated[int, Field(ge=1, le=QUANTITY_MAX)]
+Units = Annotated[int, Field(ge=0, le=QUANTITY_MAX)]
+Hours = Annotated[int, Field(ge=1, le=SLA_HOURS_MAX)]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+"""An ISO 4217 code: three uppercase ASCII letters."""
+Code = Annotated[str, AfterValidator(_code), AfterValidator(_required)]
+OptionalCode = Annotated[str, AfterValidator(_code)]
+Text = Annotated[str, AfterValidator(_text)]
 
 
 def po_number_or_none(value: object) -> int | None:
@@ -147,12 +213,12 @@ class IntegrationMode(StrEnum):
 
 
 class Address(Record):
-    line1: str = ""
-    line2: str = ""
-    city: str = ""
-    state: str = ""
-    postal_code: str = ""
-    country_code: str = ""
+    line1: Text = ""
+    line2: Text = ""
+    city: Text = ""
+    state: Text = ""
+    postal_code: Text = ""
+    country_code: Text = ""
 
     def lines(self) -> list[str]:
         """The address as printed on a label, blank parts left out."""
@@ -161,17 +227,17 @@ class Address(Record):
 
 
 class Contact(Record):
-    name: str = ""
-    phone: str = ""
-    email: str = ""
+    name: Text = ""
+    phone: Text = ""
+    email: Text = ""
 
 
 class ShipTo(Record):
-    first_name: str = ""
-    last_name: str = ""
-    company: str = ""
-    email: str = ""
-    phone: str = ""
+    first_name: Text = ""
+    last_name: Text = ""
+    company: Text = ""
+    email: Text = ""
+    phone: Text = ""
     address: Address = Address()
 
     @property
@@ -180,8 +246,8 @@ class ShipTo(Record):
 
 
 class SlaPolicy(Record):
-    hours_to_acknowledge: int = Field(ge=1)
-    hours_to_ship: int = Field(ge=1)
+    hours_to_acknowledge: Hours
+    hours_to_ship: Hours
 
 
 DEFAULT_SLA_POLICY = SlaPolicy(hours_to_acknowledge=24, hours_to_ship=72)
@@ -195,58 +261,61 @@ class SlaThresholds(Record):
 
     @model_validator(mode="after")
     def _ordered(self) -> "SlaThresholds":
-        if not (0 < self.at_risk <= self.overdue):
-            raise ValueError("SLA thresholds need 0 < at risk <= overdue (e.g. 0.8 and 1.0)")
+        if not (0 < self.at_risk <= self.overdue <= SLA_THRESHOLD_MAX):
+            raise ValueError(
+                f"SLA thresholds need 0 < at risk <= overdue <= {SLA_THRESHOLD_MAX} "
+                "(e.g. 0.8 and 1.0)"
+            )
         return self
 
 
 class Vendor(Record):
-    code: str = Field(min_length=1)
-    name: str
+    code: Code
+    name: Text
     contact: Contact = Contact()
-    billing_email: str = ""
+    billing_email: Text = ""
     address: Address = Address()
     integration_mode: IntegrationMode = IntegrationMode.PORTAL
 
 
 class LocationGroup(Record):
-    code: str = Field(min_length=1)
-    name: str = ""
+    code: Code
+    name: Text = ""
     sla_policy: SlaPolicy | None = None
 
 
 class Location(Record):
-    code: str = Field(min_length=1)
-    vendor_code: str
-    name: str
+    code: Code
+    vendor_code: Code
+    name: Text
     address: Address = Address()
-    group_code: str | None = None
+    group_code: Code | None = None
     sla_policy: SlaPolicy | None = None
 
 
 class SkuMapping(Record):
-    vendor_code: str
-    product_code: str
-    vendor_sku: str
-    upc: str = ""
+    vendor_code: Code
+    product_code: Code
+    vendor_sku: Code
+    upc: OptionalCode = ""
     contracted_price: Money
-    currency: str = "USD"
+    currency: Currency = "USD"
 
 
 class Line(Record):
-    line_id: int = Field(ge=1)
-    product_code: str
-    variation_product_code: str = ""
-    sku: str
-    vendor_sku: str = ""
-    upc: str = ""
-    description: str = ""
-    quantity_ordered: int = Field(ge=1)
-    quantity_accepted: int | None = Field(default=None, ge=0)
+    line_id: LineId
+    product_code: Code
+    variation_product_code: OptionalCode = ""
+    sku: Code
+    vendor_sku: OptionalCode = ""
+    upc: OptionalCode = ""
+    description: Text = ""
+    quantity_ordered: Quantity
+    quantity_accepted: Units | None = None
     retail_price: Money
     contracted_price: Money | None = None
-    weight_kg: Decimal | None = None
-    dimensions_cm: str = ""
+    weight_kg: Weight | None = None
+    dimensions_cm: Text = ""
 
     @property
     def billing_price(self) -> Decimal:
@@ -255,8 +324,8 @@ class Line(Record):
 
 
 class CanceledItem(Record):
-    line_id: int
-    quantity: int = Field(ge=1)
+    line_id: LineId
+    quantity: Quantity
     reason_code: ReasonCode
     reason_text: str = ""
     at: UtcDatetime
@@ -269,7 +338,7 @@ class CanceledItem(Record):
 
 class PackingSlip(Record):
     number: int = Field(ge=1, le=MAX_SLIPS)
-    lines: dict[int, int]
+    lines: dict[LineId, Quantity]
     """line_id -> units of that line in this package (only lines with units > 0)."""
     tracking_number: str | None = None
     carrier: str | None = None
@@ -282,13 +351,13 @@ class PackingSlip(Record):
 
 
 class InvoiceRow(Record):
-    line_id: int
+    line_id: LineId
     sku: str
     vendor_sku: str
     description: str
-    quantity: int
+    quantity: Units
     unit_price: Money
-    amount: Money
+    amount: Total
 
 
 class Invoice(Record):
@@ -299,9 +368,9 @@ class Invoice(Record):
     vendor: Vendor
     ship_to: ShipTo
     rows: tuple[InvoiceRow, ...]
-    subtotal: Money
-    total: Money
-    currency: str
+    subtotal: Total
+    total: Total
+    currency: Currency
 
 
 class ActivityEntry(Record):
@@ -316,14 +385,14 @@ class Order(Record):
     on an older version is refused by the store."""
 
     po_number: PoNumber
-    order_number: str
-    vendor_code: str
-    location_code: str
+    order_number: Code
+    vendor_code: Code
+    location_code: Code
     ship_to: ShipTo
     order_date: UtcDatetime
     requested_ship_date: UtcDatetime | None = None
-    currency: str = "USD"
-    shipping_method: str = ""
+    currency: Currency = "USD"
+    shipping_method: Text = ""
     lines: tuple[Line, ...] = Field(min_length=1)
     stage: Stage = Stage.NEW
     version: int = 1
@@ -335,6 +404,15 @@ class Order(Record):
     canceled_at: UtcDatetime | None = None
     final_sla_status: SlaStatus | None = None
     """R12: Completed and canceled orders keep the SLA status they ended with."""
+
+    @model_validator(mode="after")
+    def _lines_unique(self) -> "Order":
+        seen: set[int] = set()
+        for line in self.lines:
+            if line.line_id in seen:
+                raise ValueError(f"line {line.line_id} appears twice in PO {self.po_number}")
+            seen.add(line.line_id)
+        return self
 
     def line(self, line_id: int) -> Line:
         for line in self.lines:

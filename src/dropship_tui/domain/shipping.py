@@ -121,11 +121,18 @@ def tracking_problem(
     order: Order, slip_number: int, raw_number: str, carrier: str | None = None
 ) -> str | TrackingToSave:
     """The inline message for a typed tracking number, or what saving it would store.
-    A carrier left blank for the number the slip already has keeps the saved carrier."""
+    A carrier left blank for the number the slip already has keeps the saved carrier.
+    The number (spaces and dashes removed) and the carrier take printable characters
+    only."""
     check = tracking.check_tracking_number(raw_number)
     if not check.number:
         return "Enter a tracking number"
     named = (carrier or "").strip()
+    unprintable = tracking.unprintable_problem("tracking number", check.number) or tracking.unprintable_problem(
+        "carrier", named
+    )
+    if unprintable:
+        return unprintable
     saved = next((s for s in order.slips if s.number == slip_number), None)
     if not named and saved is not None and saved.tracking_number == check.number and saved.carrier:
         named = saved.carrier

@@ -54,6 +54,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from dropship_tui.domain.words import REPLACEMENT, terminal_text
+
 UNRECOGNISED = "not a recognised UPS, FedEx, USPS, DHL or UPU S10 number"
 
 _URLS = {
@@ -128,6 +130,16 @@ class TrackingCheck:
 def normalise(raw: str) -> str:
     """Spaces, tabs, dashes (also typographic ones) removed; letters upper-cased."""
     return _SEPARATORS.sub("", raw).upper()
+
+
+def unprintable_problem(what: str, value: str) -> str | None:
+    """R7: a tracking number and a carrier take printable characters only (a control
+    character would reach the packing-slip barcode, a bidi override reorder what a
+    person reads). ``what`` names the field ("tracking number", "carrier"); the value
+    is quoted with such characters shown as U+FFFD."""
+    if value.isprintable():
+        return None
+    return f"The {what} may have printable characters only: {terminal_text(value)} has a control character (shown as {REPLACEMENT})"
 
 
 def canonical_carrier(name: str) -> str | None:

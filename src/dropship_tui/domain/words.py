@@ -41,7 +41,10 @@ _BIDI_CONTROLS = (
     + list(range(0x202A, 0x202F))  # LRE RLE PDF LRO RLO
     + list(range(0x2066, 0x206A))  # LRI RLI FSI PDI
 )
-_TERMINAL = {c: REPLACEMENT for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), *_BIDI_CONTROLS]}
+UNSAFE = frozenset([*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), *_BIDI_CONTROLS])
+"""The code points a terminal would act on instead of showing: C0 and C1 controls, DEL
+and the bidi controls."""
+_TERMINAL = dict.fromkeys(UNSAFE, REPLACEMENT)
 _TERMINAL.update({ord("\t"): " ", ord("\n"): " ", ord("\r"): " "})
 
 

@@ -8,6 +8,11 @@ raises ``InvalidInputError`` naming every bad field by its path in the file
 module, so a refused file changes nothing.
 
 JSON numbers are read with ``parse_float=Decimal``: money is never a float.
+
+The input models are built from the domain's own field types (``domain.models``: bounds
+on quantities, line ids, SLA hours, prices and dates; currency codes; no control
+characters in codes, no NUL in text), so a file is held to exactly the rules an order
+sent to ``POST /orders/import`` is, and ``plain_message`` words the refusals of both.
 """
 
 from __future__ import annotations
@@ -20,19 +25,25 @@ from decimal import Decimal
 from typing import Annotated, Any, Protocol
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
-    StrictInt,
+    Strict,
     ValidationError,
 )
 
 from dropship_tui.domain import catalog as catalog_rules
+from dropship_tui.domain import models
 from dropship_tui.domain.errors import InvalidInputError
 from dropship_tui.domain.models import (
+    DATE_RANGE,
+    LINE_ID_MAX,
+    MONEY_MAX,
     PO_MAX,
+    QUANTITY_MAX,
+    SLA_HOURS_MAX,
+    WEIGHT_KG_MAX,
     Address,
     Contact,
     IntegrationMode,
@@ -78,13 +89,16 @@ def _date_only(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_text)]
-Code = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
-Amount = Annotated[
-    Decimal, BeforeValidator(_money), Field(ge=0, max_digits=18, decimal_places=4)
-]
-PositiveInt = Annotated[StrictInt, Field(ge=1)]
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+Text = Annotated[models.Text, BeforeValidator(_text)]
+Name = Annotated[models.Text, BeforeValidator(_text), Field(min_length=1)]
+Code = Annotated[models.Code, BeforeValidator(_text)]
+OptionalCode = Annotated[models.OptionalCode, BeforeValidator(_text)]
+Amount = Annotated[models.Money, BeforeValidator(_money)]
+Weight = Annotated[models.Weight, BeforeValidator(_money)]
+LineId = Annotated[models.LineId, Strict()]
+Quantity = Annotated[models.Quantity, Strict()]
+Hours = Annotated[models.Hours, Strict()]
+Currency = models.Currency
 
 
 class _In(BaseModel):
@@ -116,41 +130,41 @@ class ShipToIn(_In):
 
 
 class LineIn(_In):
-    line_id: PositiveInt
+    line_id: LineId
     product_code: Code
-    variation_product_code: Text = ""
+    variation_product_code: OptionalCode = ""
     sku: Code
-    vendor_sku: Text = ""
-    upc: Text = ""
+    vendor_sku: OptionalCode = ""
+    upc: OptionalCode = ""
     description: Text = ""
-    quantity: PositiveInt
+    quantity: Quantity
     retail_price: Amount
     contracted_price: Amount | None = None
-    weight_kg: Amount | None = None
+    weight_kg: Weight | None = None
     dimensions_cm: Text = ""
 
 
 class OrderIn(_In):
-    po_number: Annotated[StrictInt, Field(ge=1, le=PO_MAX)]
+    po_number: Annotated[models.PoNumber, Strict()]
     order_number: Code
     vendor_code: Code
     location_code: Code
     ship_to: ShipToIn
-    order_date: AwareDatetime
-    requested_ship_date: Annotated[AwareDatetime | None, BeforeValidator(_date_only)] = None
+    order_date: models.UtcDatetime
+    requested_ship_date: Annotated[models.UtcDatetime | None, BeforeValidator(_date_only)] = None
     currency: Currency = "USD"
     shipping_method: Text = ""
     lines: list[LineIn] = Field(min_length=1)
 
 
 class SlaPolicyIn(_In):
-    hours_to_acknowledge: PositiveInt
-    hours_to_ship: PositiveInt
+    hours_to_acknowledge: Hours
+    hours_to_ship: Hours
 
 
 class VendorIn(_In):
     code: Code
-    name: Code
+    name: Name
     contact: ContactIn = ContactIn()
     billing_email: Text = ""
     address: AddressIn = AddressIn()
@@ -160,7 +174,7 @@ class VendorIn(_In):
 class LocationIn(_In):
     code: Code
     vendor_code: Code
-    name: Code
+    name: Name
     address: AddressIn = AddressIn()
     sla_policy: SlaPolicyIn | None = None
 
@@ -169,7 +183,7 @@ class SkuMappingIn(_In):
     vendor_code: Code
     product_code: Code
     vendor_sku: Code
-    upc: Text = ""
+    upc: OptionalCode = ""
     contracted_price: Amount
     currency: Currency = "USD"
 
@@ -184,21 +198,32 @@ class ImportDocument(_In):
 
 # --- plain words for pydantic's errors -----------------------------------------------
 
-POSITIVE = "must be a positive integer"
-AMOUNT = "must be an amount like 19.99 (a number or a string, not negative, at most 4 decimals)"
+
+def _positive(high: int) -> str:
+    return f"must be a positive integer (a whole number from 1 to {high:,})"
+
+
+QUANTITY = _positive(QUANTITY_MAX)
+HOURS = f"must be a positive integer (a whole number of hours from 1 to {SLA_HOURS_MAX:,}, 10 years)"
+AMOUNT = (
+    "must be an amount like 19.99 (a number or a string, from 0 to "
+    f"{MONEY_MAX:,}, at most 4 decimals)"
+)
 DATE = f"must be a date like {DATE_EXAMPLE}"
 
 _BY_FIELD = {
     "po_number": f"must be a whole number from 1 to {PO_MAX}",
-    "line_id": POSITIVE,
-    "quantity": POSITIVE,
-    "hours_to_acknowledge": POSITIVE,
-    "hours_to_ship": POSITIVE,
+    "line_id": _positive(LINE_ID_MAX),
+    "quantity": QUANTITY,
+    "quantity_ordered": QUANTITY,
+    "quantity_accepted": f"must be a whole number from 0 to {QUANTITY_MAX:,}",
+    "hours_to_acknowledge": HOURS,
+    "hours_to_ship": HOURS,
     "retail_price": AMOUNT,
     "contracted_price": AMOUNT,
-    "weight_kg": "must be a weight in kg like 0.45 (not negative)",
-    "order_date": DATE + " (with its time zone)",
-    "requested_ship_date": DATE + " or 2026-11-26",
+    "weight_kg": f"must be a weight in kg like 0.45 (from 0 to {WEIGHT_KG_MAX:,})",
+    "order_date": f"{DATE} (with its time zone), {DATE_RANGE}",
+    "requested_ship_date": f"{DATE} or 2026-11-26, {DATE_RANGE}",
     "currency": "must be a 3-letter currency code like USD",
     "integration_mode": "must be one of " + ", ".join(m.value for m in IntegrationMode),
     "lines": "must list at least one line",
@@ -265,6 +290,9 @@ def parse_import(text: str, source: str = "") -> ImportDocument:
         raise InvalidInputError(
             f"{prefix}not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})"
         ) from None
+    except RecursionError:
+        prefix = f"{source}: " if source else ""
+        raise InvalidInputError(f"{prefix}nested too deeply to be an import file; nothing was imported") from None
     if isinstance(raw, list):
         raw = {"orders": raw}
     if not isinstance(raw, dict):

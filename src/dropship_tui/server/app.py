@@ -35,6 +35,7 @@ from dropship_tui.domain.errors import (
     WorkflowError,
 )
 from dropship_tui.domain.models import PO_MAX
+from dropship_tui.exports.import_format import path_of, plain_message
 from dropship_tui.store.base import Clock, utc_now
 from dropship_tui.server.routes import orders as routes_orders
 from dropship_tui.server.routes import platform as routes_platform
@@ -85,17 +86,32 @@ def error_body(code: str, message: str, problems: list[str] | None = None) -> di
     return body
 
 
-def _validation_message(exc: RequestValidationError) -> tuple[str, list[str]]:
+_LIST_BODIES = {"/orders/import": "orders", "/sku-mappings": "sku_mappings"}
+"""The name a list body's items are reported under: ``orders[0].lines[0].quantity_ordered``."""
+_PLACES = ("body", "query", "path", "header")
+
+
+def _validation_message(exc: RequestValidationError, route: str = "") -> tuple[str, list[str]]:
+    """Each problem named by its field's path, in the words the JSON file import uses
+    (``import_format.plain_message``): the API and the file refuse alike."""
     problems = []
     for err in exc.errors()[:10]:
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
-        where = ".".join(loc)
+        loc = list(err.get("loc", ()))
+        if loc and loc[0] in _PLACES:
+            loc = loc[1:]
+        if err.get("type") == "json_invalid":
+            reason = (err.get("ctx") or {}).get("error", "")
+            problems.append(f"not valid JSON at character {loc[0] if loc else 0}: {reason}".rstrip(": "))
+            continue
+        if loc and isinstance(loc[0], int) and route in _LIST_BODIES:
+            loc.insert(0, _LIST_BODIES[route])
+        where = path_of(loc) if loc else ""
         if where in ("po_number", "shipmentNumber") and err.get("type") in (
             "greater_than_equal", "less_than_equal", "int_parsing", "int_from_float",
         ):
             problems.append(f"{where} must be a positive 32-bit integer (1 to {PO_MAX})")
             continue
-        msg = str(err.get("msg", "invalid"))
+        msg = plain_message(err)
         problems.append(f"{where}: {msg}" if where else msg)
     return "; ".join(problems) or "Malformed request", problems
 
@@ -132,7 +148,7 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        message, problems = _validation_message(exc)
+        message, problems = _validation_message(exc, request.url.path)
         return JSONResponse(error_body("invalid", message, problems), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)

@@ -13,7 +13,7 @@ from typing import Any
 from dropship_tui.domain import workflow
 from dropship_tui.domain.errors import DomainError, InvalidInputError
 from dropship_tui.domain.models import po_number_or_none
-from dropship_tui.services.csv_reading import pick, read_text, records
+from dropship_tui.services.csv_reading import UnreadableCsv, pick, read_text, records
 from dropship_tui.store.base import OrderStore
 
 PO_COLUMNS = ("po", "po_number", "purchase_order")
@@ -39,49 +39,54 @@ class TrackingRow:
 
 def parse_tracking_csv(text: str) -> tuple[list[TrackingRow], list[tuple[int, str]]]:
     """Rows (each possibly with its own ``problem``) and file-level problems (a missing
-    column). Headers: ``po`` (or ``po_number``); ``package_number`` (or ``package``,
+    or duplicate column, a line that cannot be read as CSV). Headers: ``po`` (or ``po_number``); ``package_number`` (or ``package``,
     ``slip``); ``tracking_number`` (or ``tracking``); optional ``carrier``."""
     rows: list[TrackingRow] = []
     cols: dict[str, str | None] = {}
-    for line, values, header in records(text):
-        if not values:
-            cols = {
-                "po": pick(header, PO_COLUMNS),
-                "slip": pick(header, SLIP_COLUMNS),
-                "number": pick(header, NUMBER_COLUMNS),
-                "carrier": pick(header, CARRIER_COLUMNS),
-            }
-            missing = [
-                name for name, key in
-                (("po", "po"), ("package_number", "slip"), ("tracking_number", "number"))
-                if not cols[key]
-            ]
-            if missing:
-                return [], [(line, "missing column " + ", ".join(missing))]
-            continue
-        raw_po = values.get(cols["po"] or "", "")
-        raw_slip = values.get(cols["slip"] or "", "")
-        number = values.get(cols["number"] or "", "")
-        carrier = values.get(cols["carrier"] or "", "") if cols["carrier"] else ""
-        # A package number is read like a PO number: a whole number from 1 ("#2" too);
-        # whether the order has that slip is the rules' call when the row is applied.
-        po, slip = po_number_or_none(raw_po), po_number_or_none(raw_slip)
-        why = []
-        if po is None:
-            why.append(f"PO {raw_po!r} is not a PO number" if raw_po else "missing PO")
-        if slip is None:
-            why.append(
-                f"package number {raw_slip!r} is not a whole number from 1" if raw_slip
-                else "missing package number"
-            )
-        if not number:
-            why.append("missing tracking number")
-        rows.append(
-            TrackingRow(line, po, slip, number, carrier, "; ".join(why) or None, raw_po, raw_slip)
-        )
+    try:
+        for line, values, header, problem in records(text):
+            if not values:
+                cols = {
+                    "po": pick(header, PO_COLUMNS),
+                    "slip": pick(header, SLIP_COLUMNS),
+                    "number": pick(header, NUMBER_COLUMNS),
+                    "carrier": pick(header, CARRIER_COLUMNS),
+                }
+                missing = [
+                    name for name, key in
+                    (("po", "po"), ("package_number", "slip"), ("tracking_number", "number"))
+                    if not cols[key]
+                ]
+                if missing:
+                    return [], [(line, "missing column " + ", ".join(missing))]
+                continue
+            rows.append(_row(line, values, cols, problem))
+    except UnreadableCsv as exc:
+        return [], [(exc.line, exc.why)]
     if not cols:
         return [], [(1, "the file is empty (no header row)")]
     return rows, []
+
+
+def _row(line: int, values: dict[str, str], cols: dict[str, str | None], problem: str | None) -> TrackingRow:
+    raw_po = values.get(cols["po"] or "", "")
+    raw_slip = values.get(cols["slip"] or "", "")
+    number = values.get(cols["number"] or "", "")
+    carrier = values.get(cols["carrier"] or "", "") if cols["carrier"] else ""
+    # A package number is read like a PO number: a whole number from 1 ("#2" too);
+    # whether the order has that slip is the rules' call when the row is applied.
+    po, slip = po_number_or_none(raw_po), po_number_or_none(raw_slip)
+    why = [problem] if problem else []
+    if po is None:
+        why.append(f"PO {raw_po!r} is not a PO number" if raw_po else "missing PO")
+    if slip is None:
+        why.append(
+            f"package number {raw_slip!r} is not a whole number from 1" if raw_slip
+            else "missing package number"
+        )
+    if not number:
+        why.append("missing tracking number")
+    return TrackingRow(line, po, slip, number, carrier, "; ".join(why) or None, raw_po, raw_slip)
 
 
 @dataclass
@@ -130,13 +135,12 @@ def import_tracking(store: OrderStore, path: str | Path) -> TrackingImportReport
     own transaction, guarded by the version just read). A row whose slip already has the
     same number and carrier is ``unchanged`` (so re-running a file changes nothing); a row
     the rules refuse is ``refused`` with the rule's message; the others are ``applied``.
-    A file that cannot be read at all (missing column) raises ``InvalidInputError``."""
+    A file that cannot be read at all (a missing or duplicate column, a line that is not
+    CSV) raises ``InvalidInputError`` naming the file and the line; nothing is saved."""
     rows, problems = parse_tracking_csv(read_text(path))
     if problems:
-        raise InvalidInputError(
-            "; ".join(f"line {line}: {why}" for line, why in problems),
-            [f"line {line}: {why}" for line, why in problems],
-        )
+        lines = [f"line {line}: {why}" for line, why in problems]
+        raise InvalidInputError(f"{path}: {'; '.join(lines)}; nothing imported", lines)
     return apply_tracking_rows(store, rows)
 
 

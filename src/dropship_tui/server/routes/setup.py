@@ -99,6 +99,11 @@ def import_orders(
     body: Annotated[list[Order], Field(max_length=100_000)],
     key: IdempotencyKey = None,
 ) -> Response:
+    """Import new orders, all or nothing. Each order is held to the records' own rules
+    (``domain.models``: bounds on quantities, line ids, prices and dates, currency codes,
+    no control characters in codes, no NUL in text), the very types the JSON file import
+    (``exports.import_format``) is built from: both refuse the same orders, naming the
+    field (``orders[0].lines[0].quantity_ordered: ...``, 422)."""
     caller.require_admin("import orders")
     for order in body:
         _own(caller, order.vendor_code, "import orders")

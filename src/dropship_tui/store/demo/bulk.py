@@ -1,7 +1,8 @@
 """The demo's bulk loader: worker processes each write one chunk of fast-path rows into a
-scratch SQLite file; this process copies the chunks in with ``INSERT ... SELECT``
-(numbering invoices in PO order), then builds indexes and counters; ``synchronous=OFF``
-and no WAL meanwhile."""
+scratch SQLite file, activity entries already chained (``schema.entry_hash``) up to the
+invoice an order may have; this process copies the chunks in with ``INSERT ... SELECT``
+(numbering invoices in PO order, and chaining the entries from each invoice on), then
+builds indexes and counters; ``synchronous=OFF`` and no WAL meanwhile."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from dropship_tui.store.demo.plans import chunk_count, make_plans
 from dropship_tui.store.demo.world import ALPINE, MYSTIC, Customer, Product, demo_catalog, demo_customers
 from dropship_tui.store.sqlite import SqliteStore, schema
 from dropship_tui.store.sqlite.rows import ORDER_COLUMNS
-from dropship_tui.store.sqlite.store import INVOICE_PREFIX
+from dropship_tui.store.sqlite.store import INVOICE_PREFIX, invoice_number
 
 _WORLD: dict[int, tuple[list[Product], list[Customer]]] = {}
 """Each worker process's catalog and customers, by seed (built once per process)."""
@@ -44,8 +45,27 @@ _SCRATCH_TABLES = [
     "CREATE TABLE lines (po_number, line_id, sku, vendor_sku, upc)",
     "CREATE TABLE tracking (number, po_number, slip)",
     "CREATE TABLE invoices (inv INTEGER, po_number)",
-    "CREATE TABLE activity (po_number, at, user, action, details, inv INTEGER NOT NULL)",
+    "CREATE TABLE activity (po_number, at, user, action, details, inv INTEGER NOT NULL, hash, link)",
 ]
+
+
+def _chained(entries: list[tuple], inv: int) -> list[tuple]:
+    """One order's activity rows as scratch rows (..., inv, hash, link), chained here
+    (``schema.entry_hash``, as ``imports.append_activity`` does) up to its "Invoiced"
+    entry, whose number the loader fills in: from there on ``hash`` is NULL and the loader
+    chains the rest, going on from the ``link`` of the first of them."""
+    out: list[tuple] = []
+    previous, tail = schema.GENESIS, False
+    for e in entries:
+        if e[3] == activity.INVOICED:
+            out.append((*e, inv, None, previous))
+            tail = True
+        elif tail:
+            out.append((*e, 0, None, None))
+        else:
+            previous = schema.entry_hash(previous, *e)
+            out.append((*e, 0, previous, None))
+    return out
 
 
 def chunk_file(
@@ -74,9 +94,7 @@ def chunk_file(
                 inv = k
                 invoices.append((k, row[0]))
             bodies.append((row[0], inv, row[-1]))
-            log.extend(
-                (*e, inv if e[3] == activity.INVOICED else 0) for e in entries
-            )
+            log.extend(_chained(entries, inv))
         conn.execute("BEGIN")
         marks = ", ".join("?" * len(ORDER_COLUMNS))
         conn.executemany(f"INSERT INTO orders VALUES ({marks})", [r[0][:-1] for r in rows])
@@ -84,7 +102,7 @@ def chunk_file(
         conn.executemany("INSERT INTO lines VALUES (?, ?, ?, ?, ?)", [x for r in rows for x in r[1]])
         conn.executemany("INSERT INTO tracking VALUES (?, ?, ?)", [x for r in rows for x in r[2]])
         conn.executemany("INSERT INTO invoices VALUES (?, ?)", invoices)
-        conn.executemany("INSERT INTO activity VALUES (?, ?, ?, ?, ?, ?)", log)
+        conn.executemany("INSERT INTO activity VALUES (?, ?, ?, ?, ?, ?, ?, ?)", log)
         conn.execute("COMMIT")
     finally:
         conn.close()
@@ -133,10 +151,31 @@ _COPY = [
     "INSERT INTO tracking(number, po_number, slip) SELECT * FROM w.tracking ORDER BY rowid",
     "INSERT INTO invoices(number, po_number) SELECT printf('" + INVOICE_PREFIX
     + "%06d', inv + :offset), po_number FROM w.invoices ORDER BY rowid",
-    "INSERT INTO activity(po_number, at, user, action, details) SELECT po_number, at, user, "
-    "action, CASE WHEN inv > 0 THEN " + _NUMBERED.format(col="details")
-    + " ELSE details END FROM w.activity ORDER BY rowid",
+    "INSERT INTO activity(po_number, at, user, action, details, hash) SELECT po_number, at, "
+    "user, action, details, hash FROM w.activity WHERE hash IS NOT NULL ORDER BY rowid",
 ]
+
+
+def _copy_invoiced_tails(conn, offset: int) -> None:
+    """The chunk's entries from each "Invoiced" on (``_chained``), invoice numbers filled
+    in and chained. After the rest of the chunk's activity, so each order's entries still
+    have increasing ids."""
+    rows = []
+    previous = None
+    for po, at, user, action, details, inv, link in conn.execute(
+        "SELECT po_number, at, user, action, details, inv, link FROM w.activity "
+        "WHERE hash IS NULL ORDER BY rowid"
+    ):
+        if link is not None:  # the first of an order's tail
+            previous = link
+        if inv:
+            details = details.replace(INVOICE_TOKEN, invoice_number(inv + offset))
+        previous = schema.entry_hash(previous, po, at, user, action, details)
+        rows.append((po, at, user, action, details, previous))
+    conn.executemany(
+        "INSERT INTO activity(po_number, at, user, action, details, hash) VALUES (?, ?, ?, ?, ?, ?)",
+        rows,
+    )
 
 
 def bulk_load(
@@ -188,6 +227,7 @@ def bulk_load(
                     conn.execute("BEGIN IMMEDIATE")
                     for sql in _COPY:
                         conn.execute(sql, {"offset": invoices} if ":offset" in sql else {})
+                    _copy_invoiced_tails(conn, invoices)
                     conn.execute("COMMIT")
                 finally:
                     if conn.in_transaction:

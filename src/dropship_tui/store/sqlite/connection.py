@@ -27,7 +27,8 @@ T = TypeVar("T")
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
-    """A connection in autocommit mode (transactions are explicit), WAL, foreign keys on."""
+    """A connection in autocommit mode (transactions are explicit), WAL, foreign keys and
+    recursive triggers on."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(
@@ -36,6 +37,9 @@ def connect(path: Path | str) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
+    # INSERT OR REPLACE deletes the row it replaces; only with this on does that deletion
+    # fire DELETE triggers (the activity log's ``activity_no_delete``).
+    conn.execute("PRAGMA recursive_triggers = ON")
     conn.execute("PRAGMA busy_timeout = 10000")
     # Checkpoint the WAL every ~40 MB instead of every 4 MB: a batch of small commits then
     # copies each hot index page back once per checkpoint, not once per few commits.
@@ -104,9 +108,22 @@ class SqliteBase:
         self._conn = connect(self.path)
         try:
             schema.migrate(self._conn)
+            self._restore_triggers()
             self.thresholds = read_thresholds(self._conn)
         except BaseException:
             self._conn.close()
+            raise
+
+    def _restore_triggers(self) -> None:
+        """Re-create the activity log's append-only triggers if someone dropped them."""
+        if not schema.missing_activity_triggers(self._conn):
+            return
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            schema.restore_activity_triggers(self._conn)  # re-read inside the write lock
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
             raise
 
     def close(self) -> None:

@@ -1,5 +1,6 @@
 """Order import (all or nothing, brand-new orders only) and the row writers it shares with
-the workflow writes: an order's rows, and tracking numbers, unique across the store."""
+the workflow writes: an order's rows, tracking numbers (unique across the store) and
+activity entries (each chained to the order's entry before)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from collections.abc import Mapping, Sequence
 
 from dropship_tui.domain import catalog, workflow
 from dropship_tui.domain.errors import InvalidInputError, NotFoundError, WorkflowError
-from dropship_tui.domain.models import Location, Order, SkuMapping, SlaPolicy, SlaThresholds
+from dropship_tui.domain.models import ActivityEntry, Location, Order, SkuMapping, SlaPolicy, SlaThresholds
 from dropship_tui.domain.workflow import Ctx
+from dropship_tui.store.sqlite import schema
 from dropship_tui.store.sqlite.rows import ORDER_COLUMNS, line_rows, order_row, tracking_rows
 from dropship_tui.store.sqlite.setup import SetupRecords
 
@@ -62,15 +64,8 @@ class OrderImport(SetupRecords):
                 prepared.append((order, self.policy_for_location(order.location_code)))
             insert_orders(conn, prepared, self.thresholds)
             ctx = Ctx(user=self.user, now=self._now())
-            conn.executemany(
-                "INSERT INTO activity(po_number, at, user, action, details) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [
-                    (order.po_number, e.at.isoformat(), e.user, e.action, e.details)
-                    for order, _ in prepared
-                    for e in (workflow.received_entry(order, ctx),)
-                ],
-            )
+            for order, _ in prepared:
+                append_activity(conn, order.po_number, [workflow.received_entry(order, ctx)])
             return len(prepared)
 
         return self._transaction(work)
@@ -142,3 +137,22 @@ def insert_tracking(conn: sqlite3.Connection, rows: Sequence[tuple[str, int, int
             "INSERT INTO tracking(number, po_number, slip) VALUES (?, ?, ?)", (number, po, slip)
         )
 
+
+def append_activity(
+    conn: sqlite3.Connection, po_number: int, entries: Sequence[ActivityEntry]
+) -> None:
+    """Append an order's entries, each chained to the one before (``schema.entry_hash``:
+    the order's last entry so far, or ``schema.GENESIS`` for its first)."""
+    last = conn.execute(
+        "SELECT hash FROM activity WHERE po_number = ? ORDER BY id DESC LIMIT 1", (po_number,)
+    ).fetchone()
+    previous = schema.GENESIS if last is None else last[0]
+    rows = []
+    for e in entries:
+        at = e.at.isoformat()
+        previous = schema.entry_hash(previous, po_number, at, e.user, e.action, e.details)
+        rows.append((po_number, at, e.user, e.action, e.details, previous))
+    conn.executemany(
+        "INSERT INTO activity(po_number, at, user, action, details, hash) VALUES (?, ?, ?, ?, ?, ?)",
+        rows,
+    )

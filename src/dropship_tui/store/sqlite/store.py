@@ -20,13 +20,13 @@ from collections.abc import Callable, Sequence
 
 from dropship_tui.domain.actions import AcknowledgeInFull, Action
 from dropship_tui.domain.errors import ConflictError, InvalidInputError, NotFoundError, WorkflowError
-from dropship_tui.domain.models import ActivityEntry, Order, SlaPolicy, SlaThresholds, Stage, Vendor
+from dropship_tui.domain.models import Order, SlaPolicy, SlaThresholds, Stage, Vendor
 from dropship_tui.domain.workflow import Change, Ctx
 from dropship_tui.store.actions import NamedActions
 from dropship_tui.store.base import BatchResult, Clock, utc_now
 from dropship_tui.store.paths import resolve_db_path
 from dropship_tui.store.sqlite.connection import WriteHook
-from dropship_tui.store.sqlite.imports import OrderImport, insert_tracking
+from dropship_tui.store.sqlite.imports import OrderImport, append_activity, insert_tracking
 from dropship_tui.store.sqlite.queries import DashboardQueries
 from dropship_tui.store.sqlite.rows import ORDER_COLUMNS, order_row, tracking_rows
 from dropship_tui.store.sqlite.stock import StockRecords
@@ -128,7 +128,7 @@ class SqliteStore(NamedActions, DashboardQueries, StockRecords, OrderImport):
                 "INSERT INTO invoices(number, po_number) VALUES (?, ?)",
                 (new.invoice.invoice_number, new.po_number),
             )
-        _append_activity(conn, new.po_number, change.activity)
+        append_activity(conn, new.po_number, change.activity)
 
     def _sync_tracking(self, conn: sqlite3.Connection, old: Order, new: Order) -> None:
         before, after = tracking_rows(old), tracking_rows(new)
@@ -254,13 +254,3 @@ def _next_invoice_number(conn: sqlite3.Connection) -> str:
         n += 1
     conn.execute("UPDATE sequences SET value = ? WHERE name = 'invoice'", (n,))
     return invoice_number(n)
-
-
-def _append_activity(
-    conn: sqlite3.Connection, po_number: int, entries: Sequence[ActivityEntry]
-) -> None:
-    conn.executemany(
-        "INSERT INTO activity(po_number, at, user, action, details) VALUES (?, ?, ?, ?, ?)",
-        [(po_number, e.at.isoformat(), e.user, e.action, e.details) for e in entries],
-    )
-
