@@ -288,3 +288,31 @@ def test_file_import_refuses_out_of_range_naming_the_field(seeded_db, tmp_path, 
     assert "unexpected error" not in lines[0] and "Traceback" not in result.stderr
     assert expected in lines[0] and "nothing was imported" in lines[0]
     assert counts(seeded_db) == before
+
+
+def test_a_stored_record_outside_the_bounds_is_a_refusal_and_verify_names_it(tmp_path, capsys):
+    """A store written before the bounds (the old API took a negative price) still opens:
+    reading that order is a plain refusal pointing at verify, never a crash, and verify
+    names the PO."""
+    from dropship_tui import cli
+    from dropship_tui.domain.errors import DomainError
+    from dropship_tui.store.sqlite import SqliteStore
+
+    db = tmp_path / "old.db"
+    with SqliteStore(db) as store:
+        store.add_vendor(f.vendor())
+        store.add_location(f.location())
+        store.import_orders([f.order(82), f.order(83)])
+    body = json.loads(sqlite3.connect(db).execute("SELECT body FROM order_bodies WHERE po_number = 82").fetchone()[0])
+    body["lines"][0]["retail_price"] = "-150.00"
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE order_bodies SET body = ? WHERE po_number = 82", (json.dumps(body),))
+    conn.commit()
+    conn.close()
+    with SqliteStore(db) as store:
+        with pytest.raises(DomainError, match=r"^PO 82's stored record cannot be read .*'dropship-tui verify' lists such orders$"):
+            store.get_order(82)
+        assert store.get_order(83).po_number == 83
+    assert cli.main(["verify", "--db", str(db)]) == 1
+    out = capsys.readouterr()
+    assert "82" in out.out and "cannot be read" in out.out and "Traceback" not in out.err

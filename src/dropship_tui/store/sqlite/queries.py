@@ -11,7 +11,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from dropship_tui.domain.errors import NotFoundError
+from pydantic import ValidationError
+
+from dropship_tui.domain.errors import DomainError, NotFoundError
 from dropship_tui.domain.models import ActivityEntry, Order, OrderSummary, SlaStatus, Stage, po_number_or_none
 from dropship_tui.store.base import OrderQuery, SortKey, StageCounts
 from dropship_tui.store.sqlite.connection import SqliteBase
@@ -70,7 +72,13 @@ class DashboardQueries(SqliteBase):
         ).fetchone()
         if row is None:
             raise NotFoundError(f"PO {po_number} is not in the store")
-        return Order.model_validate_json(row[0])
+        try:
+            return Order.model_validate_json(row[0])
+        except ValidationError as exc:  # written before today's bounds, or by hand
+            raise DomainError(
+                f"PO {po_number}'s stored record cannot be read ({exc.error_count()} fields out of "
+                "bounds or malformed); 'dropship-tui verify' lists such orders"
+            ) from None
 
     def activity(self, po_number: int) -> list[ActivityEntry]:
         """Newest first."""
