@@ -200,3 +200,37 @@ def test_the_tracking_csv_gets_the_same_checks(slipped):
     assert rows[2]["status"] == "refused" and "4 fields, more than the header's 3 columns" in rows[2]["message"]
     assert rows[3]["status"] == "applied"
     assert slips_of(c)[0] == [(None, None), (UPS_2, "UPS")]
+
+
+def test_a_store_locked_by_another_program_is_busy_not_an_unexpected_error(tmp_path, capsys):
+    """Issue 12 item 6: a write lock held past the busy timeout is "the store is busy",
+    for the store's callers and the CLI alike; nothing is written."""
+    import sqlite3
+
+    import factories as fx
+    from dropship_tui import cli
+    from dropship_tui.domain.models import Reason, ReasonCode
+    from dropship_tui.store.base import StoreBusyError
+    from dropship_tui.store.sqlite import SqliteStore
+
+    db = tmp_path / "locked.db"
+    with SqliteStore(db) as seeded:
+        seeded.add_vendor(fx.vendor())
+        seeded.add_location(fx.location())
+        seeded.import_orders([fx.order(82)])
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        with SqliteStore(db) as store:
+            store.connection.execute("PRAGMA busy_timeout = 50")
+            with pytest.raises(StoreBusyError, match=r"^The store is busy \(another program holds it\); try again$"):
+                store.cancel(82, None, Reason(code=ReasonCode.OUT_OF_STOCK))
+            result = store.acknowledge_all([82])
+            assert result.succeeded == [] and "busy" in result.failed[82]
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with SqliteStore(db) as store:
+        assert store.get_order(82).version == 1 and len(store.activity(82)) == 1
+    assert cli.main(["show", "82", "--db", str(db), "--json"]) == 0  # reads never wait on it
+    capsys.readouterr()

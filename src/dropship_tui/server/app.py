@@ -36,7 +36,7 @@ from dropship_tui.domain.errors import (
 )
 from dropship_tui.domain.models import PO_MAX
 from dropship_tui.exports.import_format import path_of, plain_message
-from dropship_tui.store.base import Clock, utc_now
+from dropship_tui.store.base import Clock, StoreBusyError, utc_now
 from dropship_tui.server.routes import orders as routes_orders
 from dropship_tui.server.routes import platform as routes_platform
 from dropship_tui.server.routes import setup as routes_setup
@@ -76,6 +76,8 @@ def status_of(exc: DomainError) -> int:
         return 409
     if isinstance(exc, InvalidInputError):
         return 422
+    if isinstance(exc, StoreBusyError):
+        return 503  # nothing was written; the client retries 503s by itself
     return 400
 
 
@@ -141,6 +143,9 @@ def create_app(
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, UnauthorizedError) else None
+        if isinstance(exc, StoreBusyError):
+            log.warning("store busy on %s %s", request.method, request.url.path)
+            headers = {"Retry-After": "1"}
         return JSONResponse(
             error_body(exc.code, exc.message, exc.problems), status_code=status_of(exc),
             headers=headers,

@@ -26,7 +26,7 @@ from typing import Any
 
 from dropship_tui.domain.errors import InvalidInputError, NotFoundError, WorkflowError
 from dropship_tui.domain.models import Order
-from dropship_tui.store.base import BatchResult
+from dropship_tui.store.base import BatchResult, StoreBusyError
 from dropship_tui.store.sqlite import SqliteStore
 
 
@@ -159,7 +159,7 @@ class ServerStore(SqliteStore):
                 result.succeeded.append(po)
             except (WorkflowError, NotFoundError, InvalidInputError) as exc:
                 result.failed[po] = exc.message
-            except sqlite3.OperationalError as exc:  # as SqliteStore.acknowledge_all
+            except (sqlite3.OperationalError, StoreBusyError) as exc:  # as SqliteStore.acknowledge_all
                 result.failed[po] = f"PO {po} could not be saved: {exc}"
             else:
                 result.succeeded.append(po)

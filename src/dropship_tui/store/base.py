@@ -102,6 +102,16 @@ class NotAvailableRemotely(DomainError):
     code = "not_available"
 
 
+class StoreBusyError(DomainError):
+    """Another program held the store's write lock past the busy timeout: nothing was
+    written; trying again is safe."""
+
+    code = "busy"
+
+    def __init__(self, message: str = "The store is busy (another program holds it); try again") -> None:
+        super().__init__(message)
+
+
 StockRowLike = tuple[int, str, str, str, "int | None"]
 """(line number, vendor SKU, UPC, location code, quantity on hand or None if unreadable):
 ``services.stock_import.StockRow`` is one."""

@@ -20,7 +20,7 @@ from typing import Protocol, Self, TypeVar
 
 from dropship_tui.domain.models import SlaPolicy, SlaThresholds, Vendor
 from dropship_tui.domain.workflow import Ctx
-from dropship_tui.store.base import Clock, utc_now
+from dropship_tui.store.base import Clock, StoreBusyError, utc_now
 from dropship_tui.store.sqlite import schema
 
 T = TypeVar("T")
@@ -158,7 +158,12 @@ class SqliteBase:
         cached vendors and policies, which the rolled-back writes may have changed)."""
         with self._lock:
             conn = self._conn
-            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise StoreBusyError() from None  # the lock waited the whole busy timeout
+                raise
             try:
                 # Another process may have changed the thresholds since: write marks with
                 # the store's current ones (one tiny lookup, inside the write lock).

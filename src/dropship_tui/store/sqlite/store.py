@@ -23,7 +23,7 @@ from dropship_tui.domain.errors import ConflictError, InvalidInputError, NotFoun
 from dropship_tui.domain.models import Order, SlaPolicy, SlaThresholds, Stage, Vendor
 from dropship_tui.domain.workflow import Change, Ctx
 from dropship_tui.store.actions import NamedActions
-from dropship_tui.store.base import BatchResult, Clock, utc_now
+from dropship_tui.store.base import BatchResult, Clock, StoreBusyError, utc_now
 from dropship_tui.store.paths import resolve_db_path
 from dropship_tui.store.sqlite.connection import WriteHook
 from dropship_tui.store.sqlite.imports import OrderImport, append_activity, insert_tracking
@@ -184,7 +184,7 @@ class SqliteStore(NamedActions, DashboardQueries, StockRecords, OrderImport):
 
             try:
                 self._transaction(work)
-            except sqlite3.Error as exc:
+            except (sqlite3.Error, StoreBusyError) as exc:
                 for po in group:
                     if po in done or po not in result.failed:
                         result.failed[po] = f"PO {po} could not be saved: {exc}"
