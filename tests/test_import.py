@@ -290,3 +290,36 @@ def test_json_nested_100000_deep_is_a_refusal_not_a_crash(tmp_path):
 
     with pytest.raises(Refused, match=r"^deep.json: nested too deeply to be an import file; nothing was imported$"):
         parse_import("[" * 100_000 + "]" * 100_000, "deep.json")
+
+
+def test_an_import_is_one_transaction_setup_records_included(tmp_path):
+    """Issue 12 item 2: a plan whose orders the store refuses (here a PO that arrived in
+    the store after the file was resolved) leaves none of its new vendor, location or
+    mapping behind: the whole import is one transaction."""
+    from decimal import Decimal
+
+    import factories as fx
+    from dropship_tui.domain.errors import InvalidInputError as Refused
+    from dropship_tui.domain.models import Location, SkuMapping, Vendor
+    from dropship_tui.services.json_import import apply_plan
+    from dropship_tui.store.sqlite import SqliteStore
+
+    with SqliteStore(tmp_path / "store.db") as store:
+        store.add_vendor(fx.vendor())
+        store.add_location(fx.location())
+        store.import_orders([fx.order(82)])
+        plan = ImportPlan(
+            vendors=[Vendor(code="NEWV", name="New vendor")],
+            locations=[Location(code="NEWV-WH", vendor_code="NEWV", name="New warehouse")],
+            sku_mappings=[SkuMapping(vendor_code="NEWV", product_code="P-1", vendor_sku="NV-1",
+                                     contracted_price=Decimal("1.00"))],
+            orders=[fx.order(83), fx.order(82)],  # 82 is taken: the batch is refused
+        )
+        with pytest.raises(Refused, match="PO 82 is already in the store"):
+            apply_plan(store, plan)
+        assert [v.code for v in store.vendors()] == [fx.vendor().code]
+        assert [loc.code for loc in store.locations()] == [fx.location().code]
+        assert store.sku_mappings("NEWV") == [] and store.counts().total == 1
+        # and the store takes the next write as usual (the transaction is over)
+        store.import_orders([fx.order(83)])
+        assert store.counts().total == 2

@@ -61,12 +61,15 @@ class Imported:
 
 def apply_plan(store: Store, plan: ImportPlan) -> Imported:
     """Write ``plan`` in the order its records depend on one another: vendors, locations,
-    SKU mappings, then the orders (one batch: a PO already in the store refuses it whole)."""
-    for vendor in plan.vendors:
-        store.add_vendor(vendor)
-    for location in plan.locations:
-        store.add_location(location)
-    if plan.sku_mappings:
-        store.add_sku_mappings(plan.sku_mappings)
-    count = store.import_orders(plan.orders) if plan.orders else 0
+    SKU mappings, then the orders, all in one transaction of a local store (a refusal
+    anywhere, or a crash, leaves nothing of it behind; over the API each part is its own
+    request)."""
+    with store.unit_of_work():
+        for vendor in plan.vendors:
+            store.add_vendor(vendor)
+        for location in plan.locations:
+            store.add_location(location)
+        if plan.sku_mappings:
+            store.add_sku_mappings(plan.sku_mappings)
+        count = store.import_orders(plan.orders) if plan.orders else 0
     return Imported(count, len(plan.vendors), len(plan.locations), len(plan.sku_mappings))

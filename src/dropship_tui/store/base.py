@@ -16,6 +16,8 @@ reading now, in the same transaction" — for scripted one-shot CLI actions.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -233,6 +235,10 @@ class SetupStore(Protocol):
         ...
     def set_sla_thresholds(self, thresholds: SlaThresholds) -> int:
         """Returns how many open orders' SLA marks were recomputed."""
+        ...
+    def unit_of_work(self) -> AbstractContextManager[None]:
+        """``with store.unit_of_work():`` the writes inside are one transaction (a local
+        store); over the API each write stays its own request."""
         ...
 
 

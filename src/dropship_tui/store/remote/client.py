@@ -17,6 +17,7 @@ readable by its owner only); it is never put in a log line or an error message.
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager, nullcontext
 import threading
 import uuid
 from collections.abc import Mapping, Sequence
@@ -322,6 +323,10 @@ class RemoteStore(NamedActions):
             "POST", "/orders/import", body=_json(list(orders)), key=str(uuid.uuid4())
         )
         return int(json.loads(content)["imported"])
+
+    def unit_of_work(self) -> AbstractContextManager[None]:
+        """No transaction spans requests: each write is its own, applied once."""
+        return nullcontext()
 
     def set_sla_thresholds(self, thresholds: SlaThresholds) -> int:
         _local_only("Setting the SLA thresholds")

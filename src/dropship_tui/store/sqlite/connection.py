@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -103,6 +104,8 @@ class SqliteBase:
         self.clock = clock
         self._hook: WriteHook = hook or NoHook()
         self._lock = threading.RLock()
+        self._in_unit = False
+        """Inside ``unit_of_work``: every write joins its one transaction."""
         self._policies: dict[str, SlaPolicy] = {}
         self._vendors: dict[str, Vendor] = {}
         self._conn = connect(self.path)
@@ -158,12 +161,9 @@ class SqliteBase:
         cached vendors and policies, which the rolled-back writes may have changed)."""
         with self._lock:
             conn = self._conn
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                if "locked" in str(exc) or "busy" in str(exc):
-                    raise StoreBusyError() from None  # the lock waited the whole busy timeout
-                raise
+            if self._in_unit:  # part of a larger unit of work: it commits or rolls back
+                return work(conn)
+            self._begin(conn)
             try:
                 # Another process may have changed the thresholds since: write marks with
                 # the store's current ones (one tiny lookup, inside the write lock).
@@ -178,6 +178,38 @@ class SqliteBase:
                 self._forget_cached()
                 raise
             return result
+
+    @staticmethod
+    def _begin(conn: sqlite3.Connection) -> None:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreBusyError() from None  # the lock waited the whole busy timeout
+            raise
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[None]:
+        """Every write inside is one transaction: all of it is stored, or none (an import
+        with its new vendors, locations and mappings). Holds the store's lock throughout."""
+        with self._lock:
+            if self._in_unit:
+                yield
+                return
+            conn = self._conn
+            self._begin(conn)
+            self._in_unit = True
+            try:
+                self.thresholds = read_thresholds(conn)
+                yield
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                self._forget_cached()
+                raise
+            finally:
+                self._in_unit = False
 
     def _forget_cached(self) -> None:
         self._policies.clear()
