@@ -43,3 +43,46 @@ def test_no_server_errors(case):
     if response.status_code >= 400:
         body = response.json()
         assert set(body) >= {"error", "message"}, body
+
+
+# --- hostile values the generator rarely finds (issue 12): big integers, far dates, NUL ---
+
+HUGE = [2**63, 10**30, -(2**63), 2**62]
+FAR_DATES = ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00+14:00", "1999-12-31T23:59:59Z"]
+
+
+def _hostile_bodies():
+    for n in HUGE:
+        yield "POST", "/orders/1/acknowledge", {"version": n, "validated": {str(n): n}}
+        yield "POST", "/orders/1/slips", {"version": 1, "plan": [{str(n): n}]}
+        yield "POST", "/orders/1/tracking", {"version": 1, "slip_number": n, "tracking_number": "1Z999AA10123456784"}
+        yield "POST", "/orders/acknowledge-all", {"po_numbers": [n]}
+        yield "GET", f"/orders?offset={n}&limit=5", None
+        yield "GET", f"/orders/{n}", None
+    for date in FAR_DATES:
+        order = f.order(7).model_dump(mode="json")
+        order["order_date"] = date
+        yield "POST", "/orders/import", [order]
+    order = f.order(8).model_dump(mode="json")
+    order["ship_to"]["first_name"] = "Ann\x00"
+    order["lines"][0]["sku"] = "SKU\x00"
+    yield "POST", "/orders/import", [order]
+    yield "POST", "/orders/1/tracking", {"version": 1, "slip_number": 1, "tracking_number": "1Z\x00999"}
+    yield "POST", "/orders/1/address", {"version": 1, "ship_to": {"first_name": "\x00", "address": {"city": "\u202e"}}}
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # starlette's TestClient on httpx
+@pytest.mark.parametrize("method,path,body", list(_hostile_bodies()))
+def test_hostile_values_are_refused_with_a_4xx_never_a_5xx(method, path, body):
+    import json
+
+    from starlette.testclient import TestClient
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.request(
+            method, path, content=None if body is None else json.dumps(body),
+            headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
+        )
+    assert 400 <= response.status_code < 500, (method, path, response.status_code, response.text[:300])
+    error = response.json()
+    assert set(error) >= {"error", "message"}, error
