@@ -171,3 +171,42 @@ def test_a_locked_store_is_a_503_the_client_retries(backend):
         other.execute("ROLLBACK")
         other.close()
     assert backend.store.get_order(A_PO).version == 1
+
+
+def test_reads_never_queue_behind_a_write_waiting_for_the_lock(backend):
+    """Issue 12 item 7: while another process holds the write lock and a POST waits for
+    it (holding the server's write connection), GETs on the same server are answered at
+    once from their own connections, and still see the last committed state."""
+    import sqlite3
+    import threading
+    import time
+
+    other = sqlite3.connect(backend.store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    outcome: dict[str, int] = {}
+
+    def write() -> None:
+        with client(backend, "jordan") as c:
+            r = c.post(f"/orders/{A_PO}/acknowledge", json={"version": 1})
+        outcome["status"] = r.status_code
+
+    writer = threading.Thread(target=write)
+    try:
+        writer.start()
+        deadline = time.monotonic() + 5
+        # The write is under way once its thread holds the store's lock.
+        while backend.store.lock.acquire(blocking=False):
+            backend.store.lock.release()
+            assert time.monotonic() < deadline, "the POST never reached the store"
+            time.sleep(0.005)
+        with client(backend, "jordan") as c:
+            got = [c.get(f"/orders/{A_PO}"), c.get("/orders?limit=5"), c.get(f"/orders/{A_PO}/activity")]
+        assert writer.is_alive(), "the write should still be waiting for the lock"
+        assert [r.status_code for r in got] == [200, 200, 200]
+        assert got[0].json()["stage"] == "new"
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        writer.join(timeout=15)
+    assert outcome["status"] == 200
+    assert backend.store.get_order(A_PO).stage.value == "in_progress"

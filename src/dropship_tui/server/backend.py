@@ -1,8 +1,9 @@
 """The server's store: ``SqliteStore`` with a per-request acting user and idempotent writes.
 
-One ``ServerStore`` (one SQLite connection, WAL) serves every request; the store's own
-lock serialises them, which is what SQLite does with writers anyway. Two things differ
-from the local store:
+One ``ServerStore`` serves every request: its one write connection (WAL) and the store's
+lock serialise the writes, which is what SQLite does with writers anyway, while each
+request thread reads on a connection of its own (``separate_reads``), so no read waits
+behind a write. Two more things differ from the local store:
 
 - the acting user (recorded in the activity) is per thread, set by the route for the
   authenticated user, never taken from the client;
@@ -97,6 +98,7 @@ class ServerStore(SqliteStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._local = threading.local()
         self._idempotency = IdempotencyHook(lambda: self.clock())
+        kwargs.setdefault("separate_reads", True)
         super().__init__(*args, hook=self._idempotency, **kwargs)
 
     # --- per-thread acting user and key -----------------------------------------------
@@ -132,8 +134,8 @@ class ServerStore(SqliteStore):
 
     def vendor_of(self, po_number: int) -> str | None:
         """The vendor of a PO, or None when there is no such PO."""
-        with self.lock:
-            row = self.connection.execute(
+        with self.reading() as conn:
+            row = conn.execute(
                 "SELECT vendor_code FROM orders WHERE po_number = ?", (po_number,)
             ).fetchone()
         return None if row is None else row[0]

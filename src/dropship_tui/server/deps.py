@@ -33,8 +33,8 @@ def get_principal(
 ) -> Principal:
     store: ServerStore = request.app.state.store
     token = bearer(request.headers.get("authorization"))
-    with store.lock:
-        return authenticate(store.connection, token)
+    with store.reading() as conn:
+        return authenticate(conn, token)
 
 
 StoreDep = Annotated[ServerStore, Depends(get_store)]

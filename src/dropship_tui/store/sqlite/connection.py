@@ -1,8 +1,12 @@
 """The SQLite connection and the unit of work every write runs in.
 
-One connection per store, shared by the UI thread and workers under the store's one
-``lock``. Every write is one ``BEGIN IMMEDIATE`` transaction run by
-``SqliteBase._transaction``: any exception rolls everything back. A ``WriteHook`` (the
+One write connection per store, shared by the UI thread and workers under the store's
+one ``lock``. Every write is one ``BEGIN IMMEDIATE`` transaction run by
+``SqliteBase._transaction``: any exception rolls everything back. Reads go through
+``reading()``: on the local store the same connection under the lock; on a store opened
+with ``separate_reads`` (the server) each thread reads on a connection of its own, in one
+snapshot, without the lock, so a write waiting for the file's lock (another process
+holds it) never holds up a read (WAL lets readers run beside a writer). A ``WriteHook`` (the
 server's idempotency keys) runs first inside each write transaction and last before its
 ``COMMIT``, so what it reads and writes commits or rolls back with the write itself.
 """
@@ -46,6 +50,17 @@ def connect(path: Path | str) -> sqlite3.Connection:
     # copies each hot index page back once per checkpoint, not once per few commits.
     conn.execute("PRAGMA wal_autocheckpoint = 10000")
     conn.execute("PRAGMA cache_size = -65536")  # 64 MiB
+    conn.execute("PRAGMA temp_store = MEMORY")
+    return conn
+
+
+def connect_reader(path: Path | str) -> sqlite3.Connection:
+    """A read-only connection (``query_only``) to a store ``connect`` has opened (so the
+    file is already in WAL mode): it never takes the write lock and never waits for it."""
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10.0)
+    conn.execute("PRAGMA query_only = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute("PRAGMA cache_size = -16384")  # 16 MiB: one per server thread
     conn.execute("PRAGMA temp_store = MEMORY")
     return conn
 
@@ -98,6 +113,7 @@ class SqliteBase:
         user: str = "local",
         clock: Clock = utc_now,
         hook: WriteHook | None = None,
+        separate_reads: bool = False,
     ) -> None:
         self.path = Path(path)
         self.user = user
@@ -108,6 +124,12 @@ class SqliteBase:
         """Inside ``unit_of_work``: every write joins its one transaction."""
         self._policies: dict[str, SlaPolicy] = {}
         self._vendors: dict[str, Vendor] = {}
+        self._separate_reads = separate_reads
+        self._thread = threading.local()
+        """Per thread: ``writing`` (inside a write transaction) and ``reader`` (its
+        read connection when reads are separate)."""
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_guard = threading.Lock()
         self._conn = connect(self.path)
         try:
             schema.migrate(self._conn)
@@ -132,6 +154,10 @@ class SqliteBase:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+        with self._readers_guard:
+            for reader in self._readers:
+                reader.close()
+            self._readers.clear()
 
     def __enter__(self) -> Self:
         return self
@@ -153,6 +179,40 @@ class SqliteBase:
         with self._lock:
             return schema.user_version(self._conn)
 
+    # --- reads --------------------------------------------------------------------------
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection a read runs on. Inside a write transaction of this thread it is
+        the write connection (the write reads what it has written so far); otherwise, with
+        ``separate_reads``, the thread's own read connection in one snapshot (several
+        statements agree with each other), without the store's lock; else the write
+        connection under the lock."""
+        if not self._separate_reads or getattr(self._thread, "writing", False):
+            with self._lock:
+                yield self._conn
+            return
+        conn: sqlite3.Connection | None = getattr(self._thread, "reader", None)
+        if conn is None:
+            conn = connect_reader(self.path)
+            self._thread.reader = conn
+            with self._readers_guard:
+                self._readers.append(conn)
+        if conn.in_transaction:  # a read inside a read: the same snapshot
+            yield conn
+            return
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")  # nothing to commit: it ends the snapshot
+
+    def _caches(self, conn: sqlite3.Connection) -> bool:
+        """Whether a read on ``conn`` may fill the vendor and policy caches: only one on
+        the write connection (under the lock), which no commit can overtake; a separate
+        reader's snapshot may be older than a write that has just cleared them."""
+        return conn is self._conn
+
     # --- the unit of work -------------------------------------------------------------
 
     def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
@@ -164,6 +224,7 @@ class SqliteBase:
             if self._in_unit:  # part of a larger unit of work: it commits or rolls back
                 return work(conn)
             self._begin(conn)
+            self._thread.writing = True
             try:
                 # Another process may have changed the thresholds since: write marks with
                 # the store's current ones (one tiny lookup, inside the write lock).
@@ -177,6 +238,8 @@ class SqliteBase:
                     conn.execute("ROLLBACK")
                 self._forget_cached()
                 raise
+            finally:
+                self._thread.writing = False
             return result
 
     @staticmethod
@@ -199,6 +262,7 @@ class SqliteBase:
             conn = self._conn
             self._begin(conn)
             self._in_unit = True
+            self._thread.writing = True
             try:
                 self.thresholds = read_thresholds(conn)
                 yield
@@ -210,6 +274,7 @@ class SqliteBase:
                 raise
             finally:
                 self._in_unit = False
+                self._thread.writing = False
 
     def _forget_cached(self) -> None:
         self._policies.clear()

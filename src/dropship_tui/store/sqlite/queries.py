@@ -55,15 +55,15 @@ class DashboardQueries(SqliteBase):
         if vendor_code is not None:
             sql += " WHERE vendor_code = ?"
             params = (vendor_code,)
-        with self._lock:
-            rows = self._conn.execute(sql + " GROUP BY stage", params).fetchall()
+        with self.reading() as conn:
+            rows = conn.execute(sql + " GROUP BY stage", params).fetchall()
         values = {stage: n for stage, n in rows}
         per = {s.value: int(values.get(s.value) or 0) for s in Stage}
         return StageCounts(total=sum(per.values()), **per)
 
     def get_order(self, po_number: int) -> Order:
-        with self._lock:
-            return self._load(self._conn, po_number)
+        with self.reading() as conn:
+            return self._load(conn, po_number)
 
     def _load(self, conn: sqlite3.Connection, po_number: int) -> Order:
         """The order, or ``NotFoundError`` (also for what is no PO number at all)."""
@@ -82,10 +82,10 @@ class DashboardQueries(SqliteBase):
 
     def activity(self, po_number: int) -> list[ActivityEntry]:
         """Newest first."""
-        with self._lock:
-            if not self._exists(po_number):
+        with self.reading() as conn:
+            if not _exists(conn, po_number):
                 raise NotFoundError(f"PO {po_number} is not in the store")
-            rows = self._conn.execute(
+            rows = conn.execute(
                 "SELECT at, user, action, details FROM activity WHERE po_number = ? "
                 "ORDER BY id DESC",
                 (po_number,),
@@ -94,14 +94,6 @@ class DashboardQueries(SqliteBase):
             ActivityEntry(at=datetime.fromisoformat(at), user=user, action=action, details=details)
             for at, user, action, details in rows
         ]
-
-    def _exists(self, po_number: int) -> bool:
-        return (
-            self._conn.execute(
-                "SELECT 1 FROM orders WHERE po_number = ?", (po_number_or_none(po_number),)
-            ).fetchone()
-            is not None
-        )
 
     # --- the dashboard list -------------------------------------------------------------
 
@@ -113,21 +105,21 @@ class DashboardQueries(SqliteBase):
         if not searching and query.sla is None:
             counts = self.counts(query.vendor_code)
             return counts.of(query.stage) if query.stage is not None else counts.total
-        with self._lock:
+        with self.reading() as conn:
             if not searching:
-                return self._count_sla(query)
+                return self._count_sla(conn, query)
             if query.stage is None and query.sla is None and query.vendor_code is None:
                 params: dict[str, object] = {}
                 hits = _search_sql(query.search.strip(), params)
-                return self._conn.execute(
+                return conn.execute(
                     f"SELECT count(DISTINCT po_number) FROM ({hits})", params
                 ).fetchone()[0]
             where, params = self._where(query)
-            return self._conn.execute(
+            return conn.execute(
                 f"SELECT count(*) FROM orders WHERE {where}", params
             ).fetchone()[0]
 
-    def _count_sla(self, query: OrderQuery) -> int:
+    def _count_sla(self, conn: sqlite3.Connection, query: OrderQuery) -> int:
         status, stage, vendor = query.sla, query.stage, query.vendor_code
         assert status is not None
         total = 0
@@ -138,7 +130,7 @@ class DashboardQueries(SqliteBase):
                 sql, params = sql + " AND stage = ?", [*params, stage.value]
             if vendor is not None:
                 sql, params = sql + " AND vendor_code = ?", [*params, vendor]
-            total += self._conn.execute(sql, params).fetchone()[0]
+            total += conn.execute(sql, params).fetchone()[0]
         if stage is None or stage.is_open:
             base = "stage_rank < 2"
             named: dict[str, object] = {"now": to_us(self._now())}
@@ -150,7 +142,7 @@ class DashboardQueries(SqliteBase):
                 named["vendor"] = vendor
 
             def count(predicate: str) -> int:
-                return self._conn.execute(
+                return conn.execute(
                     f"SELECT count(*) FROM orders WHERE {base} AND {predicate}", named
                 ).fetchone()[0]
 
@@ -173,9 +165,9 @@ class DashboardQueries(SqliteBase):
         if limit == 0:
             return []
         now_us = to_us(self._now())
-        with self._lock:
+        with self.reading() as conn:
             if query.sort is SortKey.SLA:
-                rows = self._page_by_sla(query, offset, limit, now_us)
+                rows = self._page_by_sla(conn, query, offset, limit, now_us)
             else:
                 where, params = self._where(query, now_us)
                 direction = "DESC" if query.descending else "ASC"
@@ -183,7 +175,7 @@ class DashboardQueries(SqliteBase):
                 order_by = f"po_number {direction}"
                 if column is not None:
                     order_by = f"{column} {direction}, {order_by}"
-                rows = self._conn.execute(
+                rows = conn.execute(
                     f"SELECT {SUMMARY_COLUMNS} FROM orders WHERE {where} "
                     f"ORDER BY {order_by} LIMIT :limit OFFSET :offset",
                     {**params, "limit": limit, "offset": offset},
@@ -191,7 +183,7 @@ class DashboardQueries(SqliteBase):
         return [_summary(row, now_us) for row in rows]
 
     def _page_by_sla(
-        self, query: OrderQuery, offset: int, limit: int, now_us: int
+        self, conn: sqlite3.Connection, query: OrderQuery, offset: int, limit: int, now_us: int
     ) -> list[tuple]:
         """SLA sort: status rank (on time < at risk < overdue), then the overdue instant,
         then PO number; descending is the exact reverse. Each status is read in two parts,
@@ -229,7 +221,7 @@ class DashboardQueries(SqliteBase):
         rows: list[tuple] = []
         for part_where, order_by, indexed_by in parts:
             seg_where = f"{where} AND {part_where}"
-            got = self._conn.execute(
+            got = conn.execute(
                 f"SELECT {SUMMARY_COLUMNS} FROM orders{indexed_by} WHERE {seg_where} "
                 f"ORDER BY {order_by} LIMIT :limit OFFSET :offset",
                 {**params, "limit": limit - len(rows), "offset": offset},
@@ -240,7 +232,7 @@ class DashboardQueries(SqliteBase):
             if got:
                 offset = 0
             elif offset:
-                skipped = self._conn.execute(
+                skipped = conn.execute(
                     f"SELECT count(*) FROM orders WHERE {seg_where}", params
                 ).fetchone()[0]
                 offset = max(0, offset - skipped)
@@ -265,6 +257,15 @@ class DashboardQueries(SqliteBase):
         return " AND ".join(clauses), params
 
     # --- writes: one transaction each ---------------------------------------------------
+
+
+def _exists(conn: sqlite3.Connection, po_number: int) -> bool:
+    return (
+        conn.execute(
+            "SELECT 1 FROM orders WHERE po_number = ?", (po_number_or_none(po_number),)
+        ).fetchone()
+        is not None
+    )
 
 
 def _search_sql(term: str, params: dict[str, object]) -> str:

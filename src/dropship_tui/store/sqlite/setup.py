@@ -15,25 +15,26 @@ class SetupRecords(SlaAdmin):
     # --- reads ------------------------------------------------------------------------
 
     def vendor(self, code: str) -> Vendor:
-        with self._lock:
+        with self.reading() as conn:
             cached = self._vendors.get(code)
             if cached is not None:
                 return cached
-            row = self._conn.execute("SELECT body FROM vendors WHERE code = ?", (code,)).fetchone()
+            row = conn.execute("SELECT body FROM vendors WHERE code = ?", (code,)).fetchone()
             if row is None:
                 raise NotFoundError(f"Vendor {code} is not in the store")
             vendor = Vendor.model_validate_json(row[0])
-            self._vendors[code] = vendor
+            if self._caches(conn):
+                self._vendors[code] = vendor
             return vendor
 
     def vendors(self) -> list[Vendor]:
-        with self._lock:
-            rows = self._conn.execute("SELECT body FROM vendors ORDER BY code").fetchall()
+        with self.reading() as conn:
+            rows = conn.execute("SELECT body FROM vendors ORDER BY code").fetchall()
         return [Vendor.model_validate_json(r[0]) for r in rows]
 
     def location(self, code: str) -> Location:
-        with self._lock:
-            row = self._conn.execute("SELECT body FROM locations WHERE code = ?", (code,)).fetchone()
+        with self.reading() as conn:
+            row = conn.execute("SELECT body FROM locations WHERE code = ?", (code,)).fetchone()
         if row is None:
             raise NotFoundError(f"Location {code} is not in the store")
         return Location.model_validate_json(row[0])
@@ -42,13 +43,13 @@ class SetupRecords(SlaAdmin):
         sql, params = "SELECT body FROM locations", ()
         if vendor_code is not None:
             sql, params = sql + " WHERE vendor_code = ?", (vendor_code,)
-        with self._lock:
-            rows = self._conn.execute(sql + " ORDER BY code", params).fetchall()
+        with self.reading() as conn:
+            rows = conn.execute(sql + " ORDER BY code", params).fetchall()
         return [Location.model_validate_json(r[0]) for r in rows]
 
     def location_group(self, code: str) -> LocationGroup:
-        with self._lock:
-            row = self._conn.execute(
+        with self.reading() as conn:
+            row = conn.execute(
                 "SELECT body FROM location_groups WHERE code = ?", (code,)
             ).fetchone()
         if row is None:
@@ -56,8 +57,8 @@ class SetupRecords(SlaAdmin):
         return LocationGroup.model_validate_json(row[0])
 
     def sku_mappings(self, vendor_code: str) -> list[SkuMapping]:
-        with self._lock:
-            rows = self._conn.execute(
+        with self.reading() as conn:
+            rows = conn.execute(
                 "SELECT body FROM sku_mappings WHERE vendor_code = ? ORDER BY product_code",
                 (vendor_code,),
             ).fetchall()

@@ -15,11 +15,11 @@ from dropship_tui.store.sqlite.rows import to_us
 class SlaAdmin(SqliteBase):
     def policy_for_location(self, location_code: str) -> SlaPolicy:
         """R12: the location's policy, else its group's, else the defaults."""
-        with self._lock:
+        with self.reading() as conn:
             cached = self._policies.get(location_code)
             if cached is not None:
                 return cached
-            row = self._conn.execute(
+            row = conn.execute(
                 "SELECT body FROM locations WHERE code = ?", (location_code,)
             ).fetchone()
             if row is None:
@@ -27,12 +27,13 @@ class SlaAdmin(SqliteBase):
             location = Location.model_validate_json(row[0])
             group = None
             if location.group_code is not None:
-                row = self._conn.execute(
+                row = conn.execute(
                     "SELECT body FROM location_groups WHERE code = ?", (location.group_code,)
                 ).fetchone()
                 group = LocationGroup.model_validate_json(row[0]) if row else None
             policy = sla.resolve_policy(location, group)
-            self._policies[location_code] = policy
+            if self._caches(conn):
+                self._policies[location_code] = policy
             return policy
 
     def sla_policy_for(self, order: Order) -> SlaPolicy:

@@ -14,8 +14,8 @@ from dropship_tui.store.sqlite.connection import SqliteBase
 
 class StockRecords(SqliteBase):
     def stock(self, vendor_sku: str, location_code: str) -> int | None:
-        with self._lock:
-            row = self._conn.execute(
+        with self.reading() as conn:
+            row = conn.execute(
                 "SELECT on_hand FROM stock WHERE vendor_sku = ? AND location_code = ?",
                 (vendor_sku, location_code),
             ).fetchone()
@@ -29,8 +29,8 @@ class StockRecords(SqliteBase):
         if not skus:
             return {}
         marks = ",".join("?" * len(skus))
-        with self._lock:
-            rows = self._conn.execute(
+        with self.reading() as conn:
+            rows = conn.execute(
                 f"SELECT s.vendor_sku, max(0, s.on_hand - coalesce(("
                 f"SELECT sum(r.units) FROM stock_reservations r WHERE r.location_code = "
                 f"s.location_code AND r.vendor_sku = s.vendor_sku), 0)) "
@@ -61,8 +61,8 @@ class StockRecords(SqliteBase):
                 "s.vendor_sku AND (m.upc = ? OR m.product_code = ?)))"
             )
             params += [term, term, term]
-        with self._lock:
-            rows = self._conn.execute(
+        with self.reading() as conn:
+            rows = conn.execute(
                 sql + " ORDER BY s.location_code, s.vendor_sku", params
             ).fetchall()
         return [
@@ -72,8 +72,8 @@ class StockRecords(SqliteBase):
 
     def reservations(self, po_number: int) -> dict[str, int]:
         """The units an acknowledged open order holds, by vendor SKU."""
-        with self._lock:
-            rows = self._conn.execute(
+        with self.reading() as conn:
+            rows = conn.execute(
                 "SELECT vendor_sku, units FROM stock_reservations WHERE po_number = ?",
                 (po_number_or_none(po_number),),
             ).fetchall()
@@ -105,8 +105,8 @@ class StockRecords(SqliteBase):
         """(line, message) for every row the store cannot take: unknown location, unknown
         vendor SKU / UPC (for the location's vendor), a UPC naming several SKUs, the same
         SKU and location twice. Read-only; ``import_stock`` checks again in its transaction."""
-        with self._lock:
-            return self._stock_resolve(self._conn, rows)[1]
+        with self.reading() as conn:
+            return self._stock_resolve(conn, rows)[1]
 
     def _stock_resolve(
         self, conn: sqlite3.Connection, rows: Sequence[StockRowLike]

@@ -51,11 +51,13 @@ class SqliteStore(NamedActions, DashboardQueries, StockRecords, OrderImport):
         clock: Clock = utc_now,
         thresholds: SlaThresholds | None = None,
         hook: WriteHook | None = None,
+        separate_reads: bool = False,
     ) -> None:
         """``thresholds`` None (the usual case) uses the store's own (``meta``, default
         0.8 / 1.0); given, they are set as by ``set_sla_thresholds``. ``hook`` runs
-        inside every write transaction (``connection.WriteHook``)."""
-        super().__init__(path, user=user, clock=clock, hook=hook)
+        inside every write transaction (``connection.WriteHook``); ``separate_reads``
+        gives each thread a read connection of its own (``SqliteBase.reading``)."""
+        super().__init__(path, user=user, clock=clock, hook=hook, separate_reads=separate_reads)
         if thresholds is not None and thresholds != self.thresholds:
             try:
                 self.set_sla_thresholds(thresholds)
