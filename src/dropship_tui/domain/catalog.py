@@ -37,3 +37,17 @@ def fill_from_mapping(line: Line, mapping: SkuMapping | None, currency: str) -> 
     if not line.upc:
         update["upc"] = mapping.upc
     return line.model_copy(update=update) if update else line
+
+
+def location_in_use(code: str) -> str:
+    """The refusal for a location code another vendor holds (codes are unique across
+    vendors, so the code is unavailable). The holder is never named: over the API it is
+    another vendor, whose very existence the caller must not learn."""
+    return f"Location code {code} is already in use; choose another"
+
+
+def no_location(vendor_code: str, location_code: str) -> str:
+    """The refusal for an order at a location its vendor does not have: the same words
+    whether the code is missing or another vendor's (docs/api.md, "What a refusal
+    reveals")."""
+    return f"vendor {vendor_code} has no location {location_code}"

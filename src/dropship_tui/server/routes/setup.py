@@ -56,13 +56,10 @@ def put_location_group(caller: Caller, body: LocationGroup) -> Response:
 
 @router.put("/locations", response_model=Ok)
 def put_location(request: Request, store: StoreDep, caller: Caller, body: Location, key: IdempotencyKey = None) -> Response:
+    """Add or change one of the caller's locations. A code another vendor holds is refused
+    by the store in the write's own transaction (``catalog.location_in_use``), a 422 like
+    any other invalid value, naming no one."""
     _own(caller, body.vendor_code, "change locations")
-    try:
-        existing = store.location(body.code)
-    except NotFoundError:
-        existing = None
-    if existing is not None and existing.vendor_code != caller.vendor_code:
-        raise ForbiddenError(f"Location code {body.code} is taken; choose another")
 
     def act(keyed):
         if keyed is not None:

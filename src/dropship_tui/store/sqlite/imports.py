@@ -28,7 +28,7 @@ class OrderImport(SetupRecords):
         def work(conn: sqlite3.Connection) -> int:
             seen: set[int] = set()
             mappings: dict[str, dict[str, SkuMapping]] = {}
-            locations: dict[str, Location] = {}
+            locations: dict[str, Location | None] = {}
             prepared: list[tuple[Order, SlaPolicy]] = []
             for order in orders:
                 po = order.po_number
@@ -47,14 +47,12 @@ class OrderImport(SetupRecords):
                     try:
                         locations[order.location_code] = self.location(order.location_code)
                     except NotFoundError:
-                        raise InvalidInputError(
-                            f"PO {po}: location {order.location_code} is not in the store"
-                        ) from None
+                        locations[order.location_code] = None
                 location = locations[order.location_code]
-                if location.vendor_code != order.vendor_code:
+                if location is None or location.vendor_code != order.vendor_code:
+                    # Missing or another vendor's: one refusal, naming no one else.
                     raise InvalidInputError(
-                        f"PO {po}: location {location.code} belongs to vendor "
-                        f"{location.vendor_code}, not {order.vendor_code}"
+                        f"PO {po}: {catalog.no_location(order.vendor_code, order.location_code)}"
                     )
                 if order.vendor_code not in mappings:
                     mappings[order.vendor_code] = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
+from dropship_tui.domain import catalog
 from dropship_tui.domain.errors import InvalidInputError, NotFoundError
 from dropship_tui.domain.models import Location, LocationGroup, SkuMapping, Vendor
 from dropship_tui.store.sqlite.sla_admin import SlaAdmin
@@ -117,9 +118,7 @@ class SetupRecords(SlaAdmin):
                 "SELECT vendor_code FROM locations WHERE code = ?", (location.code,)
             ).fetchone()
             if existing is not None and existing[0] != location.vendor_code:
-                raise InvalidInputError(
-                    f"Location {location.code} already belongs to vendor {existing[0]}"
-                )
+                raise InvalidInputError(catalog.location_in_use(location.code))
             conn.execute(
                 "INSERT INTO locations(code, vendor_code, group_code, body) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(code) DO UPDATE SET group_code = excluded.group_code, "
