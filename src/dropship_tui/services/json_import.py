@@ -60,16 +60,8 @@ class Imported:
 
 
 def apply_plan(store: Store, plan: ImportPlan) -> Imported:
-    """Write ``plan`` in the order its records depend on one another: vendors, locations,
-    SKU mappings, then the orders, all in one transaction of a local store (a refusal
-    anywhere, or a crash, leaves nothing of it behind; over the API each part is its own
-    request)."""
-    with store.unit_of_work():
-        for vendor in plan.vendors:
-            store.add_vendor(vendor)
-        for location in plan.locations:
-            store.add_location(location)
-        if plan.sku_mappings:
-            store.add_sku_mappings(plan.sku_mappings)
-        count = store.import_orders(plan.orders) if plan.orders else 0
+    """Write ``plan``: its new vendors, locations and SKU mappings, then its orders, in
+    one transaction (``Store.import_records``; over the API, one request), so a refusal
+    anywhere, or a crash, leaves nothing of it behind."""
+    count = store.import_records(plan.vendors, plan.locations, plan.sku_mappings, plan.orders)
     return Imported(count, len(plan.vendors), len(plan.locations), len(plan.sku_mappings))

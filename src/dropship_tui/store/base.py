@@ -16,7 +16,6 @@ reading now, in the same transaction" — for scripted one-shot CLI actions.
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -236,9 +235,17 @@ class SetupStore(Protocol):
     def set_sla_thresholds(self, thresholds: SlaThresholds) -> int:
         """Returns how many open orders' SLA marks were recomputed."""
         ...
-    def unit_of_work(self) -> AbstractContextManager[None]:
-        """``with store.unit_of_work():`` the writes inside are one transaction (a local
-        store); over the API each write stays its own request."""
+    def import_records(
+        self,
+        vendors: Sequence[Vendor],
+        locations: Sequence[Location],
+        sku_mappings: Sequence[SkuMapping],
+        orders: Sequence[Order],
+    ) -> int:
+        """An import with its setup records, written in the order they depend on one
+        another (vendors, locations, mappings, orders) as ONE transaction, over the API
+        too (one request): a refusal anywhere, or a crash, leaves nothing of it behind.
+        Returns how many orders were imported."""
         ...
 
 

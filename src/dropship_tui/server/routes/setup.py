@@ -111,3 +111,38 @@ def import_orders(
         return Imported(imported=store.import_orders(body))
 
     return write(store, caller, key, act, fingerprint(request, body))
+
+
+class ImportBody(BaseModel):
+    """An import with its setup records: ``dropship-tui --api import FILE`` sends the whole
+    resolved file as one of these, so the server writes it in one transaction."""
+
+    vendors: Annotated[list[Vendor], Field(max_length=1_000)] = []
+    locations: Annotated[list[Location], Field(max_length=10_000)] = []
+    sku_mappings: Annotated[list[SkuMapping], Field(max_length=100_000)] = []
+    orders: Annotated[list[Order], Field(max_length=100_000)] = []
+
+
+@router.post("/imports", response_model=Imported, tags=["orders"])
+def import_records(
+    request: Request, store: StoreDep, caller: Caller, body: ImportBody,
+    key: IdempotencyKey = None,
+) -> Response:
+    """Import orders with the vendor details, locations and SKU mappings they need, all
+    or nothing, in one transaction: a refusal anywhere leaves none of it behind. Every
+    record must be the caller's vendor's (another vendor's is answered like a missing
+    one); each is held to the same rules as on its own route."""
+    caller.require_admin("import orders")
+    for vendor in body.vendors:
+        _own(caller, vendor.code, "import orders")
+    for record in (*body.locations, *body.sku_mappings, *body.orders):
+        _own(caller, record.vendor_code, "import orders")
+
+    def act(keyed):
+        if keyed is not None:
+            keyed.body = Imported(imported=len(body.orders)).model_dump_json()
+        return Imported(imported=store.import_records(
+            body.vendors, body.locations, body.sku_mappings, body.orders,
+        ))
+
+    return write(store, caller, key, act, fingerprint(request, body))

@@ -17,7 +17,6 @@ readable by its owner only); it is never put in a log line or an error message.
 from __future__ import annotations
 
 import json
-from contextlib import AbstractContextManager, nullcontext
 import threading
 import uuid
 from collections.abc import Mapping, Sequence
@@ -324,9 +323,21 @@ class RemoteStore(NamedActions):
         )
         return int(json.loads(content)["imported"])
 
-    def unit_of_work(self) -> AbstractContextManager[None]:
-        """No transaction spans requests: each write is its own, applied once."""
-        return nullcontext()
+    def import_records(
+        self,
+        vendors: Sequence[Vendor],
+        locations: Sequence[Location],
+        sku_mappings: Sequence[SkuMapping],
+        orders: Sequence[Order],
+    ) -> int:
+        """One request (``POST /imports``), one transaction on the server, applied once
+        under its idempotency key."""
+        body = _json({
+            "vendors": list(vendors), "locations": list(locations),
+            "sku_mappings": list(sku_mappings), "orders": list(orders),
+        })
+        content = self._http.request("POST", "/imports", body=body, key=str(uuid.uuid4()))
+        return int(json.loads(content)["imported"])
 
     def set_sla_thresholds(self, thresholds: SlaThresholds) -> int:
         _local_only("Setting the SLA thresholds")

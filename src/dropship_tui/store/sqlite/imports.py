@@ -9,7 +9,9 @@ from collections.abc import Mapping, Sequence
 
 from dropship_tui.domain import catalog, workflow
 from dropship_tui.domain.errors import InvalidInputError, NotFoundError, WorkflowError
-from dropship_tui.domain.models import ActivityEntry, Location, Order, SkuMapping, SlaPolicy, SlaThresholds
+from dropship_tui.domain.models import (
+    ActivityEntry, Location, Order, SkuMapping, SlaPolicy, SlaThresholds, Vendor,
+)
 from dropship_tui.domain.workflow import Ctx
 from dropship_tui.store.sqlite import schema
 from dropship_tui.store.sqlite.rows import ORDER_COLUMNS, line_rows, order_row, tracking_rows
@@ -17,6 +19,22 @@ from dropship_tui.store.sqlite.setup import SetupRecords
 
 
 class OrderImport(SetupRecords):
+    def import_records(
+        self,
+        vendors: Sequence[Vendor],
+        locations: Sequence[Location],
+        sku_mappings: Sequence[SkuMapping],
+        orders: Sequence[Order],
+    ) -> int:
+        with self.unit_of_work():
+            for vendor in vendors:
+                self.add_vendor(vendor)
+            for location in locations:
+                self.add_location(location)
+            if sku_mappings:
+                self.add_sku_mappings(sku_mappings)
+            return self.import_orders(orders) if orders else 0
+
     def import_orders(self, orders: Sequence[Order]) -> int:
         """All or nothing, in one transaction. Only brand-new orders (``workflow.
         import_problems``); each order's vendor and location must be in the store; a PO
