@@ -99,6 +99,20 @@ Code = Annotated[str, AfterValidator(_code), AfterValidator(_required)]
 OptionalCode = Annotated[str, AfterValidator(_code)]
 Text = Annotated[str, AfterValidator(_text)]
 
+RETAILER_PO_MAX = 48
+"""A retailer's own PO number (X12 BEG03 is 1-22 characters; other channels are longer)."""
+
+
+def _printable(value: str) -> str:
+    # A retailer PO number is echoed in every document sent back and shown on screen:
+    # printable characters only, no surrounding blanks.
+    if not value.isprintable() or value != value.strip():
+        raise ValueError("must be printable text without leading or trailing blanks")
+    return value
+
+
+RetailerPo = Annotated[str, Field(min_length=1, max_length=RETAILER_PO_MAX), AfterValidator(_printable)]
+
 
 def po_number_or_none(value: object) -> int | None:
     """``value`` as a PO number (an int, or text such as "82" or "#82"), else None:
@@ -373,6 +387,15 @@ class Invoice(Record):
     currency: Currency
 
 
+class Reference(Record):
+    """A reference the retailer sent with the order (X12 ``REF``: qualifier, value,
+    description), kept to be echoed back; nothing in the workflow reads it."""
+
+    qualifier: Annotated[str, Field(min_length=1, max_length=3), AfterValidator(_code)]
+    value: Text = ""
+    description: Text = ""
+
+
 class ActivityEntry(Record):
     at: UtcDatetime
     user: str
@@ -404,6 +427,10 @@ class Order(Record):
     canceled_at: UtcDatetime | None = None
     final_sla_status: SlaStatus | None = None
     """R12: Completed and canceled orders keep the SLA status they ended with."""
+    retailer_po_number: RetailerPo | None = None
+    """The retailer's own PO number (EDI BEG03), echoed in every document; None when the
+    retailer uses our ``po_number`` (then that is echoed)."""
+    references: tuple[Reference, ...] = ()
 
     @model_validator(mode="after")
     def _lines_unique(self) -> "Order":

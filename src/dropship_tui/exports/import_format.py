@@ -155,6 +155,8 @@ class OrderIn(_In):
     currency: Currency = "USD"
     shipping_method: Text = ""
     lines: list[LineIn] = Field(min_length=1)
+    retailer_po_number: models.RetailerPo | None = None
+    references: list[models.Reference] = []
 
 
 class SlaPolicyIn(_In):
@@ -483,6 +485,8 @@ def resolve(doc: ImportDocument, catalog: Catalog, source: str = "") -> ImportPl
                 currency=o.currency,
                 shipping_method=o.shipping_method,
                 lines=tuple(lines),
+                retailer_po_number=o.retailer_po_number,
+                references=tuple(o.references),
             )
         )
     if problems:
