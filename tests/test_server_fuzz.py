@@ -1,5 +1,7 @@
 """Fuzz the API from its own OpenAPI document (schemathesis, a short bounded run): no
-input, however malformed, gets a 5xx."""
+input, however malformed, gets a 5xx. A second run poisons well-formed requests with big
+integers, far dates and NUL bytes; a fixed table sends the hostile values of issue 12 to
+the routes where they once gave 500s."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 
 import factories as f
 
@@ -49,6 +52,57 @@ def test_no_server_errors(case):
 
 HUGE = [2**63, 10**30, -(2**63), 2**62]
 FAR_DATES = ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00+14:00", "1999-12-31T23:59:59Z"]
+HOSTILE_TEXT = [*FAR_DATES, "\x00", "Ann\x00", "\u202e", "1Z\x00999", "9" * 40]
+
+# The same generated requests, each with some of its values swapped for those: the
+# generator draws a well-formed request (so it reaches past validation into the rules
+# and the store) and the hook poisons its leaves, wherever they are.
+hostile = schemathesis.openapi.from_asgi("/openapi.json", app)
+hostile.config.generation.update(modes=[schemathesis.GenerationMode.POSITIVE], deterministic=True)
+
+
+def _poisoned(value):
+    """A strategy drawing ``value`` with any of its leaves replaced by a hostile one."""
+    if isinstance(value, bool):
+        return st.just(value)
+    if value is None:  # an optional field left out: fill it with something hostile
+        return st.one_of(st.sampled_from(HUGE), st.sampled_from(HOSTILE_TEXT), st.just(None))
+    if isinstance(value, int | float):
+        return st.one_of(st.sampled_from(HUGE), st.just(value))
+    if isinstance(value, str):
+        return st.one_of(st.sampled_from(HOSTILE_TEXT), st.just(value + "\x00"), st.just(value))
+    if isinstance(value, list):
+        return st.tuples(*map(_poisoned, value)).map(list)
+    if isinstance(value, dict) and not value:  # an empty map (quantities by line id)
+        return st.one_of(st.builds(lambda n: {str(n): n}, st.sampled_from(HUGE)), st.just(value))
+    if isinstance(value, dict):
+        return st.fixed_dictionaries({k: _poisoned(v) for k, v in value.items()})
+    return st.just(value)
+
+
+@hostile.hook
+def flatmap_body(ctx, body):
+    return _poisoned(body)
+
+
+@hostile.hook
+def flatmap_query(ctx, query):
+    return _poisoned(query) if query else st.just(query)  # the container stays a map
+
+
+@hostile.hook
+def flatmap_path_parameters(ctx, parameters):
+    return _poisoned(parameters) if parameters else st.just(parameters)
+
+
+@hostile.parametrize()
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_server_errors_with_hostile_values(case):
+    response = case.call(headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code < 500, (case.method, case.formatted_path, case.body, response.text[:500])
+    if response.status_code >= 400:
+        body = response.json()
+        assert set(body) >= {"error", "message"}, body
 
 
 def _hostile_bodies():
