@@ -1,5 +1,5 @@
 """The demo's bulk loader: worker processes each write one chunk of fast-path rows into a
-scratch SQLite file, activity entries already chained (``schema.entry_hash``) up to the
+scratch SQLite file, activity entries already chained (``activity_chain.entry_hash``) up to the
 invoice an order may have; this process copies the chunks in with ``INSERT ... SELECT``
 (numbering invoices in PO order, and chaining the entries from each invoice on), then
 builds indexes and counters; ``synchronous=OFF`` and no WAL meanwhile."""
@@ -15,7 +15,7 @@ from dropship_tui.domain.models import SlaThresholds
 from dropship_tui.store.demo.fast_writer import INVOICE_TOKEN, FastWriter
 from dropship_tui.store.demo.plans import chunk_count, make_plans
 from dropship_tui.store.demo.world import ALPINE, MYSTIC, Customer, Product, demo_catalog, demo_customers
-from dropship_tui.store.sqlite import SqliteStore, schema
+from dropship_tui.store.sqlite import SqliteStore, activity_chain, schema
 from dropship_tui.store.sqlite.rows import ORDER_COLUMNS
 from dropship_tui.store.sqlite.store import INVOICE_PREFIX, invoice_number
 
@@ -51,11 +51,11 @@ _SCRATCH_TABLES = [
 
 def _chained(entries: list[tuple], inv: int) -> list[tuple]:
     """One order's activity rows as scratch rows (..., inv, hash, link), chained here
-    (``schema.entry_hash``, as ``imports.append_activity`` does) up to its "Invoiced"
+    (``activity_chain.entry_hash``, as ``imports.append_activity`` does) up to its "Invoiced"
     entry, whose number the loader fills in: from there on ``hash`` is NULL and the loader
     chains the rest, going on from the ``link`` of the first of them."""
     out: list[tuple] = []
-    previous, tail = schema.GENESIS, False
+    previous, tail = activity_chain.GENESIS, False
     for e in entries:
         if e[3] == activity.INVOICED:
             out.append((*e, inv, None, previous))
@@ -63,7 +63,7 @@ def _chained(entries: list[tuple], inv: int) -> list[tuple]:
         elif tail:
             out.append((*e, 0, None, None))
         else:
-            previous = schema.entry_hash(previous, *e)
+            previous = activity_chain.entry_hash(previous, *e)
             out.append((*e, 0, previous, None))
     return out
 
@@ -170,7 +170,7 @@ def _copy_invoiced_tails(conn, offset: int) -> None:
             previous = link
         if inv:
             details = details.replace(INVOICE_TOKEN, invoice_number(inv + offset))
-        previous = schema.entry_hash(previous, po, at, user, action, details)
+        previous = activity_chain.entry_hash(previous, po, at, user, action, details)
         rows.append((po, at, user, action, details, previous))
     conn.executemany(
         "INSERT INTO activity(po_number, at, user, action, details, hash) VALUES (?, ?, ?, ?, ?, ?)",

@@ -304,7 +304,8 @@ class FastWriter:
             f',"canceled_items":[{",".join(canceled)}],"slips":[{slips_json}]'
             f',"invoice":{invoice_json},"completed_at":{opt(completed_at)}'
             f',"canceled_at":{opt(canceled_at)}'
-            f',"final_sla_status":{"null" if final is None else chr(34) + final.value + chr(34)}}}'
+            f',"final_sla_status":{"null" if final is None else chr(34) + final.value + chr(34)}'
+            ',"retailer_po_number":null,"references":[]}'
         )
 
         # The indexed columns, as rows.order_row computes them.

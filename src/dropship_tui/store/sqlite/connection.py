@@ -26,7 +26,7 @@ from typing import Protocol, Self, TypeVar
 from dropship_tui.domain.models import SlaPolicy, SlaThresholds, Vendor
 from dropship_tui.domain.workflow import Ctx
 from dropship_tui.store.base import Clock, StoreBusyError, utc_now
-from dropship_tui.store.sqlite import schema
+from dropship_tui.store.sqlite import activity_chain, schema
 
 T = TypeVar("T")
 
@@ -141,11 +141,11 @@ class SqliteBase:
 
     def _restore_triggers(self) -> None:
         """Re-create the activity log's append-only triggers if someone dropped them."""
-        if not schema.missing_activity_triggers(self._conn):
+        if not activity_chain.missing_activity_triggers(self._conn):
             return
         self._conn.execute("BEGIN IMMEDIATE")
         try:
-            schema.restore_activity_triggers(self._conn)  # re-read inside the write lock
+            activity_chain.restore_activity_triggers(self._conn)  # re-read inside the write lock
             self._conn.execute("COMMIT")
         except BaseException:
             self._conn.execute("ROLLBACK")

@@ -13,7 +13,7 @@ from dropship_tui.domain.models import (
     ActivityEntry, Location, Order, SkuMapping, SlaPolicy, SlaThresholds, Vendor,
 )
 from dropship_tui.domain.workflow import Ctx
-from dropship_tui.store.sqlite import schema
+from dropship_tui.store.sqlite import activity_chain, schema
 from dropship_tui.store.sqlite.rows import ORDER_COLUMNS, line_rows, order_row, tracking_rows
 from dropship_tui.store.sqlite.setup import SetupRecords
 
@@ -157,16 +157,16 @@ def insert_tracking(conn: sqlite3.Connection, rows: Sequence[tuple[str, int, int
 def append_activity(
     conn: sqlite3.Connection, po_number: int, entries: Sequence[ActivityEntry]
 ) -> None:
-    """Append an order's entries, each chained to the one before (``schema.entry_hash``:
-    the order's last entry so far, or ``schema.GENESIS`` for its first)."""
+    """Append an order's entries, each chained to the one before (``activity_chain.entry_hash``:
+    the order's last entry so far, or ``activity_chain.GENESIS`` for its first)."""
     last = conn.execute(
         "SELECT hash FROM activity WHERE po_number = ? ORDER BY id DESC LIMIT 1", (po_number,)
     ).fetchone()
-    previous = schema.GENESIS if last is None else last[0]
+    previous = activity_chain.GENESIS if last is None else last[0]
     rows = []
     for e in entries:
         at = e.at.isoformat()
-        previous = schema.entry_hash(previous, po_number, at, e.user, e.action, e.details)
+        previous = activity_chain.entry_hash(previous, po_number, at, e.user, e.action, e.details)
         rows.append((po_number, at, e.user, e.action, e.details, previous))
     conn.executemany(
         "INSERT INTO activity(po_number, at, user, action, details, hash) VALUES (?, ?, ?, ?, ?, ?)",

@@ -24,14 +24,12 @@ reached, ``SLA_NEVER`` = never reached). So for every order, at any ``now``:
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import sqlite3
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
 
 from dropship_tui.domain.errors import DomainError
+from dropship_tui.store.sqlite import activity_chain
 
 SLA_PAST = -(2**62)
 SLA_NEVER = 2**62
@@ -119,10 +117,8 @@ V1_TABLES = [
         details TEXT NOT NULL DEFAULT ''
     )""",
     # R11: history can never be rewritten, whatever path writes to the file.
-    """CREATE TRIGGER activity_no_update BEFORE UPDATE ON activity
-       BEGIN SELECT RAISE(ABORT, 'activity is append-only: entries cannot be changed'); END""",
-    """CREATE TRIGGER activity_no_delete BEFORE DELETE ON activity
-       BEGIN SELECT RAISE(ABORT, 'activity is append-only: entries cannot be deleted'); END""",
+    activity_chain.NO_UPDATE,
+    activity_chain.NO_DELETE,
     # Stage tiles without counting a million rows: counters kept by triggers.
     """CREATE TABLE stage_counts (
         vendor_code TEXT NOT NULL,
@@ -379,73 +375,7 @@ def _v8(conn: sqlite3.Connection) -> None:
     _run(V8_TABLES)(conn)
 
 
-# --- v9: the activity log, tamper-evident (issue 12 item 4) ---------------------------------
-# ``INSERT OR REPLACE`` deleted an entry without firing the DELETE trigger: a BEFORE INSERT
-# trigger now refuses an id already there (and ``connection.connect`` turns
-# ``recursive_triggers`` on). Each entry carries ``hash``, chained to the previous entry
-# of its order (``entry_hash``); this step back-fills it for the entries already there, in
-# id order per order, and records that it did in ``meta`` 'activity_chain'.
-
-GENESIS = "0" * 64
-"""The "previous hash" of an order's first entry."""
-
-ACTIVITY_NO_REPLACE = """CREATE TRIGGER activity_no_replace BEFORE INSERT ON activity
-   WHEN EXISTS (SELECT 1 FROM activity WHERE id = new.id)
-   BEGIN SELECT RAISE(ABORT, 'activity is append-only: entries cannot be replaced'); END"""
-ACTIVITY_TRIGGERS = {
-    **{name: sql for sql in V1_TABLES for name in ("activity_no_update", "activity_no_delete")
-       if f"TRIGGER {name} " in sql},
-    "activity_no_replace": ACTIVITY_NO_REPLACE,
-}
-"""What keeps the log append-only, by trigger name (re-created when a store opens)."""
-
-
-def entry_hash(previous: str | None, po_number: int, at: str, user: str, action: str, details: str) -> str:
-    """An activity entry's link: sha256 (hex) over the previous entry's hash (``GENESIS``
-    for an order's first entry; "" if that entry has none) and the entry's fields, each
-    written ``LENGTH:TEXT,`` (length in characters; the PO in decimal), UTF-8."""
-    p, po = previous or "", str(po_number)
-    text = f"{len(p)}:{p},{len(po)}:{po},{len(at)}:{at},{len(user)}:{user},{len(action)}:{action},{len(details)}:{details},"
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _v9(conn: sqlite3.Connection) -> None:
-    conn.execute("ALTER TABLE activity ADD COLUMN hash TEXT")
-    conn.execute("DROP TRIGGER IF EXISTS activity_no_update")  # back-filling updates rows
-    entries = orders = 0
-    po, id_, previous = -(2**63), -(2**63), GENESIS  # keyset pages: before every entry
-    while page := conn.execute(
-        "SELECT po_number, id, at, user, action, details FROM activity "
-        "WHERE (po_number, id) > (?, ?) ORDER BY po_number, id LIMIT 10000", (po, id_)
-    ).fetchall():
-        links = []
-        for entry_po, id_, *fields in page:
-            if entry_po != po:
-                po, previous, orders = entry_po, GENESIS, orders + 1
-            previous = entry_hash(previous, po, *fields)
-            links.append((previous, id_))
-        conn.executemany("UPDATE activity SET hash = ? WHERE id = ?", links)
-        entries += len(links)
-    restore_activity_triggers(conn)
-    at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    record = {"schema": 9, "back_filled_entries": entries, "back_filled_orders": orders, "at": at}
-    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('activity_chain', ?)", (json.dumps(record),))
-
-
-def missing_activity_triggers(conn: sqlite3.Connection) -> list[str]:
-    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    return [name for name in ACTIVITY_TRIGGERS if name not in present]
-
-
-def restore_activity_triggers(conn: sqlite3.Connection) -> list[str]:
-    """Re-create the append-only triggers someone dropped; returns their names."""
-    missing = missing_activity_triggers(conn)
-    for name in missing:
-        conn.execute(ACTIVITY_TRIGGERS[name])
-    return missing
-
-
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, activity_chain.v9]
 
 _DROPPED = V4_DROPPED + V5_DROPPED + V6_DROPPED
 INDEXES = [

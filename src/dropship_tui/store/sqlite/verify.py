@@ -2,17 +2,17 @@
 
 Four checks, all read in one read transaction (a snapshot: writers may go on meanwhile):
 
-* the activity chain of every order: each entry's ``hash`` is ``schema.entry_hash`` of the
-  hash before it (``schema.GENESIS`` for the first) and its own fields. An entry changed,
+* the activity chain of every order: each entry's ``hash`` is ``activity_chain.entry_hash`` of the
+  hash before it (``activity_chain.GENESIS`` for the first) and its own fields. An entry changed,
   inserted or removed in the middle breaks the chain there; an entry without a hash was
   written outside dropship-tui. (An unkeyed chain cannot tell a log rewritten from some
   entry to its very end, hashes recomputed: keep a copy of the file to compare with.)
-* the triggers that keep the log append-only (``schema.ACTIVITY_TRIGGERS``) exist;
+* the triggers that keep the log append-only (``activity_chain.ACTIVITY_TRIGGERS``) exist;
 * ``PRAGMA integrity_check``;
 * every order's invariants (``domain.invariants``).
 
 Opening the file upgrades an older store first (as every command does): the step that
-adds the chain back-fills it (``schema._v9``). Missing triggers are reported here, not
+adds the chain back-fills it (``activity_chain.v9``). Missing triggers are reported here, not
 re-created: a store opened by any other command re-creates them.
 """
 
@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from dropship_tui.domain.errors import DomainError
 from dropship_tui.domain.invariants import order_invariant_problems
 from dropship_tui.domain.models import Order
-from dropship_tui.store.sqlite import schema
+from dropship_tui.store.sqlite import activity_chain, schema
 from dropship_tui.store.sqlite.connection import connect
 
 
@@ -90,7 +90,7 @@ def verify_connection(conn: sqlite3.Connection) -> VerifyReport:
         integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
         if integrity != ["ok"]:
             report.store_problems.extend(f"integrity_check: {line}" for line in integrity)
-        for name in schema.missing_activity_triggers(conn):
+        for name in activity_chain.missing_activity_triggers(conn):
             report.store_problems.append(
                 f"the trigger {name} is missing: the activity log could be rewritten "
                 "(opening the store with dropship-tui re-creates it)"
@@ -107,20 +107,20 @@ def verify_connection(conn: sqlite3.Connection) -> VerifyReport:
 
 def _chain_problems(conn: sqlite3.Connection, report: VerifyReport) -> Iterator[tuple[int, str]]:
     """The first broken link of each order's chain (what follows it is chained to it)."""
-    po, previous, n, reported = None, schema.GENESIS, 0, False
+    po, previous, n, reported = None, activity_chain.GENESIS, 0, False
     for entry_po, at, user, action, details, stored in conn.execute(
         "SELECT po_number, at, user, action, details, hash FROM activity ORDER BY po_number, id"
     ):
         report.entries += 1
         if entry_po != po:
-            po, previous, n, reported = entry_po, schema.GENESIS, 0, False
+            po, previous, n, reported = entry_po, activity_chain.GENESIS, 0, False
         n += 1
         if not reported:
             where = f"activity entry {n} ({action}, {at})"
             if stored is None:
                 reported = True
                 yield po, f"{where} has no hash: it was written outside dropship-tui"
-            elif stored != schema.entry_hash(previous, po, at, user, action, details):
+            elif stored != activity_chain.entry_hash(previous, po, at, user, action, details):
                 reported = True
                 yield po, f"{where} does not match its chain: the log was changed"
         previous = stored
