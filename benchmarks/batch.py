@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from dropship_tui.tui.app import DropshipApp  # noqa: E402
+from dropship_tui.tui.modals.confirm import ConfirmModal  # noqa: E402
 from dropship_tui.config import Config  # noqa: E402
 from dropship_tui.domain.models import Stage  # noqa: E402
 from dropship_tui.store.base import OrderQuery  # noqa: E402
@@ -132,11 +133,16 @@ async def confirm_to_result(db: Path, marked: int) -> tuple[float, int, int, int
         if short:
             await keys("ctrl+s")
             assert isinstance(app.screen, BatchReasonModal)
-            await keys("enter", "down", "enter")  # the apply-to-all select: Out of stock
+            await keys("1")  # the apply-to-all select: reason 1, Out of stock
         start = time.perf_counter()
         await pilot.press("ctrl+s")
         keys.count += 1
-        await until(lambda: isinstance(app.screen, BatchResultScreen))
+        await until(lambda: isinstance(app.screen, (BatchResultScreen, ConfirmModal)))
+        if isinstance(app.screen, ConfirmModal):  # orders validated to 0: canceled, asked apart
+            start = time.perf_counter()
+            await pilot.press("y")
+            keys.count += 1
+            await until(lambda: isinstance(app.screen, BatchResultScreen))
         await pilot.pause()  # the result screen painted
         elapsed = time.perf_counter() - start
         outcome = app.screen.outcome
@@ -174,7 +180,7 @@ async def keys_for_po82(tmp: Path) -> tuple[int, list[str]]:
         await keys("f")  # step 1
         await keys.data("4")  # 4 of 5
         await keys("ctrl+s")  # -> the reason modal, on the line's reason
-        await keys("enter", "down", "enter")  # Out of stock
+        await keys("1")  # reason 1: Out of stock
         await keys("ctrl+s")  # acknowledged -> step 2
         await keys.data("2")  # 2 slips, spread 2 + 2
         await keys("ctrl+s")  # slips saved, focus on slip 1's tracking

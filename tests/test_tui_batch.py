@@ -58,7 +58,7 @@ async def test_an_order_changed_elsewhere_is_refused_alone(tmp_path):
         assert "changed by someone else" in outcome.failed[1002]
         assert "already in progress" in outcome.failed[1014]
         text = screen_text(app)
-        assert "✓ 2 orders done" in text and "✗ 2 refused" in text
+        assert "✓ 2 orders acknowledged" in text and "✗ 2 refused" in text
         assert "1002" in text and "1014" in text
 
         # the two went through; the refused ones are exactly as the other user left them

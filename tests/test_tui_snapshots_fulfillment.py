@@ -137,3 +137,17 @@ def test_address_modal(snap_compare, tmp_path):
     assert snap_compare(
         _app(tmp_path), terminal_size=(120, 36), run_before=_open(lambda: OrderDetailScreen(82), "a")
     )
+
+
+def test_acknowledge_short_80x24(snap_compare, tmp_path):
+    """Issue 13: at 80 columns step 1 keeps Vendor SKU and UPC, the warning wraps, the
+    footer ends with F1 Help."""
+    assert snap_compare(_app(tmp_path), terminal_size=(80, 24), run_before=_open(lambda: AcknowledgeScreen(82), "4"))
+
+
+def test_prepare_shipments_invoiced_80x24(snap_compare, tmp_path):
+    """Issue 13: back from the invoice, step 2 keeps Accepted ("Acc"), the slips are fixed
+    and the tracking numbers editable."""
+    assert snap_compare(
+        _app(tmp_path, "invoiced"), terminal_size=(80, 24), run_before=_open(lambda: PrepareShipmentsScreen(82))
+    )

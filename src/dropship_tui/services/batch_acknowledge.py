@@ -79,6 +79,9 @@ class BatchOutcome:
     """PO -> why the store refused it (nothing of it was written)."""
     skipped: dict[int, str] = field(default_factory=dict)
     """PO -> why it was left out before confirming (not New, not found)."""
+    canceled: set[int] = field(default_factory=set)
+    """The POs of ``succeeded`` that were canceled (every line validated to 0, R4), not
+    acknowledged: shown apart, so a cancellation never reads as "done"."""
     seconds: float = 0.0
 
 
@@ -102,6 +105,7 @@ def acknowledge_all(store: Store, jobs: Sequence[AckJob], skipped: Mapping[int, 
                 continue
         if order.stage is Stage.CANCELED:
             outcome.succeeded[job.po_number] = "canceled: every line validated to 0"
+            outcome.canceled.add(job.po_number)
         else:
             outcome.succeeded[job.po_number] = f"acknowledged: {order.units_accepted} of {units(order.units_ordered)}"
     outcome.seconds = time.perf_counter() - start

@@ -37,7 +37,9 @@ class DropshipApp(Navigation):
     TITLE = "dropship-tui"
     CSS_PATH = "styles/app.tcss"
     BINDINGS = [
-        Binding("question_mark", "app.show_help", "Help", id="app.help", tooltip="List every key of this screen"),
+        Binding("question_mark", "app.show_help", "Help", show=False, id="app.help", tooltip="List every key of this screen"),
+        Binding("f1", "app.show_help", "Help", priority=True, id="app.help_anywhere",
+                tooltip="List every key of this screen (also while typing in a field, where ? is a character)"),
         Binding("q", "app.quit", "Quit", id="app.quit", tooltip="Leave the app"),
         Binding("ctrl+p", "app.command_palette", "Commands", show=False, id="app.palette",
                 tooltip="Search every action of this screen by name"),
@@ -59,6 +61,10 @@ class DropshipApp(Navigation):
         every screen, instead of ``markup=False`` at each call."""
         shown = "\n".join(terminal_text(line) for line in message.split("\n"))
         super().notify(shown, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def action_help_quit(self) -> None:
+        """ctrl+c copies in a text field and never quits: say what does."""
+        self.notify("ctrl+c does not quit: press q to quit (ctrl+q while typing in a field)", timeout=4)
 
     async def action_quit(self) -> None:
         """Quit, but ask first when a screen holds typed work that is not saved."""

@@ -39,7 +39,21 @@ class ShowOrder(Message):
 
 
 class BackToDashboard(Message):
-    """Leave every order screen (detail and fulfillment) for the dashboard."""
+    """Leave every order screen (detail and fulfillment) for the dashboard; with
+    ``order``, the dashboard shows that order's row under the cursor (after Done, say)."""
+
+    def __init__(self, order: Order | None = None) -> None:
+        super().__init__()
+        self.order = order
+
+
+class OpenShipping(Message):
+    """From the invoice back to step 2, in place of the invoice: tracking stays editable
+    until the order is completed (R7)."""
+
+    def __init__(self, order: Order) -> None:
+        super().__init__()
+        self.order = order
 
 
 class OpenBatchAcknowledge(Message):

@@ -27,6 +27,7 @@ from dropship_tui.tui.messages import (
     Fulfil,
     OpenBatchAcknowledge,
     OpenOrder,
+    OpenShipping,
     ShowOrder,
 )
 from dropship_tui.tui.screens.acknowledge import AcknowledgeScreen
@@ -103,6 +104,11 @@ class Navigation(App[None]):
     def on_back_to_dashboard(self, message: BackToDashboard) -> None:
         while len(self.screen_stack) > 1 and isinstance(self.screen, OrderScreen):
             self.pop_screen()
+        if message.order is not None and isinstance(self.screen, DashboardScreen):
+            self.screen.land_on(message.order)
+
+    def on_open_shipping(self, message: OpenShipping) -> None:
+        self.switch_screen(PrepareShipmentsScreen(message.order.po_number, message.order))
 
     def on_open_batch_acknowledge(self, message: OpenBatchAcknowledge) -> None:
         self.push_screen(BatchAckScreen(message.pos, message.query, marked=message.marked))

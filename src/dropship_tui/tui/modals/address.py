@@ -12,11 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from dropship_tui.domain import workflow
 from dropship_tui.domain.models import Address, Order, ShipTo
 from dropship_tui.tui.widgets.note import Note
+from dropship_tui.tui.widgets.key_footer import KeyFooter
 
 FIELDS = (
     ("first_name", "First name"),
@@ -76,10 +77,11 @@ class AddressModal(ModalScreen[ShipTo | None]):
                 yield Button("Save address  ctrl+s", variant="primary", id="address-save", compact=True)
                 yield Button("Back  esc", id="address-back", compact=True)
 
-        yield Footer()
+        yield KeyFooter()
 
     def ship_to(self) -> ShipTo:
         values = {name: self.query_one(f"#addr-{name}", Input).value.strip() for name, _ in FIELDS}
+        values["country_code"] = values["country_code"].upper()  # ISO codes are upper case: "de" is DE
         address = Address(**{k: v for k, v in values.items() if k in ADDRESS_FIELDS})
         return ShipTo(**{k: v for k, v in values.items() if k not in ADDRESS_FIELDS}, address=address)
 

@@ -18,12 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from dropship_tui.domain import workflow
 from dropship_tui.domain.models import REASON_TEXT_MAX, Line, Order, Reason, ReasonCode
 from dropship_tui.domain.words import plural, terminal_text
-from dropship_tui.tui.modals.cancel import reason_options
+from dropship_tui.tui.widgets.reason_select import ReasonSelect
+from dropship_tui.tui.widgets.key_footer import KeyFooter
 
 Key = tuple[int, int]
 """(PO, line_id)."""
@@ -69,18 +70,18 @@ class BatchReasonModal(ModalScreen[BatchReasons]):
             )
             with Horizontal(classes="breason-row"):
                 yield Static(Text("Apply a reason to all lines:"), classes="breason-label")
-                yield Select(reason_options(), prompt="Choose…", id="breason-all", compact=True,
+                yield ReasonSelect(prompt="Choose…", id="breason-all", compact=True,
                              value=self.reason_all.code if self.reason_all else Select.NULL)
                 yield Input(self.reason_all.text if self.reason_all else "", placeholder="Why? (for Other)",
                             max_length=REASON_TEXT_MAX, id="breason-all-text", compact=True)
             yield DataTable(id="breason-lines", cursor_type="row")
             with Horizontal(classes="breason-row"):
                 yield Static("", id="breason-editing", classes="breason-label")
-                yield Select(reason_options(), prompt="(the reason for all)", id="breason-one", compact=True)
+                yield ReasonSelect(prompt="(the reason for all)", id="breason-one", compact=True)
                 yield Input(placeholder="Why is this line short? (for Other)", max_length=REASON_TEXT_MAX,
                             id="breason-one-text", compact=True)
             yield Static("", id="breason-count")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         t = self.query_one("#breason-lines", DataTable)

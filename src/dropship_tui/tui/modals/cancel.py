@@ -11,16 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Static
 
 from dropship_tui.domain import workflow
 from dropship_tui.domain.models import REASON_TEXT_MAX, Order, Reason, ReasonCode
 from dropship_tui.domain.words import units
 from dropship_tui.tui.widgets.note import Note
-
-
-def reason_options() -> list[tuple[Text, ReasonCode]]:
-    return [(Text(code.label), code) for code in ReasonCode]
+from dropship_tui.tui.widgets.reason_select import ReasonSelect
+from dropship_tui.tui.widgets.key_footer import KeyFooter
 
 
 class CancelModal(ModalScreen[Reason | None]):
@@ -58,7 +56,7 @@ class CancelModal(ModalScreen[Reason | None]):
                 )
             )
             yield Label("Reason")
-            yield Select(reason_options(), prompt="Choose a reason", id="cancel-reason")
+            yield ReasonSelect(prompt="Choose a reason (1-7)", id="cancel-reason")
             yield Input(
                 placeholder=f"Why? (required for Other, at most {REASON_TEXT_MAX} characters)",
                 max_length=REASON_TEXT_MAX,
@@ -69,13 +67,13 @@ class CancelModal(ModalScreen[Reason | None]):
                 yield Button("Cancel the order  ctrl+s", variant="error", id="cancel-confirm", compact=True)
                 yield Button("Keep the order  esc", id="cancel-back", compact=True)
 
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#cancel-reason", Select).focus()
+        self.query_one("#cancel-reason", ReasonSelect).focus()
 
     def _reason(self) -> Reason | None:
-        value = self.query_one("#cancel-reason", Select).value
+        value = self.query_one("#cancel-reason", ReasonSelect).value
         if not isinstance(value, ReasonCode):
             return None
         text = self.query_one("#cancel-text", Input).value if value is ReasonCode.OTHER else ""

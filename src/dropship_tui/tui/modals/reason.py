@@ -16,12 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from dropship_tui.domain import workflow
 from dropship_tui.domain.models import REASON_TEXT_MAX, Order, Reason, ReasonCode
 from dropship_tui.domain.words import terminal_text
-from dropship_tui.tui.modals.cancel import reason_options
+from dropship_tui.tui.widgets.reason_select import ReasonSelect
+from dropship_tui.tui.widgets.key_footer import KeyFooter
 
 
 class ReasonModal(ModalScreen[dict[int, Reason] | None]):
@@ -57,7 +58,7 @@ class ReasonModal(ModalScreen[dict[int, Reason] | None]):
                 )
             with Horizontal(id="reason-all-row"):
                 yield Static(Text("Apply a reason to all lines:"), classes="r-all-label")
-                yield Select(reason_options(), prompt="Choose…", id="reason-all", compact=True)
+                yield ReasonSelect(prompt="Choose…", id="reason-all", compact=True)
                 yield Input(
                     placeholder="Why? (for Other)", max_length=REASON_TEXT_MAX, id="reason-all-text",
                     classes="reason-text", compact=True,
@@ -87,9 +88,7 @@ class ReasonModal(ModalScreen[dict[int, Reason] | None]):
                                 Text(str(workflow.shortfall(line, self.validated)), justify="right", style="bold yellow"),
                                 classes="r-num",
                             )
-                            yield Select(
-                                reason_options(),
-                                prompt="Choose a reason",
+                            yield ReasonSelect(prompt="Choose a reason",
                                 value=reason.code if reason else Select.NULL,
                                 id=f"reason-{line.line_id}",
                                 classes="r-reason",
@@ -110,7 +109,7 @@ class ReasonModal(ModalScreen[dict[int, Reason] | None]):
                 yield Button(label, variant="error" if self.all_zero else "primary", id="reason-confirm", compact=True)
                 yield Button("Back  esc", id="reason-back", compact=True)
 
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < 100, "-narrow")

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from dropship_tui.domain.errors import DomainError
 from dropship_tui.domain.words import terminal_text
@@ -23,6 +23,7 @@ from dropship_tui.services import tracking_import
 from dropship_tui.store.base import Store
 from dropship_tui.tui.widgets.note import Note
 from dropship_tui.tui.workers import StoreWorkers
+from dropship_tui.tui.widgets.key_footer import KeyFooter
 
 
 def report_text(report: tracking_import.TrackingImportReport) -> Text:
@@ -92,7 +93,7 @@ class TrackingImportModal(StoreWorkers, ModalScreen[int]):
             with VerticalScroll(id="import-report-box"):
                 yield Static("", id="import-report")
             yield Static(Text("enter: import  ·  esc: close"), classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()

@@ -19,7 +19,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from dropship_tui.domain import scan, workflow
 from dropship_tui.domain.errors import DomainError
@@ -36,6 +36,7 @@ from dropship_tui.tui.widgets.note import Note
 from dropship_tui.tui.widgets.qty_input import QtyInput
 from dropship_tui.tui.widgets.scan_field import ScanField
 from dropship_tui.tui.widgets.step_indicator import StepIndicator
+from dropship_tui.tui.widgets.key_footer import KeyFooter
 
 
 class LineRow(Horizontal):
@@ -94,11 +95,12 @@ class AcknowledgeScreen(StepScreen):
                 ("SKU", "c-sku"),
                 ("Vendor SKU", "c-vsku"),
                 ("UPC", "c-upc"),
-                ("Ordered", "c-num"),
+                ("Ordered", "c-num wide-only"),
+                ("Ord", "c-num narrow-only"),
                 ("Validated", "c-qty"),
                 ("", "c-problem"),
             ):
-                yield Static(Text(label, justify="right" if cls == "c-num" else "left"), classes=cls)
+                yield Static(Text(label, justify="right" if cls.startswith("c-num") else "left"), classes=cls)
         yield VerticalScroll(id="ack-lines")
         with Horizontal(id="scan-row"):
             yield Static(Text("Scan"), classes="scan-label")
@@ -110,7 +112,7 @@ class AcknowledgeScreen(StepScreen):
         with Horizontal(classes="actions"):
             yield Button("Acknowledge order  ctrl+s", variant="primary", id="ack-confirm", compact=True)
             yield Button("Cancel order  ctrl+x", variant="error", id="ack-cancel", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     # --- loading -------------------------------------------------------------------
 
@@ -152,6 +154,8 @@ class AcknowledgeScreen(StepScreen):
         """What quitting now would lose, for the app's quit guard (None: nothing)."""
         if self.order is None or self.order.stage is not Stage.NEW:
             return None
+        if self.counting:
+            return f"the units you scanned for PO {self.order.po_number}"
         for line in self.order.lines:
             try:
                 value = self.query_one(f"#qty-{line.line_id}", QtyInput).value
@@ -337,8 +341,9 @@ class AcknowledgeScreen(StepScreen):
             self.notify(f"PO {order.po_number} canceled: every line was validated to 0")
             self.post_message(BackToDashboard())
             return
-        self.notify(
+        self.notify(  # short: step 2's title says so too, and a toast covers its rows
             f"PO {order.po_number} acknowledged: {order.units_accepted} of "
-            f"{units(order.units_ordered)} accepted"
+            f"{units(order.units_ordered)} accepted",
+            timeout=2,
         )
         self.post_message(ShowOrder(order))  # step 2

@@ -23,7 +23,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from dropship_tui.domain import workflow
 from dropship_tui.domain.models import Line, Order, Reason
@@ -38,7 +38,9 @@ from dropship_tui.services.batch_acknowledge import (
 from dropship_tui.store.base import OrderQuery
 from dropship_tui.tui.messages import BatchDone
 from dropship_tui.tui.modals.batch_reason import BatchReasonModal, BatchReasons
+from dropship_tui.tui.modals.confirm import ConfirmModal
 from dropship_tui.tui.workers import StoreWorkers
+from dropship_tui.tui.widgets.key_footer import KeyFooter
 
 
 class BatchAckScreen(StoreWorkers, Screen):
@@ -80,7 +82,7 @@ class BatchAckScreen(StoreWorkers, Screen):
         table: DataTable = DataTable(id="batch-lines", cursor_type="row", zebra_stripes=False)
         yield table
         yield Static("", id="batch-summary")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> DataTable:
@@ -143,15 +145,26 @@ class BatchAckScreen(StoreWorkers, Screen):
         self._show_title()
         self._show_summary()
 
+    def zero_orders(self) -> list[int]:
+        """The POs validated to 0 on every line: confirming cancels them (R4)."""
+        return [o.po_number for o in self.orders if workflow.would_cancel(o, self.validated_of(o))]
+
     def _show_title(self) -> None:
         n = len(self.orders)
         title = Text(no_wrap=True, overflow="ellipsis")
+        zero = self.zero_orders()
+        if zero:  # first, so no width cuts it off
+            title.append(f" ⚠ {plural(len(zero), 'order')} will be CANCELED ", style="bold white on red")
+            title.append(" ")
         title.append(" Batch acknowledgement ", style="bold reverse")
         what = "marked order" if self.marked else "order"
-        title.append(f"  Acknowledge {plural(n, what)}", style="bold")
-        if self.hidden:
-            title.append(f" ({self.hidden:,} hidden by the filter)")
-        title.append("?")
+        if self.loaded and not n:
+            title.append(f"  Nothing to acknowledge: no {what} is New", style="bold")
+        else:
+            title.append(f"  Acknowledge {plural(n, what)}", style="bold")
+            if self.hidden:
+                title.append(f" ({self.hidden:,} hidden by the filter)")
+            title.append("?")
         self.query_one("#batch-title", Static).update(title)
         skipped = self.query_one("#batch-skipped", Static)
         if self.skipped:
@@ -203,7 +216,7 @@ class BatchAckScreen(StoreWorkers, Screen):
             orders = len({o.po_number for o, _, _ in short})
             text.append(f"  ·  ⚠ {plural(len(short), 'short line')} in {plural(orders, 'order')}: each needs a reason",
                         style="bold yellow")
-        zero = [o.po_number for o in self.orders if workflow.would_cancel(o, self.validated_of(o))]
+        zero = self.zero_orders()
         if zero:
             text.append(f"  ·  {plural(len(zero), 'order')} validated to 0 will be CANCELED", style="bold red")
         text.append("  ·  ctrl+s acknowledge all, esc back", style="dim")
@@ -230,6 +243,7 @@ class BatchAckScreen(StoreWorkers, Screen):
             row = f"{order.po_number}:{ln.line_id}"
             table.update_cell(row, "validated", self._validated_cell((order.po_number, ln.line_id), ln))
             table.update_cell(row, "short", self._short_cell(order, ln))
+        self._show_title()
         self._show_summary()
         return True
 
@@ -281,9 +295,30 @@ class BatchAckScreen(StoreWorkers, Screen):
         def chosen(result: BatchReasons) -> None:
             self.reasons, self.reason_all = result.own, result.reason_all  # kept for next time
             if result.confirmed is not None:
-                self._write(result.confirmed)
+                self._confirm_cancels(result.confirmed)
 
         self.app.push_screen(BatchReasonModal(short, self.reasons, self.reason_all), chosen)
+
+    def _confirm_cancels(self, reasons: dict[tuple[int, int], Reason]) -> None:
+        """Orders validated to 0 are canceled, not acknowledged (R4): a question of its own,
+        naming them, before anything is written."""
+        zero = self.zero_orders()
+        if not zero:
+            self._write(reasons)
+            return
+        listed = ", ".join(str(po) for po in zero[:20]) + (" …" if len(zero) > 20 else "")
+        rest = len(self.orders) - len(zero)
+        question = (
+            f"{plural(len(zero), 'order is', 'orders are')} validated to 0 and will be CANCELED, "
+            f"not acknowledged: PO {listed}.\n\nCancel {'it' if len(zero) == 1 else 'them'}"
+            + (f" and acknowledge the other {plural(rest, 'order')}?" if rest else "?")
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write(reasons)
+
+        self.app.push_screen(ConfirmModal(question), answered)
 
     def _write(self, reasons: dict[tuple[int, int], Reason]) -> None:
         per_order: dict[int, dict[int, Reason]] = {}

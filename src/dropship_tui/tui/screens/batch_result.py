@@ -7,11 +7,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from dropship_tui.domain.words import plural, terminal_text
 from dropship_tui.services.batch_acknowledge import BatchOutcome
 from dropship_tui.tui.messages import BatchAcknowledged
+from dropship_tui.tui.widgets.key_footer import KeyFooter
 
 
 class BatchResultScreen(Screen):
@@ -30,7 +31,10 @@ class BatchResultScreen(Screen):
         o = self.outcome
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append(" Batch acknowledgement done ", style="bold reverse")
-        title.append(f"  ✓ {plural(len(o.succeeded), 'order')} done", style="bold green")
+        if o.canceled:  # first: a cancellation must not be cut off or read as done
+            title.append(f"  ✗ {len(o.canceled):,} canceled (validated to 0)  ·", style="bold red")
+        acknowledged = len(o.succeeded) - len(o.canceled)
+        title.append(f"  ✓ {plural(acknowledged, 'order')} acknowledged", style="bold green")
         if o.failed:
             title.append(f"  ·  ✗ {len(o.failed):,} refused", style="bold red")
         if o.skipped:
@@ -39,20 +43,25 @@ class BatchResultScreen(Screen):
         table: DataTable = DataTable(id="result-lines", cursor_type="row")
         yield table
         yield Static(Text("enter: back to the orders", style="dim"), id="result-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         t = self.query_one("#result-lines", DataTable)
         t.add_column("PO", key="po", width=8)
-        t.add_column("Result", key="result", width=12)
+        t.add_column("Result", key="result", width=14)
         t.add_column("Details", key="details")
         rows = []
+        for po in sorted(self.outcome.canceled):
+            rows.append((Text(str(po), style="bold"), Text("✗ canceled", style="bold red"),
+                         Text(self.outcome.succeeded[po])))
         for po, why in self.outcome.failed.items():
             rows.append((Text(str(po), style="bold"), Text("✗ refused", style="bold red"), Text(terminal_text(why))))
         for po, why in self.outcome.skipped.items():
             rows.append((Text(str(po), style="bold"), Text("– skipped", style="yellow"), Text(terminal_text(why))))
         for po, what in self.outcome.succeeded.items():
-            rows.append((Text(str(po), style="bold"), Text("✓ done", style="green"), Text(what)))
+            if po in self.outcome.canceled:
+                continue
+            rows.append((Text(str(po), style="bold"), Text("✓ acknowledged", style="green"), Text(what)))
         for cells in rows:
             t.add_row(*cells)
         t.focus()

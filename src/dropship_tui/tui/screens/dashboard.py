@@ -29,9 +29,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
-from dropship_tui.domain.models import SlaStatus, Stage
+from dropship_tui.domain.errors import DomainError
+from dropship_tui.domain.models import Order, SlaStatus, Stage
 from dropship_tui.domain.words import plural, terminal_text
 from dropship_tui.services.documents import BatchPrint
 from dropship_tui.store.base import OrderQuery, SortKey, StageCounts
@@ -40,12 +41,14 @@ from dropship_tui.tui.modals.tracking_import import TrackingImportModal
 from dropship_tui.tui.printing import batch_print, batch_print_message
 from dropship_tui.tui.startup import freeze_startup_heap
 from dropship_tui.tui.widgets.empty_store import empty_store_text
-from dropship_tui.tui.widgets.filters_line import filters_text
+from dropship_tui.tui.widgets.filters_line import filters_text, landing_text
 from dropship_tui.tui.widgets.order_list import OrderList
+from dropship_tui.tui.widgets.order_pages import find_row, landing_queries, shown_pos
 from dropship_tui.tui.widgets.order_rows import columns_for
 from dropship_tui.tui.widgets.search_box import SearchBox
 from dropship_tui.tui.widgets.stage_tiles import StageTiles
-from dropship_tui.tui.workers import StoreWorkers, locked
+from dropship_tui.tui.workers import StoreWorkers
+from dropship_tui.tui.widgets.key_footer import KeyFooter
 
 MARK_LIMIT = 1000
 """Mark-all marks at most this many orders (the message says so when it stops there)."""
@@ -115,6 +118,8 @@ class DashboardScreen(StoreWorkers, Screen):
         it arrives, so a fast "/1017⏎⏎" opens PO 1017 and never the row that was there."""
         self.last_print = None
         """(path or None, skipped POs) of the last batch print (for tests)."""
+        self.opening = False
+        """``f`` is reading the order to open its step: the dashboard's keys wait."""
 
     # --- layout --------------------------------------------------------------------
 
@@ -132,7 +137,7 @@ class DashboardScreen(StoreWorkers, Screen):
         with Vertical(id="body"):
             yield OrderList(id="orders")
             yield Static(empty_store_text(self.app.db_option), id="empty")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def order_list(self) -> OrderList:
@@ -165,7 +170,8 @@ class DashboardScreen(StoreWorkers, Screen):
         the footer until orders arrive."""
         if action in self.LIST_ACTIONS and self.counts is not None and self.counts.total == 0:
             return False
-        return True
+        # keys typed while ``f`` opens a step are meant for it (a "4" must not pick a tile)
+        return not self.opening
 
     # --- loading -------------------------------------------------------------------
 
@@ -353,13 +359,39 @@ class DashboardScreen(StoreWorkers, Screen):
         po = self._current_po()
         if po is None:
             return
-        self.call_store(
-            lambda store: store.get_order(po),
-            lambda order: self.post_message(Fulfil(order)),
-            lambda error: self.notify(f"Could not open PO {po}: {error.message}", severity="error"),
-            group="dashboard-open",
-            exclusive=True,
-        )
+
+        def opened(order: Order | None, error: DomainError | None = None) -> None:
+            if order is not None:
+                self.post_message(Fulfil(order))
+            else:
+                self.notify(f"Could not open PO {po}: {error.message if error else ''}", severity="error")
+            self.call_after_refresh(setattr, self, "opening", False)
+
+        self.opening = True
+        self.call_store(lambda store: store.get_order(po), opened, lambda error: opened(None, error),
+                        group="dashboard-open", exclusive=True)
+
+    def land_on(self, order: Order) -> None:
+        """Back from a fulfillment (Done, say): the cursor on ``order``'s row, with its new
+        stage, the filters adjusted if they hide it (``order_pages.landing_queries``)."""
+        tries = landing_queries(self.query_state, order)
+        self.call_store(lambda store: find_row(self.app, tries, order.po_number),
+                        lambda found: self._landed(order, found), group="dashboard-land", exclusive=True, per_step=True)
+
+    def _landed(self, order: Order, found: tuple[OrderQuery, int] | None) -> None:
+        query, index = found or (self.query_state, self.order_list.cursor)
+        self.notify(landing_text(order, self.query_state, query))
+        if found is None:
+            return
+        if query.search != self.query_state.search:
+            with self.search_box.prevent(Input.Changed):
+                self.search_box.value = ""
+            self.search_box.display = False
+        self.query_state = query
+        self.order_list.cursor = index
+        self.order_list.set_query(query, keep_cursor=True)
+        self._show_filters()
+        self.query_one(StageTiles).update_counts(None, query.stage)
 
     # --- marks ---------------------------------------------------------------------
 
@@ -409,27 +441,13 @@ class DashboardScreen(StoreWorkers, Screen):
 
     def _mark_all(self, query: OrderQuery) -> None:
         self.call_store(
-            lambda store: self._shown_pos(query),
+            lambda store: shown_pos(self.app, query, MARK_LIMIT),
             self._marked_all,
             lambda error: self.notify(f"Could not mark the orders: {error.message}", severity="error"),
             group="dashboard-mark-all",
             exclusive=True,
             per_step=True,
         )
-
-    def _shown_pos(self, query: OrderQuery) -> tuple[list[int], bool]:
-        """(the PO numbers ``query`` shows, up to ``MARK_LIMIT``; whether it shows more),
-        read page by page (the store lock is released between pages: other reads go on)."""
-        pos: list[int] = []
-        while len(pos) < MARK_LIMIT:
-            want = min(500, MARK_LIMIT - len(pos))
-            with locked(self.app) as store:
-                page = store.list_orders(query, offset=len(pos), limit=want)
-            pos.extend(s.po_number for s in page)
-            if len(page) < want:
-                return pos, False
-        with locked(self.app) as store:
-            return pos, bool(store.list_orders(query, offset=len(pos), limit=1))
 
     def _marked_all(self, result: tuple[list[int], bool]) -> None:
         pos, more = result

@@ -7,21 +7,23 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from dropship_tui.domain.models import Order, Stage
 from dropship_tui.domain.words import DASH, local_time
-from dropship_tui.tui.messages import BackToDashboard
+from dropship_tui.tui.messages import BackToDashboard, OpenShipping
 from dropship_tui.tui.printing import write_invoice_pdf
 from dropship_tui.tui.screens.order_screen import OrderScreen, order_title
 from dropship_tui.tui.widgets.invoice_view import invoice_head, invoice_table, invoice_totals
 from dropship_tui.tui.widgets.note import Note
 from dropship_tui.tui.widgets.step_indicator import StepIndicator
+from dropship_tui.tui.widgets.key_footer import KeyFooter
 
 
 class InvoiceScreen(OrderScreen):
     BINDINGS = [
-        Binding("escape", "back", "Back", id="invoice.back", tooltip="Back to the packing slips"),
+        Binding("escape", "back", "Back", id="invoice.back",
+                tooltip="Back to the packing slips: tracking stays editable until Done (a completed order: the orders)"),
         Binding("p,ctrl+o", "save_pdf", "Save PDF", id="invoice.save_pdf", tooltip="Write the invoice as a PDF file"),
         Binding("ctrl+s,d", "done", "Done", id="invoice.done",
                 tooltip="Mark the order Completed and go back to the orders"),
@@ -43,7 +45,7 @@ class InvoiceScreen(OrderScreen):
             with Horizontal(classes="actions"):
                 yield Button("Done — complete the order  ctrl+s", variant="success", id="invoice-done", compact=True)
                 yield Button("Save PDF  p", id="invoice-pdf", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def show_order(self, order: Order) -> None:
         self.query_one("#title", Static).update(order_title(order, "Invoice"))
@@ -78,7 +80,13 @@ class InvoiceScreen(OrderScreen):
             self.action_save_pdf()
 
     def action_back(self) -> None:
-        # Back from the invoice goes to the dashboard (step 2 can no longer change slips).
+        """Back to step 2 while the order is open: its slips are fixed by the invoice, but
+        R7 lets tracking numbers change until completion. A completed order has nothing
+        left to edit: back to where it was opened from."""
+        order = self.order
+        if order is not None and order.stage is Stage.IN_PROGRESS:
+            self.post_message(OpenShipping(order))
+            return
         self.app.pop_screen()
 
     def action_save_pdf(self) -> None:
@@ -105,6 +113,5 @@ class InvoiceScreen(OrderScreen):
 
     def _completed(self, order: Order) -> None:
         self.order = order
-        self.notify(f"PO {order.po_number} completed")
-        self.post_message(BackToDashboard())
+        self.post_message(BackToDashboard(order))  # the dashboard says so, on its row
 

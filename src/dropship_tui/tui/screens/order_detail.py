@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from dropship_tui.domain import sla, workflow
 from dropship_tui.domain.errors import DomainError, WorkflowError
@@ -29,6 +29,7 @@ from dropship_tui.tui.screens.order_screen import OrderScreen, order_title
 from dropship_tui.tui.widgets.invoice_view import invoice_head, invoice_table, invoice_totals
 from dropship_tui.tui.widgets.note import Note
 from dropship_tui.tui.widgets.progress import progress_bar
+from dropship_tui.tui.widgets.key_footer import KeyFooter
 
 SLA_STYLE = {
     SlaStatus.ON_TIME: "bold green",
@@ -105,7 +106,7 @@ class OrderDetailScreen(OrderScreen):
         if detail is None:
             yield Static(Text(f"PO {self.po_number}  ·  loading…"), id="title")
             yield Note("", id="status")
-            yield Footer()
+            yield KeyFooter()
             return
         order = detail.order
         yield Static(order_title(order), id="title")
@@ -144,7 +145,7 @@ class OrderDetailScreen(OrderScreen):
             if order.invoice is not None:
                 with TabPane("Invoice", id="tab-invoice"):
                     yield from self._invoice(order)
-        yield Footer()
+        yield KeyFooter()
 
     def _parties(self, detail: Detail) -> ComposeResult:
         order = detail.order
@@ -349,6 +350,16 @@ class OrderDetailScreen(OrderScreen):
 
     def show_order(self, order: Order) -> None:  # pragma: no cover - loaded() recomposes
         pass
+
+    COMPLETED_ACTIONS = frozenset({"cancel_order", "correct_address"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A completed order can no longer be canceled or get its address corrected: those
+        keys leave its footer (``f`` stays: it opens the invoice, read-only)."""
+        order = self.order
+        if action in self.COMPLETED_ACTIONS and order is not None and order.stage is Stage.COMPLETED:
+            return False
+        return True
 
     def on_screen_resume(self) -> None:
         if self.detail is not None:

@@ -29,6 +29,7 @@ from dropship_tui.domain.words import terminal_text
 from dropship_tui.store.base import Store
 from dropship_tui.tui.messages import BackToDashboard
 from dropship_tui.tui.modals.cancel import CancelModal
+from dropship_tui.tui.modals.confirm import ConfirmModal
 from dropship_tui.tui.widgets.note import error_text
 from dropship_tui.tui.workers import StoreWorkers
 
@@ -142,8 +143,25 @@ class StepScreen(OrderScreen):
     """A fulfillment step: the keys of step 1 and step 2 alike."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="step.back", tooltip="Leave fulfillment; nothing unsaved is written"),
+        Binding("escape", "back", "Back", id="step.back", tooltip="Leave fulfillment (asks first when something typed is not saved)"),
         Binding("ctrl+x", "cancel_order", "Cancel order", priority=True, id="step.cancel",
                 tooltip="Cancel the order with a reason"),
-        Binding("ctrl+r", "reload", "Reload", id="step.reload", tooltip="Read the order again, keeping what you typed"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="step.reload", tooltip="Read the order again, keeping what you typed"),
     ]
+
+    def unsaved_changes(self) -> str | None:  # pragma: no cover - both steps override
+        return None
+
+    def action_back(self) -> None:
+        """Leave the step, but ask first (as quitting does) when typed quantities, scans
+        or packing slips would be lost."""
+        lost = self.unsaved_changes()
+        if not lost:
+            self.app.pop_screen()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmModal(f"Leave and lose {lost}?"), answered)

@@ -19,7 +19,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from dropship_tui.domain import workflow
 from dropship_tui.domain.errors import DomainError
@@ -29,22 +29,24 @@ from dropship_tui.tui.messages import ShowOrder
 from dropship_tui.tui.printing import write_packing_slips
 from dropship_tui.tui.screens.order_screen import StepScreen, order_title
 from dropship_tui.tui.screens.pack_by_scan import PackByScan
+from dropship_tui.tui.screens.slip_tracking import SlipTracking
 from dropship_tui.tui.widgets.key_order import QtyField
 from dropship_tui.tui.widgets.note import Note, error_text
 from dropship_tui.tui.widgets.qty_input import QtyInput
 from dropship_tui.tui.widgets.scan_field import ScanField
 from dropship_tui.tui.widgets.slip_grid import DENSE, grid_rows, placed_text, plan_summary
 from dropship_tui.tui.widgets.step_indicator import StepIndicator
-from dropship_tui.tui.widgets.tracking_rows import TrackingInput, invoice_note, tracking_row, tracking_state
+from dropship_tui.tui.widgets.tracking_rows import TrackingInput
+from dropship_tui.tui.widgets.key_footer import KeyFooter
 
 
-class PrepareShipmentsScreen(PackByScan, StepScreen):
+class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
     BINDINGS = [
         Binding("ctrl+s", "save_slips", "Save slips", id="ship.save_slips", tooltip="Save the packing slips as allocated"),
         Binding("ctrl+o", "print_slips", "Print slips", id="ship.print",
                 tooltip="Write the packing slips PDF (and print it)"),
-        Binding("ctrl+g", "generate_invoice", "Generate invoice", id="ship.invoice",
-                tooltip="Generate the invoice once every slip is tracked"),
+        Binding("ctrl+g", "generate_invoice", "Invoice", id="ship.invoice",
+                tooltip="Generate the invoice once every slip is tracked (once generated: open it)"),
         Binding("f2,ctrl+b", "focus_scan", "Scan", priority=True, id="ship.scan",
                 tooltip="Focus the scan field: each scan packs one unit into the current package"),
         Binding("ctrl+n", "next_package", "Next package", show=False, id="ship.next_package",
@@ -88,14 +90,14 @@ class PrepareShipmentsScreen(PackByScan, StepScreen):
             with Horizontal(classes="actions"):
                 yield Button("Generate invoice  ctrl+g", variant="success", id="generate-invoice", compact=True)
                 yield Button("Cancel order  ctrl+x", variant="error", id="ship-cancel", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     # --- loading ------------------------------------------------------------------------
 
     async def loaded(self, result: Any) -> None:
         order: Order = result
         self.order = order
-        if order.stage is not Stage.IN_PROGRESS or order.invoice is not None:
+        if order.stage is not Stage.IN_PROGRESS:
             self.notify(f"PO {order.po_number} is {order.stage.label}; showing where it is now")
             self.post_message(ShowOrder(order))
             return
@@ -116,7 +118,29 @@ class PrepareShipmentsScreen(PackByScan, StepScreen):
             self.built = True
         await self.build_grid()
         await self.build_tracking()
+        self.show_invoiced()
         self.call_after_refresh(self._focus_first)
+
+    @property
+    def invoiced(self) -> bool:
+        """The invoice exists: the slips are fixed, the tracking numbers are still
+        editable until Done (R7)."""
+        return self.order is not None and self.order.invoice is not None
+
+    def show_invoiced(self) -> None:
+        """Back from the invoice: the slip fields read-only, ctrl+g opens the invoice."""
+        invoiced = self.invoiced
+        for field in self.query(QtyInput):
+            if field.id == "slip-count" or (field.id or "").startswith("cell-"):
+                field.disabled = invoiced
+        self.query_one("#save-slips", Button).display = not invoiced
+        button = self.query_one("#generate-invoice", Button)
+        button.label = "Open the invoice  ctrl+g" if invoiced else "Generate invoice  ctrl+g"
+        if invoiced:
+            assert self.order is not None and self.order.invoice is not None
+            self.query_one("#count-note", Static).update(
+                Text(f"fixed by invoice {terminal_text(self.order.invoice.invoice_number)}", style="dim")
+            )
 
     def _focus_first(self) -> None:
         if isinstance(self.focused, ScanField) and not self.scan_wanted:
@@ -126,8 +150,9 @@ class PrepareShipmentsScreen(PackByScan, StepScreen):
         order = self.order
         if order is not None and order.slips:
             untracked = [s for s in order.slips if not s.tracking_number]
-            if untracked:
-                self.query_one(f"#track-{untracked[0].number}", TrackingInput).focus()
+            if untracked or self.invoiced:
+                first = (untracked or order.slips)[0].number
+                self.query_one(f"#track-{first}", TrackingInput).focus()
                 return
             if workflow.invoice_problem(order) is None:
                 self.query_one("#generate-invoice", Button).focus()
@@ -282,9 +307,27 @@ class PrepareShipmentsScreen(PackByScan, StepScreen):
         elif widget_id == "slip-count" or widget_id.startswith("cell-"):
             self.action_save_slips()
 
+    def count_problem(self) -> str | None:
+        """Why the typed slip count cannot be saved (the grid shows the last good one)."""
+        raw = self.query_one("#slip-count", QtyInput).value.strip()
+        return workflow.slip_count_problem(int(raw) if raw.isdigit() else 0)
+
     def action_save_slips(self) -> None:
         order = self.order
         if order is None:
+            return
+        if order.invoice is not None:
+            self.show_error(DomainError(
+                f"The packing slips are fixed by invoice {order.invoice.invoice_number}; "
+                "only the tracking numbers can still change"
+            ))
+            return
+        problem = self.count_problem()
+        if problem:
+            # refused at the field: saving now would save the grid of the last good count
+            said = f"✗ {problem[0].lower()}{problem[1:]}: nothing saved"
+            self.query_one("#count-note", Static).update(Text(said, style="bold red"))
+            self.query_one("#slip-count", QtyInput).focus()
             return
         plan = self.plan()
         problems = workflow.slip_plan_problems(order, plan)
@@ -316,7 +359,6 @@ class PrepareShipmentsScreen(PackByScan, StepScreen):
         self.query_one("#status", Static).update(
             Text(f"✓ {plural(len(order.slips), 'packing slip')} saved", style="green")
         )
-        self.notify(f"PO {order.po_number}: {plural(len(order.slips), 'packing slip')} saved")
         self.query_one("#count-note", Static).update("")
         self.refresh_plan()
         await self.build_tracking()
@@ -342,103 +384,14 @@ class PrepareShipmentsScreen(PackByScan, StepScreen):
         self.query_one("#status", Static).update(text)
         self.notify(f"Packing slips: {path}")
 
-    # --- tracking ------------------------------------------------------------------------------
-
-    async def build_tracking(self) -> None:
-        section = self.query_one("#tracking-section", Vertical)
-        order = self.order
-        await section.remove_children()
-        if order is None or not order.slips:
-            await section.mount(
-                Static(Text("Save the packing slips first; then each slip gets its tracking number.", style="dim"), classes="hint")
-            )
-            self.refresh_invoice_note()
-            return
-        rows = []
-        for slip in order.slips:
-            number, carrier = self.typed_tracking.get(slip.number) or (slip.tracking_number or "", "")
-            rows.append(tracking_row(slip, len(order.slips), number, carrier, self.save_tracking))
-        await section.mount_all(rows)
-        for slip in order.slips:
-            self.refresh_tracking(slip.number)
-        self.refresh_invoice_note()
-
-    def _tracking_fields(self, number: int) -> tuple[TrackingInput, Input, Static] | None:
-        try:
-            return (
-                self.query_one(f"#track-{number}", TrackingInput),
-                self.query_one(f"#carrier-{number}", Input),
-                self.query_one(f"#track-state-{number}", Static),
-            )
-        except Exception:
-            return None
-
-    def refresh_tracking(self, number: int) -> None:
-        order = self.order
-        fields = self._tracking_fields(number)
-        if order is None or fields is None:
-            return
-        field, carrier_field, state = fields
-        raw, carrier = field.value, carrier_field.value
-        self.typed_tracking[number] = (raw, carrier)
-        try:
-            slip = order.slip(number)
-        except KeyError:
-            return
-        state.update(tracking_state(order, slip, raw, carrier))
-
-    def save_tracking(self, number: int) -> None:
-        order = self.order
-        fields = self._tracking_fields(number)
-        if order is None or fields is None:
-            return
-        field, carrier_field, state = fields
-        raw, carrier = field.value, carrier_field.value.strip() or None
-        check = workflow.tracking_problem(order, number, raw, carrier)
-        if isinstance(check, str):
-            state.update(Text(f"✗ {check}", style="bold red"))
-            self.notify(check, severity="error")
-            return
-        state.update(Text("saving…", style="dim"))
-
-        def failed(error: DomainError) -> None:
-            state.update(error_text(error))
-            self.notify(error.message, severity="error")
-
-        self.call_store(
-            lambda store: store.save_tracking(order.po_number, order.version, number, raw, carrier),
-            lambda new: self._tracking_saved(new, number),
-            failed,
-            write=True,
-        )
-
-    def _tracking_saved(self, order: Order, number: int) -> None:
-        self.order = order
-        slip = order.slip(number)
-        self.typed_tracking.pop(number, None)
-        self.notify(f"Slip {number}: tracking {slip.tracking_number} saved ({slip.carrier})")
-        for other in order.slips:
-            self.refresh_tracking(other.number)
-        self.refresh_invoice_note()
-        self.refresh_plan()
-        untracked = [s for s in order.slips if not s.tracking_number]
-        if untracked:
-            later = [s for s in untracked if s.number > number] or untracked
-            self.query_one(f"#track-{later[0].number}", TrackingInput).focus()
-        else:
-            self.query_one("#generate-invoice", Button).focus()
-
     # --- invoice -------------------------------------------------------------------------------
-
-    def refresh_invoice_note(self) -> None:
-        order = self.order
-        if order is None:
-            return
-        self.query_one("#invoice-note", Static).update(invoice_note(order))
 
     def action_generate_invoice(self) -> None:
         order = self.order
         if order is None:
+            return
+        if order.invoice is not None:
+            self.post_message(ShowOrder(order))  # the invoice, with the tracking as saved
             return
         problem = workflow.invoice_problem(order)
         if problem:
@@ -461,6 +414,6 @@ class PrepareShipmentsScreen(PackByScan, StepScreen):
     def _invoiced(self, order: Order) -> None:
         self.order = order
         assert order.invoice is not None
-        self.notify(f"Invoice {order.invoice.invoice_number} generated")
+        self.notify(f"Invoice {order.invoice.invoice_number} generated", timeout=2)
         self.post_message(ShowOrder(order))  # the invoice
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from dropship_tui.domain.models import Order
 from dropship_tui.domain.words import plural, terminal_text
 from dropship_tui.store.base import OrderQuery
 from dropship_tui.tui.widgets.order_list import OrderList
@@ -41,3 +42,17 @@ def filters_text(q: OrderQuery, lst: OrderList, total: int | None = None) -> Tex
         text.append("  ·  ", style="dim")
         text.append(f"● {len(lst.marks):,} marked", style="bold reverse")
     return text
+
+
+def landing_text(order: Order, before: OrderQuery, after: OrderQuery) -> str:
+    """The toast when the dashboard lands on an order that moved on: its new stage, and
+    what of the filters changed so it shows."""
+    changed = []
+    if after.stage != before.stage:
+        changed.append(f"the stage filter is now {order.stage.label}")
+    if after.search != before.search:
+        changed.append("the search is cleared")
+    if after.sla != before.sla:
+        changed.append("the SLA filter is cleared")
+    said = f"PO {order.po_number} is {order.stage.label}"
+    return said + (f" ({', '.join(changed)}, so it shows)" if changed else "")

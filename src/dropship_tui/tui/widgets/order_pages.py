@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dropship_tui.domain.models import OrderSummary, po_number_or_none
+from dropship_tui.domain.models import Order, OrderSummary, po_number_or_none
 from dropship_tui.store.base import OrderQuery, Store
 from dropship_tui.tui.workers import locked
 
@@ -116,3 +116,58 @@ def page(store: Store, generation: int, query: OrderQuery, number: int, total: i
     if outdated(generation):
         return None
     return Page(generation, number, read_page(store, query, number, total))
+
+
+FIND_LIMIT = 20_000
+"""``index_of`` reads at most this many rows looking for one order."""
+
+
+def index_of(app: Any, query: OrderQuery, po_number: int) -> int | None:
+    """Where PO ``po_number`` is in ``query``'s result (None: not in its first
+    ``FIND_LIMIT`` rows), read 500 rows at a time, the store lock taken per page."""
+    offset = 0
+    while offset < FIND_LIMIT:
+        with locked(app) as store:
+            rows = store.list_orders(query, offset=offset, limit=500)
+        for i, row in enumerate(rows):
+            if row.po_number == po_number:
+                return offset + i
+        if len(rows) < 500:
+            return None
+        offset += len(rows)
+    return None
+
+
+def landing_queries(query: OrderQuery, order: Order) -> list[OrderQuery]:
+    """The queries to look for ``order`` in, after it moved on, first match wins: the
+    current one with its stage filter following the order's new stage; then also without
+    the SLA filter and a search that may hide it."""
+    first = query if query.stage in (None, order.stage) else query.model_copy(update={"stage": order.stage})
+    tries = [first]
+    if query.sla is not None or (query.search and po_number_or_none(query.search) != order.po_number):
+        tries.append(first.model_copy(update={"sla": None, "search": ""}))
+    return tries
+
+
+def find_row(app: Any, tries: list[OrderQuery], po_number: int) -> tuple[OrderQuery, int] | None:
+    """The first of ``tries`` that shows PO ``po_number``, and its row there."""
+    for query in tries:
+        index = index_of(app, query, po_number)
+        if index is not None:
+            return query, index
+    return None
+
+
+def shown_pos(app: Any, query: OrderQuery, limit: int) -> tuple[list[int], bool]:
+    """(the PO numbers ``query`` shows, up to ``limit``; whether it shows more), read
+    page by page (the store lock is released between pages: other reads go on)."""
+    pos: list[int] = []
+    while len(pos) < limit:
+        want = min(500, limit - len(pos))
+        with locked(app) as store:
+            page = store.list_orders(query, offset=len(pos), limit=want)
+        pos.extend(s.po_number for s in page)
+        if len(page) < want:
+            return pos, False
+    with locked(app) as store:
+        return pos, bool(store.list_orders(query, offset=len(pos), limit=1))

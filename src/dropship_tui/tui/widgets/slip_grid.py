@@ -25,7 +25,8 @@ def grid_rows(lines: Sequence[Line], count: int, cells: Mapping[tuple[int, int],
     rows = [
         Horizontal(
             Static(Text("Line"), classes="g-product"),
-            Static(Text("Accepted", justify="right"), classes="g-num"),
+            Static(Text("Accepted", justify="right"), classes="g-num wide-only"),
+            Static(Text("Acc", justify="right"), classes="g-num narrow-only"),
             *(
                 Static(
                     Text(f"Slip {n}" if count <= DENSE else f"#{n}"),

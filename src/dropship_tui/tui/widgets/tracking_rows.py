@@ -21,7 +21,7 @@ class TrackingInput(InOrderInput):
     called right there, in typing order)."""
 
     BINDINGS = [
-        Binding("enter", "save_tracking", "Save tracking", id="ship.save_tracking",
+        Binding("enter", "save_tracking", "Save tracking", show=False, id="ship.save_tracking",
                 tooltip="Save the tracking number of this slip"),
     ]
 
@@ -80,7 +80,14 @@ def tracking_state(order: Order, slip: PackingSlip, raw: str, carrier: str) -> T
 
 
 def invoice_note(order: Order) -> Text:
-    """Whether the invoice can be generated yet, and why not."""
+    """Whether the invoice can be generated yet, and why not (once it exists: that the
+    tracking numbers stay editable until Done)."""
+    if order.invoice is not None:
+        return Text(
+            f"Invoice {terminal_text(order.invoice.invoice_number)} is generated: the tracking numbers can "
+            "still change until Done; ctrl+g opens the invoice",
+            style="green",
+        )
     problem = workflow.invoice_problem(order)
     if problem:
         return Text(f"Invoice: {problem}", style="dim")

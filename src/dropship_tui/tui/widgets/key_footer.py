@@ -1,0 +1,25 @@
+"""The footer of every screen: Textual's, compact and without the command palette key
+below ``NARROW`` columns, so an 80-column terminal still shows every key of the screen
+up to "F1 Help" (the palette is listed under F1 as well; ctrl+p still opens it)."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Footer
+
+NARROW = 100
+
+
+class KeyFooter(Footer):
+    def on_mount(self) -> None:
+        self._fit(self.app.size.width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(self.app.size.width)
+
+    def _fit(self, width: int) -> None:
+        narrow = width < NARROW
+        if self.compact != narrow:
+            self.compact = narrow
+        if self.show_command_palette == narrow:
+            self.show_command_palette = not narrow
