@@ -825,3 +825,18 @@ def test_documents_folder_can_be_pointed_elsewhere(tmp_path, monkeypatch):
     monkeypatch.setenv(delivery.DOCUMENTS_ENV, str(tmp_path / "demo"))
     assert delivery.default_dir() == tmp_path / "demo"
     assert delivery.output_path(None, "PO-82-invoice.pdf").parent == tmp_path / "demo"
+
+
+def test_the_retailers_po_number_is_printed_on_slips_and_invoice(tmp_path):
+    """Issue 10: an order that came in by EDI carries the retailer's own PO number (BEG03),
+    printed beside ours on every document; an order without one prints no such line."""
+    c = f.ctx()
+    o = f.order(82).model_copy(update={"retailer_po_number": "RX-000000123456789"})
+    o = wf.acknowledge(o, {}, {}, c).order
+    o = wf.save_slips(o, [{1: 5}], c).order
+    o = wf.save_tracking(o, 1, TRACK1, c).order
+    o = wf.generate_invoice(o, f.vendor(), "INV-000082", c).order
+    assert o.invoice.retailer_po_number == "RX-000000123456789"
+    for reader in (slips_pdf(o, tmp_path), invoice_pdf(o, tmp_path)):
+        assert "RetailerPORX-000000123456789" in squeeze(texts(reader)[0])
+    assert "RetailerPO" not in squeeze(texts(invoice_pdf(partial_order(), tmp_path))[0])

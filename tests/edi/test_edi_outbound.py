@@ -203,9 +203,34 @@ def test_round_trip_our_850_reader_to_our_855():
 @pytest.mark.parametrize(
     "kwargs, field",
     [({"our_qualifier": "Z"}, "our_qualifier"), ({"our_id": "X" * 16}, "our_id"), ({"version": "003040"}, "version"),
-     ({"element": "~"}, "must all differ"), ({"gs1_prefix": "12"}, "gs1_prefix"), ({"our_id": "A*B"}, "our_id")],
+     ({"element": "~"}, "must all differ"), ({"gs1_prefix": "12"}, "gs1_prefix"), ({"our_id": "A*B"}, "our_id"),
+     ({"reason_codes": {"out_of_stock": "0*3"}}, "reason_codes.out_of_stock"),
+     ({"reason_codes": {"late": "03"}}, "not one of our reasons"),
+     ({"reason_codes": {"damaged": ""}}, "reason_codes.damaged"),
+     ({"inventory_report_type": "dd"}, "inventory_report_type"),
+     ({"inventory_report_type": "DDD"}, "inventory_report_type")],
 )
 def test_bad_profiles_are_refused(kwargs, field):
     base = dict(our_qualifier="ZZ", our_id="US", their_qualifier="ZZ", their_id="THEM")
     with pytest.raises(InvalidInputError, match=field.replace("*", r"\*")):
         PartnerProfile(**(base | kwargs))
+
+
+def test_855_reason_codes_come_from_the_partner_profile_else_ours():
+    order = lifecycle_order()  # line 2: 1 unit rejected, out of stock
+    theirs = PartnerProfile("ZZ", "MYSTICSPORTS", "ZZ", "BIGRETAILER", reason_codes={"out_of_stock": "03"})
+    (ref,) = _all(_read(write_855(order, theirs, CONTROL)), "REF")
+    assert tuple(ref[1:]) == ("ZZ", "03", "only 2 left")
+    other = PartnerProfile("ZZ", "MYSTICSPORTS", "ZZ", "BIGRETAILER", reason_codes={"damaged": "D1"})
+    (ref,) = _all(_read(write_855(order, other, CONTROL)), "REF")
+    assert ref[2] == "OS"  # a reason the partner does not rename keeps our code
+
+
+def test_846_report_type_comes_from_the_partner_profile():
+    from dropship_tui.store.base import StockLevel
+
+    levels = [StockLevel("V-1", "WH1", 10, 3, 7)]
+    bia = _all(_read(write_846(levels, PROFILE, CONTROL, "R1")), "BIA")[0]
+    assert bia[2] == "DD"
+    mb = PartnerProfile("ZZ", "MYSTICSPORTS", "ZZ", "BIGRETAILER", inventory_report_type="MB")
+    assert _all(_read(write_846(levels, mb, CONTROL, "R1")), "BIA")[0][2] == "MB"

@@ -136,6 +136,7 @@ class _InvoiceDoc:
             ("Invoice no.", inv.invoice_number),
             ("Invoice date", inv.issued_at.strftime("%Y-%m-%d")),
             ("PO number", str(inv.po_number)),
+            *([("Retailer PO", inv.retailer_po_number)] if inv.retailer_po_number else []),
             ("Order no.", inv.order_number),
             ("Currency", inv.currency),
         ]

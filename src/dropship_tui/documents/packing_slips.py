@@ -151,6 +151,7 @@ class _SlipPage:
 
         pairs = [
             ("PO number", str(order.po_number)),
+            *([("Retailer PO", order.retailer_po_number)] if order.retailer_po_number else []),
             ("Order no.", order.order_number),
             ("Order date", order.order_date.strftime("%Y-%m-%d")),
             ("Ship via", order.shipping_method or "—"),

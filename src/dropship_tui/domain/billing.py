@@ -68,6 +68,7 @@ def build_invoice(order: Order, vendor: Vendor, invoice_number: str, issued_at: 
         subtotal=subtotal,
         total=subtotal,
         currency=order.currency,
+        retailer_po_number=order.retailer_po_number,
     )
 
 

@@ -15,12 +15,13 @@ refused with a message naming the field, and nothing is written.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 
 from dropship_tui.domain.errors import InvalidInputError
+from dropship_tui.domain.models import ReasonCode
 
 VERSIONS = ("004010", "005010")
 CONTROL_MAX = 999_999_999
@@ -78,6 +79,12 @@ class PartnerProfile:
     """The GS1 company prefix (6-12 digits) for SSCC-18 pack labels; blank: MAN*CP."""
     tracking_qualifier: str = "CN"
     """REF01 for a pack's tracking number: CN (carrier reference) or BM (bill of lading)."""
+    reason_codes: Mapping[str, str] = field(default_factory=dict, hash=False)
+    """Our reason code (``ReasonCode`` value) -> the partner's 855 REF02 code, for the
+    reasons it names differently; the others get ``x855.REASON_CODES``."""
+    inventory_report_type: str = "DD"
+    """846 BIA02 (report type code): DD distributor inventory report unless the partner
+    asks for another (MB, MM, SI...)."""
 
     def __post_init__(self) -> None:
         problems = profile_problems(self)
@@ -100,6 +107,9 @@ class PartnerProfile:
     @property
     def isa_version(self) -> str:
         return self.version[:5]
+
+
+_REASONS = tuple(c.value for c in ReasonCode)
 
 
 def profile_problems(p: PartnerProfile) -> list[str]:
@@ -131,6 +141,16 @@ def profile_problems(p: PartnerProfile) -> list[str]:
         problems.append("gs1_prefix: must be a GS1 company prefix of 6 to 12 digits")
     if p.tracking_qualifier not in ("CN", "BM"):
         problems.append("tracking_qualifier: must be CN or BM")
+    if not (len(p.inventory_report_type) == 2 and p.inventory_report_type.isalnum()
+            and p.inventory_report_type.isascii() and p.inventory_report_type == p.inventory_report_type.upper()):
+        problems.append("inventory_report_type: must be a 2-character BIA02 code like DD or MB")
+    for ours, theirs in p.reason_codes.items():
+        if ours not in _REASONS:
+            problems.append(f"reason_codes: {ours!r} is not one of our reasons ({', '.join(_REASONS)})")
+        elif not (1 <= len(theirs) <= 30 and theirs.isprintable() and theirs.strip() == theirs):
+            problems.append(f"reason_codes.{ours}: must be 1 to 30 printable characters without spaces around")
+        elif any(c in theirs for c in chars):
+            problems.append(f"reason_codes.{ours}: must not contain a delimiter of this profile")
     for name in ("our_id", "their_id", "our_gs_id", "their_gs_id"):
         if any(c in getattr(p, name) for c in chars):
             problems.append(f"{name}: must not contain a delimiter of this profile")

@@ -1,6 +1,7 @@
 """846 inventory advice from stock levels: one transaction set per location.
 
-Each set names its location (N1*WH, N104 our location code) and has one LIN per vendor
+BIA02 is the partner profile's report type (DD, distributor inventory report, unless
+the partner asks for another). Each set names its location (N1*WH, N104 our location code) and has one LIN per vendor
 SKU (VN, and UP when the caller knows the UPC from the SKU mappings) with QTY*33, the
 quantity available for sale: on hand minus reserved, never below 0. The stock records
 come from the store (``store.base.StockLevel`` has these attributes); this module only
@@ -35,9 +36,10 @@ def build_846(
     *,
     location: Location | None = None,
     upcs: Mapping[str, str] | None = None,
+    report_type: str = "DD",
 ) -> SetBody:
     body = SetBody("846")
-    body.add("BIA", "00", "DD", Id(report_id, "inventory report id"), date8(at))
+    body.add("BIA", "00", report_type, Id(report_id, "inventory report id"), date8(at))
     name = location.name if location is not None else location_code
     body.add("N1", "WH", Free(name, 60), "91", Id(location_code, "location code"))
     count = 0
@@ -70,7 +72,8 @@ def write_846(
     if not codes:
         raise InvalidInputError("no stock levels: no 846 to write")
     bodies = [
-        build_846(code, levels, control.at, report_id, location=(locations or {}).get(code), upcs=upcs)
+        build_846(code, levels, control.at, report_id, location=(locations or {}).get(code), upcs=upcs,
+                  report_type=profile.inventory_report_type)
         for code in codes
     ]
     return write_interchange(profile, control, bodies)

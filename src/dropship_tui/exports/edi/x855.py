@@ -4,8 +4,8 @@ BAK02 is AD (acknowledged as sent: every line accepted in full), AC (with change
 RD (every line rejected: the acknowledgement canceled the order, R4). Each line gets its
 PO1 (as ordered) and one ACK per part: IA with the accepted units, IR with the rejected
 ones; a short line has both. A rejected part's reason travels in the line's REF*ZZ:
-REF02 our reason mapped to a short code (``REASON_CODES``), REF03 the user's own text
-(the reason's label when they gave none).
+REF02 our reason mapped to a short code (the partner profile's ``reason_codes``, else
+``REASON_CODES``), REF03 the user's own text (the reason's label when they gave none).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dropship_tui.domain.errors import InvalidInputError
 from dropship_tui.domain.models import Order, ReasonCode
 from dropship_tui.exports.edi import outbound
-from dropship_tui.exports.edi.writer import Control, Free, PartnerProfile, SetBody, date8, number, write_interchange
+from dropship_tui.exports.edi.writer import Control, Free, Id, PartnerProfile, SetBody, date8, number, write_interchange
 
 REASON_CODES = {
     ReasonCode.OUT_OF_STOCK: "OS",
@@ -28,7 +28,14 @@ REASON_CODES = {
 }
 
 
-def build_855(order: Order, line_ids: Mapping[int, str] | None = None) -> SetBody:
+def reason_code(code: ReasonCode, partner_codes: Mapping[str, str] | None = None) -> str:
+    """REF02 for one of our reasons: the partner's code when its profile names one."""
+    return (partner_codes or {}).get(code.value) or REASON_CODES[code]
+
+
+def build_855(
+    order: Order, line_ids: Mapping[int, str] | None = None, reason_codes: Mapping[str, str] | None = None
+) -> SetBody:
     if order.acknowledged_at is None:
         raise InvalidInputError(f"PO {order.po_number} is not acknowledged yet: no 855 to write")
     accepted = {line.line_id: line.quantity_accepted or 0 for line in order.lines}
@@ -42,7 +49,8 @@ def build_855(order: Order, line_ids: Mapping[int, str] | None = None) -> SetBod
         rejected = line.quantity_ordered - accepted[line.line_id]
         reason = next((c.reason for c in order.canceled_items if c.line_id == line.line_id), None)
         if rejected and reason is not None:
-            body.add("REF", "ZZ", REASON_CODES[reason.code], Free(reason.text.strip() or reason.code.label, 80))
+            code = Id(reason_code(reason.code, reason_codes), f"reason code for {reason.code.value}")
+            body.add("REF", "ZZ", code, Free(reason.text.strip() or reason.code.label, 80))
         if accepted[line.line_id]:
             body.add("ACK", "IA", str(accepted[line.line_id]), "EA")
         if rejected:
@@ -53,4 +61,4 @@ def build_855(order: Order, line_ids: Mapping[int, str] | None = None) -> SetBod
 
 def write_855(order: Order, profile: PartnerProfile, control: Control, line_ids: Mapping[int, str] | None = None) -> str:
     """The order's 855 in an interchange of its own."""
-    return write_interchange(profile, control, [build_855(order, line_ids)])
+    return write_interchange(profile, control, [build_855(order, line_ids, profile.reason_codes)])
