@@ -30,6 +30,25 @@ def register(subparsers: Any) -> None:
     p.add_argument("--ssl-keyfile", metavar="PEM", default=None, help="the certificate's private key")
     p.add_argument("--log-level", choices=["debug", "info", "warning", "error"], default="info",
                    help="server log level (info logs every request; never a token)")
+    served = p.add_argument_group("serving the app itself (docs/serve.md)")
+    served.add_argument("--ssh-port", type=int, metavar="PORT", default=None,
+                        help="also serve the app over SSH: users log in with their key (users keys add)")
+    served.add_argument("--web-port", type=int, metavar="PORT", default=None,
+                        help="also serve the app in a browser, behind a token login page")
+    served.add_argument("--web-certfile", metavar="PEM", default=None, help="serve the web port over HTTPS")
+    served.add_argument("--web-keyfile", metavar="PEM", default=None, help="the web certificate's private key")
+    served.add_argument("--web-secure-cookie", action="store_true",
+                        help="mark the login cookie Secure on a plain-HTTP web port (TLS ends at a proxy)")
+    served.add_argument("--max-sessions-per-user", type=int, metavar="N", default=3,
+                        help="open sessions (SSH and web) one user may have (default 3)")
+    served.add_argument("--max-sessions", type=int, metavar="N", default=50,
+                        help="open sessions in all (default 50)")
+    served.add_argument("--idle-timeout", type=float, metavar="MINUTES", default=30.0,
+                        help="close a session after this long without a key press (default 30; 0: never)")
+    served.add_argument("--data-dir", metavar="DIR", default=None,
+                        help="the SSH host key, users' settings and documents (default: the store's folder)")
+    served.add_argument("--session-api", metavar="URL", default=None,
+                        help="the API URL the sessions' apps use (default: this server's, on loopback)")
     p.set_defaults(func=run_serve)
 
     users = subparsers.add_parser(
@@ -45,7 +64,22 @@ def register(subparsers: Any) -> None:
     who.add_argument("--operator", action="store_true", help="read every vendor's orders (read-only)")
     add.add_argument("--role", choices=["admin", "staff"], default="staff",
                      help="vendor users: admin may cancel and import; staff may not (default staff)")
+    add.add_argument("--ssh-key", metavar="FILE.pub", default=None,
+                     help="the user's SSH public key, for 'serve --ssh-port' (more: users keys add)")
     add.set_defaults(func=run_users_add)
+    ssh_keys = add_action(sub, "keys", "a user's SSH public keys: add, list, remove")
+    keys_sub = ssh_keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    key_add = add_action(keys_sub, "add", "give a user an SSH public key")
+    key_add.add_argument("name", metavar="NAME")
+    key_add.add_argument("key_file", metavar="FILE.pub")
+    key_add.set_defaults(func=run_keys_add)
+    key_list = add_action(keys_sub, "list", "list a user's SSH keys (fingerprints)")
+    key_list.add_argument("name", metavar="NAME")
+    key_list.set_defaults(func=run_keys_list)
+    key_remove = add_action(keys_sub, "remove", "remove one of a user's SSH keys (new logins refused)")
+    key_remove.add_argument("name", metavar="NAME")
+    key_remove.add_argument("fingerprint", metavar="SHA256:…")
+    key_remove.set_defaults(func=run_keys_remove)
     revoke = add_action(sub, "revoke", "revoke a user's token (its requests get 401)")
     revoke.add_argument("name", metavar="NAME")
     revoke.set_defaults(func=run_users_revoke)
@@ -81,6 +115,10 @@ def run_serve(args: argparse.Namespace) -> int:
         raise InvalidInputError(f"--port must be from 1 to 65535, not {args.port}")
     path = db_path(args)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if args.ssh_port is not None or args.web_port is not None:
+        from dropship_tui.cli.serving import run_serving
+
+        return run_serving(args, path)
     app = create_app(path)
     scheme = "https" if args.ssl_certfile else "http"
     print(f"Serving {path} on {scheme}://{args.host}:{args.port} (Ctrl-C stops)", file=sys.stderr)
@@ -99,10 +137,23 @@ def run_users_add(args: argparse.Namespace) -> int:
     from dropship_tui.server import auth
 
     role = auth.Role.OPERATOR if args.operator else auth.Role(args.role)
+    key_text = None
+    if args.ssh_key is not None:
+        from dropship_tui.cli.serving import read_key_file
+
+        key_text = read_key_file(args.ssh_key)
     store = _server_store(args)
     try:
         with store.lock:
+            if key_text is not None:
+                from dropship_tui.cli.serving import check_new_key
+
+                check_new_key(store.connection, key_text)  # refused before the user is made
             token = auth.add_user(store.connection, args.name, role=role, vendor_code=args.vendor)
+            if key_text is not None:
+                from dropship_tui.server.serving import keys
+
+                keys.add_key(store.connection, args.name, key_text)
     finally:
         store.close()
     if getattr(args, "json", False):
@@ -188,3 +239,21 @@ def run_logout(args: argparse.Namespace) -> int:
     else:
         print(f"No token was kept for {url}.")
     return 0
+
+
+def run_keys_add(args: argparse.Namespace) -> int:
+    from dropship_tui.cli.serving import keys_add
+
+    return keys_add(args, _server_store(args))
+
+
+def run_keys_list(args: argparse.Namespace) -> int:
+    from dropship_tui.cli.serving import keys_list
+
+    return keys_list(args, _server_store(args))
+
+
+def run_keys_remove(args: argparse.Namespace) -> int:
+    from dropship_tui.cli.serving import keys_remove
+
+    return keys_remove(args, _server_store(args))

@@ -6,7 +6,10 @@ A token is ``secrets.token_urlsafe(32)`` (256 random bits), shown once by
 is hashed, looked up by hash and compared with ``hmac.compare_digest``.
 
 Roles: a vendor user (``admin`` or ``staff``) sees and changes only its vendor's orders;
-staff may not cancel; an ``operator`` reads every vendor's orders and changes nothing.
+staff may not cancel; an ``operator`` (the retailer) reads every vendor's orders, changes
+none of them, and sets up vendors, locations, location groups, SLA policies and SKU
+mappings (``domain.setup``); a vendor admin sets up only its own vendor, and not the SLA
+policy or group of its locations.
 """
 
 from __future__ import annotations
@@ -59,6 +62,20 @@ class Principal:
     def require_write(self, action: str = "change orders") -> None:
         if self.is_operator:
             raise ForbiddenError(f"Operator users are read-only: they cannot {action}")
+
+    def require_operator(self, action: str) -> None:
+        if not self.is_operator:
+            raise ForbiddenError(f"Only the operator (the retailer) can {action}")
+
+    def require_setup(self, vendor_code: str, action: str) -> None:
+        """The operator sets up any vendor; a vendor admin only its own (another vendor
+        is answered like one that does not exist); staff nothing."""
+        if self.is_operator:
+            return
+        if self.role is not Role.ADMIN:
+            raise ForbiddenError(f"Only a vendor admin can {action}; {self.name} is staff")
+        if vendor_code != self.vendor_code:
+            raise NotFoundError(f"Vendor {vendor_code} is not in the store")
 
     def require_admin(self, action: str) -> None:
         self.require_write(action)
@@ -130,7 +147,19 @@ def list_users(conn: sqlite3.Connection) -> list[dict[str, str | None]]:
     ]
 
 
-def authenticate(conn: sqlite3.Connection, token: str | None) -> Principal:
+SESSION_LOOKUP = (
+    "SELECT u.name, u.role, u.vendor_code, s.token_hash FROM api_session_tokens s "
+    "JOIN api_users u ON u.name = s.user_name "
+    "WHERE s.token_hash = ? AND s.expires_at > ? AND u.revoked_at IS NULL"
+)
+"""A served session's token (``serving.keys``) acts as its user while the session lives,
+and stops with the user's revocation."""
+
+
+def authenticate(conn: sqlite3.Connection, token: str | None, *, sessions: bool = True) -> Principal:
+    """The user of an API token, or (``sessions``) of a live served session's token; the
+    web login page takes API tokens only (``sessions=False``), so a session token seen in
+    a session's environment cannot open more sessions."""
     if not token:
         raise UnauthorizedError(UNAUTHORIZED)
     digest = token_hash(token)
@@ -139,6 +168,8 @@ def authenticate(conn: sqlite3.Connection, token: str | None) -> Principal:
         "WHERE token_hash = ? AND revoked_at IS NULL",
         (digest,),
     ).fetchone()
+    if row is None and sessions:
+        row = conn.execute(SESSION_LOOKUP, (digest, _now())).fetchone()
     if row is None or not hmac.compare_digest(row[3], digest):
         raise UnauthorizedError(UNAUTHORIZED)
     return Principal(name=row[0], role=Role(row[1]), vendor_code=row[2])

@@ -37,9 +37,19 @@ class Record(NamedTuple):
     """Why this row cannot be taken as it is (more fields than the header)."""
 
 
+MAX_CSV_BYTES = 50 * 1024 * 1024
+"""The largest CSV file read (50 MB: far beyond any real import, short of the memory a
+huge or endless file would take)."""
+
+
 def read_text(path: str | Path) -> str:
-    """A CSV file as text (UTF-8, a byte-order mark allowed)."""
-    data = Path(path).read_bytes()
+    """A CSV file as text (UTF-8, a byte-order mark allowed), or a refusal when it is over
+    ``MAX_CSV_BYTES`` (read no further than that, so a special file cannot run forever)."""
+    with Path(path).open("rb") as fh:
+        data = fh.read(MAX_CSV_BYTES + 1)
+    if len(data) > MAX_CSV_BYTES:
+        raise InvalidInputError(f"{path}: the file is over {MAX_CSV_BYTES // (1024 * 1024)} MB, "
+                                "too big to import; split it into smaller files")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

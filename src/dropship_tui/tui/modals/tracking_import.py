@@ -3,7 +3,8 @@
 The path typed in the field is read by ``tracking_import.import_tracking`` in a store worker
 (``workers``): each row is saved on its own (R7), so the report lists what
 was applied, what was already there and what was refused (line number and reason). The
-dashboard underneath reloads when the modal closes after applied rows.
+dashboard underneath reloads when the modal closes after applied rows. In a served session
+the path is taken inside the user's documents folder (``served_files.typed_path``).
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from dropship_tui.domain.errors import DomainError
+from dropship_tui.domain.errors import DomainError, InvalidInputError
 from dropship_tui.domain.words import terminal_text
-from dropship_tui.services import tracking_import
+from dropship_tui.services import served_files, tracking_import
 from dropship_tui.store.base import Store
 from dropship_tui.tui.widgets.note import Note
 from dropship_tui.tui.workers import StoreWorkers
@@ -110,7 +111,11 @@ class TrackingImportModal(StoreWorkers, ModalScreen[int]):
         if not raw:
             problem.update(Text("Type the path of a CSV file."))
             return
-        path = Path(raw).expanduser()
+        try:
+            path = served_files.typed_path(raw)
+        except InvalidInputError as exc:
+            problem.update(Text(exc.message))
+            return
         if not path.is_file():
             problem.update(Text(f"No such file: {terminal_text(path)}"))
             return
