@@ -8,13 +8,17 @@ Runs the real ``dropship-tui --low-bandwidth`` in a pseudo-terminal (``pty``) at
 sends keys as a terminal would and counts the bytes the app writes until it goes quiet:
 
 * the first paint of the dashboard;
+* the idle dashboard with the live poll on (``live_seconds`` 2, the default) for
+  ``--idle`` seconds (10): target 0 bytes (issue 13 item 12: nothing new, nothing
+  written); then another connection cancels a New order, to show the poll was running:
+  the bytes of that repaint, and whether it came within 5 s;
 * 20 cursor moves (down), each counted on its own (target: well under 1 KB a move);
 * opening the order under the cursor (enter);
 * the full-quantity acknowledgement of one New order (back, tile 2 "New", ``f``, then
   the acknowledgement screen's confirm key, ctrl+s).
 
 It also checks that no mouse tracking was switched on (``--low-bandwidth`` starts the
-app with ``mouse=False``). Exit status 1 if a cursor move costs 1 KB or more.
+app with ``mouse=False``). Exit status 1 if a cursor move costs 1 KB or more, or the idle dashboard writes anything.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ from pathlib import Path
 
 COLS, ROWS = 120, 36
 MOVE_TARGET = 1024
+IDLE_TARGET = 0
+LIVE_WITHIN = 5.0
 MOUSE_ON = (b"\x1b[?1000h", b"\x1b[?1003h", b"\x1b[?1006h")
 
 
@@ -72,6 +78,29 @@ class Terminal:
                 last = time.monotonic()
         return got
 
+    def read_for(self, seconds: float) -> int:
+        """Everything the app writes in the next ``seconds`` (a clock, not silence)."""
+        got = 0
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            ready, _, _ = select.select([self.master], [], [], min(left, 0.05))
+            if ready:
+                try:
+                    chunk = os.read(self.master, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                got += len(chunk)
+                self.log += chunk
+        return got
+
+    def first_output_within(self, seconds: float) -> float | None:
+        """Seconds until the app writes anything (None: nothing within ``seconds``)."""
+        start = time.monotonic()
+        ready, _, _ = select.select([self.master], [], [], seconds)
+        return time.monotonic() - start if ready else None
+
     def send(self, data: bytes) -> None:
         os.write(self.master, data)
 
@@ -104,10 +133,25 @@ def stage_counts(db: Path):
         return store.counts()
 
 
+def cancel_one_new_order(db: Path) -> int | None:
+    """Another connection (another terminal) cancels the first New order: its PO."""
+    from dropship_tui.domain.models import Reason, ReasonCode, Stage
+    from dropship_tui.store.base import OrderQuery
+    from dropship_tui.store.sqlite.store import SqliteStore
+
+    with SqliteStore(db, user="other-terminal") as store:
+        rows = store.list_orders(OrderQuery(stage=Stage.NEW), offset=0, limit=1)
+        if not rows:
+            return None
+        store.cancel(rows[0].po_number, None, Reason(code=ReasonCode.OUT_OF_STOCK))
+        return rows[0].po_number
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path)
     parser.add_argument("--quiet", type=float, default=0.4, help="seconds of silence that end a step")
+    parser.add_argument("--idle", type=float, default=10.0, help="seconds the idle dashboard is watched")
     args = parser.parse_args()
 
     temp = tempfile.TemporaryDirectory(prefix="dropship-bandwidth-")
@@ -127,6 +171,23 @@ def main() -> int:
     try:
         first = term.read_until_quiet(1.0, min_bytes=2000)
         print(f"{'first paint (dashboard)':<40} {first:8,} bytes")
+
+        idle = term.read_for(args.idle)
+        ok &= idle <= IDLE_TARGET
+        print(f"{f'idle dashboard, live poll on ({args.idle:g} s)':<40} {idle:8,} bytes   "
+              f"(target {IDLE_TARGET} B)   {'ok' if idle <= IDLE_TARGET else 'MISSED'}")
+        po = cancel_one_new_order(db)
+        seen = term.first_output_within(LIVE_WITHIN + 1)
+        live = term.read_until_quiet(args.quiet * 2)
+        alive = term.proc.poll() is None
+        print(f"{f'  PO {po} canceled by another terminal':<40} {live:8,} bytes   shown after "
+              + (f"{seen:.1f} s (target < {LIVE_WITHIN:g} s)   {'ok' if seen < LIVE_WITHIN else 'MISSED'}"
+                 if seen is not None else "— NOT SHOWN"))
+        ok &= seen is not None and seen < LIVE_WITHIN and live > 0 and alive
+        if not alive:
+            print("  the app is no longer running: the idle figure means nothing")
+        before = stage_counts(db)
+
 
         moves = []
         for _ in range(20):
@@ -156,8 +217,9 @@ def main() -> int:
         print(f"{'open the acknowledgement (f)':<40} {ack_screen:8,} bytes")
         print(f"{'acknowledge in full (ctrl+s)':<40} {confirmed:8,} bytes")
         print(f"{'  whole acknowledgement (f + ctrl+s)':<40} {ack_screen + confirmed:8,} bytes")
-        term.close()
         after = stage_counts(db)
+
+        term.close()
         done = after.new == before.new - 1 and after.in_progress == before.in_progress + 1
         print(f"  order acknowledged in the store: {'yes' if done else 'NO'} "
               f"(New {before.new} -> {after.new}, In progress {before.in_progress} -> {after.in_progress})")

@@ -146,7 +146,7 @@ async def test_conflict_is_shown_and_reload_keeps_typed_quantities(tmp_path):
         assert app.store.get_order(82).stage is Stage.NEW
         # Reload keeps the typed 4; acknowledging again (reasons remembered) succeeds.
         await keys(pilot, "ctrl+r")
-        assert app.screen.query_one("#qty-1").value == "4"
+        assert app.screen.fields[1] == "4"
         await keys(pilot, "ctrl+s")
         assert isinstance(app.screen, ReasonModal)
         assert "All reasons provided ✓" in screen_text(app)
@@ -417,6 +417,6 @@ async def test_stock_on_hand_prefills_a_lower_quantity(tmp_path):
     app.store.set_stock("V-SKU-123", "MYSTIC-WH1", 2)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_screen(pilot, AcknowledgeScreen(82))
-        assert app.screen.query_one("#qty-1").value == "2"
-        assert app.screen.query_one("#qty-2").value == "3"
+        assert app.screen.fields[1] == "2"
+        assert app.screen.fields[2] == "3"
         assert "1 line is short" in screen_text(app)

@@ -136,7 +136,7 @@ async def test_esc_on_step_1_with_typed_quantities_asks(tmp_path):
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, AcknowledgeScreen)
-        assert app.screen.query_one("#qty-1").value == "3"
+        assert app.screen.fields[1] == "3" and app.screen.query_one("#line-editor").value == "3"
         await pilot.press("escape", "y")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)

@@ -122,7 +122,9 @@ def make_app(
     if store is None:
         store = make_store(Path(tmp_path) / "store.db", orders, advance=advance)
     if config is None:
-        config = Config(**config_values)
+        # no live poll unless a test asks (it calls ``poll_changes`` itself): a timer
+        # firing mid-test would make screens and snapshots depend on timing
+        config = Config(**{"live_seconds": 0, **config_values})
     return DropshipApp(store, config)
 
 

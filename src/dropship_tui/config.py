@@ -15,6 +15,8 @@ Example::
     default_store = "~/orders.db"
     print_command = "lp -d warehouse"
     bill_to_name = "Acme Retail Inc."   # the retailer billed on invoices
+    bell = false                 # ring the terminal bell when new orders arrive
+    live_seconds = 2             # how often the dashboard looks for changes; 0: never
 
     [keymap]
     acknowledge = "a"
@@ -57,6 +59,10 @@ class Config:
     """A command that prints a PDF given as its last argument; None: ``lp`` if present."""
     bill_to_name: str = DEFAULT_BILL_TO
     keymap: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    bell: bool = False
+    """Ring the terminal bell when the live dashboard announces new orders."""
+    live_seconds: float = 2.0
+    """Seconds between the live dashboard's looks at the store (issue 13); 0: never."""
 
 
 def config_path() -> Path:
@@ -119,6 +125,15 @@ def config_from_mapping(data: Mapping[str, Any], source: str = "config") -> Conf
         if not isinstance(data["low_bandwidth"], bool):
             raise bad("low_bandwidth", "true or false")
         values["low_bandwidth"] = data["low_bandwidth"]
+    if "bell" in data:
+        if not isinstance(data["bell"], bool):
+            raise bad("bell", "true or false")
+        values["bell"] = data["bell"]
+    if "live_seconds" in data:
+        seconds = data["live_seconds"]
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds <= 3600:
+            raise bad("live_seconds", "a number of seconds from 0 to 3600")
+        values["live_seconds"] = float(seconds)
     if "keymap" in data:
         keymap = data["keymap"]
         if not isinstance(keymap, Mapping) or not all(

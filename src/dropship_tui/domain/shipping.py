@@ -195,4 +195,6 @@ def save_tracking(
     new_slip = slip.model_copy(
         update={"tracking_number": save.number, "carrier": save.carrier, "tracking_url": save.url, "tracked_at": ctx.now}
     )
+    if slip.tracking_number != save.number:  # R16: a new number is a new package, shipped
+        new_slip = new_slip.model_copy(update={"package_status": None, "package_at": None})
     return commit(order, [new_entry], slips=tuple(new_slip if s.number == slip_number else s for s in order.slips))

@@ -43,6 +43,8 @@ class DropshipApp(Navigation):
         Binding("q", "app.quit", "Quit", id="app.quit", tooltip="Leave the app"),
         Binding("ctrl+p", "app.command_palette", "Commands", show=False, id="app.palette",
                 tooltip="Search every action of this screen by name"),
+        Binding("R", "app.open_scorecard", "Scorecard", show=False, id="app.scorecard",
+                tooltip="Vendor scorecards: fill rate, on-time rates, cancellations (from the dashboard)"),
     ]
     ENABLE_COMMAND_PALETTE = True
 

@@ -82,3 +82,13 @@ class BatchAcknowledged(Message):
     def __init__(self, succeeded: Iterable[int]) -> None:
         super().__init__()
         self.succeeded = set(succeeded)
+
+
+class OrdersChanged(Message):
+    """The dashboard's live poll saw these orders change in the store (another terminal,
+    an import, the server). It posts this to every screen above it: an order screen
+    showing one of them says so before the user types over it (issue 13 item 12)."""
+
+    def __init__(self, po_numbers: Iterable[int]) -> None:
+        super().__init__()
+        self.po_numbers = frozenset(po_numbers)

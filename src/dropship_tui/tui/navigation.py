@@ -38,6 +38,7 @@ from dropship_tui.tui.screens.invoice import InvoiceScreen
 from dropship_tui.tui.screens.order_detail import OrderDetailScreen
 from dropship_tui.tui.screens.order_screen import OrderScreen
 from dropship_tui.tui.screens.prepare_shipments import PrepareShipmentsScreen
+from dropship_tui.tui.screens.scorecard import ScorecardScreen
 
 SCREENS: tuple[type[Screen], ...] = (
     DashboardScreen,
@@ -47,6 +48,7 @@ SCREENS: tuple[type[Screen], ...] = (
     InvoiceScreen,
     BatchAckScreen,
     BatchResultScreen,
+    ScorecardScreen,
 )
 
 STEP_SCREENS: dict[workflow.Step, type[OrderScreen]] = {
@@ -87,6 +89,17 @@ class Navigation(App[None]):
     def open_dashboard(self) -> None:
         """The first screen, under every other."""
         self.push_screen(DashboardScreen())
+
+    def action_open_scorecard(self) -> None:
+        """The app's ``R`` (``app.scorecard``): the vendor scorecard, over the dashboard."""
+        self.push_screen(ScorecardScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The scorecard opens from the dashboard only (elsewhere ``R`` is not bound, so
+        the help and palette of other screens do not list it)."""
+        if action == "open_scorecard":
+            return isinstance(self.screen, DashboardScreen)
+        return True
 
     def on_open_order(self, message: OpenOrder) -> None:
         self.push_screen(OrderDetailScreen(message.po_number))

@@ -33,7 +33,8 @@ def _group_name(screen: Screen, node) -> str:
 def screen_keys(screen: Screen) -> list[tuple[str, str, str, str]]:
     """(group, keys, description, binding id) for every active binding of ``screen``,
     several keys of one action joined with ", ", grouped by where they apply (this
-    screen first, then its widgets, then the app)."""
+    screen first (its class's own keys, then its mixins'), then its widgets, then the
+    app)."""
     app = screen.app
     found: dict[str, list[str]] = {}
     info: dict[str, tuple[str, str]] = {}
@@ -52,7 +53,12 @@ def screen_keys(screen: Screen) -> list[tuple[str, str, str, str]]:
     def rank(group: str) -> int:
         return {"This screen": 0, "Everywhere": 2}.get(group, 1)
 
-    rows.sort(key=lambda r: rank(r[0]))
+    # the screen class's own keys before those of the parts it is built from (mixins)
+    declared = {}
+    for depth, cls in enumerate(type(screen).__mro__):
+        for binding in cls.__dict__.get("BINDINGS", ()):
+            declared.setdefault(getattr(binding, "id", None), depth)
+    rows.sort(key=lambda r: (rank(r[0]), declared.get(r[3], 0) if r[0] == "This screen" else 0))
     return rows
 
 

@@ -31,31 +31,33 @@ from dropship_tui.tui.keymap import key_of
 from dropship_tui.tui.messages import BackToDashboard, ShowOrder
 from dropship_tui.tui.modals.reason import ReasonModal
 from dropship_tui.tui.screens.order_screen import StepScreen, order_title
-from dropship_tui.tui.widgets.key_order import QtyField
+from dropship_tui.tui.widgets.line_grid import CellEditor, GridColumn, GridHead, LineGrid
 from dropship_tui.tui.widgets.note import Note
-from dropship_tui.tui.widgets.qty_input import QtyInput
 from dropship_tui.tui.widgets.scan_field import ScanField
 from dropship_tui.tui.widgets.step_indicator import StepIndicator
 from dropship_tui.tui.widgets.key_footer import KeyFooter
 
 
-class LineRow(Horizontal):
-    """One line: product, SKU, vendor SKU, UPC, ordered, the validated field, its problem."""
-
-    def __init__(self, order: Order, line_id: int, value: str) -> None:
-        super().__init__(classes="ack-row")
-        self.line = order.line(line_id)
-        self.value = value
-
-    def compose(self) -> ComposeResult:
-        line = self.line
-        yield Static(Text(terminal_text(line.description) or terminal_text(line.product_code), no_wrap=True, overflow="ellipsis"), classes="c-product")
-        yield Static(Text(terminal_text(line.sku), no_wrap=True, overflow="ellipsis"), classes="c-sku")
-        yield Static(Text(terminal_text(line.vendor_sku), no_wrap=True, overflow="ellipsis"), classes="c-vsku")
-        yield Static(Text(terminal_text(line.upc), no_wrap=True, overflow="ellipsis"), classes="c-upc")
-        yield Static(Text(str(line.quantity_ordered), justify="right"), classes="c-num")
-        yield QtyField(self.value, maximum=line.quantity_ordered, id=f"qty-{line.line_id}", classes="c-qty", column="ack")
-        yield Static("", id=f"qty-problem-{line.line_id}", classes="c-problem")
+WIDE = [
+    GridColumn("product", "Product"),
+    GridColumn("sku", "SKU", 16),
+    GridColumn("vsku", "Vendor SKU", 15),
+    GridColumn("upc", "UPC", 13),
+    GridColumn("ordered", "Ordered", 7, right=True, gap=2),
+    GridColumn("qty", "Validated", 9, gap=2, field=True),
+    GridColumn("problem", "", 22),
+]
+NARROW = [
+    GridColumn("product", "Product"),
+    GridColumn("sku", "SKU", 10),
+    GridColumn("vsku", "Vendor SKU", 10),
+    GridColumn("upc", "UPC", 12),
+    GridColumn("ordered", "Ord", 4, right=True, gap=2),
+    GridColumn("qty", "Validated", 9, gap=2, field=True),
+    GridColumn("problem", "", 12),
+]
+"""Step 1's columns: product, SKU, vendor SKU, UPC, ordered, the validated field, its
+problem (80 columns: every one stays, as R2 lists them, narrower)."""
 
 
 class AcknowledgeScreen(StepScreen):
@@ -77,6 +79,11 @@ class AcknowledgeScreen(StepScreen):
         """True from the first scan: the quantities are counted from 0, one per scan."""
         self.scan_wanted = False
         """The user went to the scan field (a reload leaves the focus there)."""
+        self.fields: dict[int, str] = {}
+        """line_id -> the text of its validated field (every line; the grid draws them)."""
+        self.values: dict[int, int] = {}
+        self.problems: dict[int, str] = {}
+        """The valid quantities and line_id -> why its field is refused, as last checked."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="step-top"):
@@ -89,19 +96,11 @@ class AcknowledgeScreen(StepScreen):
             ),
             classes="hint",
         )
-        with Horizontal(classes="ack-row ack-head"):
-            for label, cls in (
-                ("Product", "c-product"),
-                ("SKU", "c-sku"),
-                ("Vendor SKU", "c-vsku"),
-                ("UPC", "c-upc"),
-                ("Ordered", "c-num wide-only"),
-                ("Ord", "c-num narrow-only"),
-                ("Validated", "c-qty"),
-                ("", "c-problem"),
-            ):
-                yield Static(Text(label, justify="right" if cls.startswith("c-num") else "left"), classes=cls)
-        yield VerticalScroll(id="ack-lines")
+        grid = LineGrid(self.cell, self.editor, moved=self.show_line_problem, id="ack-grid")
+        yield GridHead(grid, classes="ack-head")
+        with VerticalScroll(id="ack-lines"):
+            yield grid
+        yield Note("", id="line-problem")
         with Horizontal(id="scan-row"):
             yield Static(Text("Scan"), classes="scan-label")
             yield ScanField(id="ack-scan", on_scan=self.scanned)
@@ -132,21 +131,71 @@ class AcknowledgeScreen(StepScreen):
 
     async def show_order(self, order: Order) -> None:
         self.query_one("#title", Static).update(order_title(order, "Step 1 of 2"))
-        rows = self.query_one("#ack-lines", VerticalScroll)
-        await rows.remove_children()
-        await rows.mount_all(
-            LineRow(order, line.line_id, self.typed.get(line.line_id, str(self.prefill[line.line_id])))
-            for line in order.lines
-        )
+        self.fields = {
+            line.line_id: self.typed.get(line.line_id, str(self.prefill[line.line_id])) for line in order.lines
+        }
+        self.problems = {}
+        await self.grid.show(self.columns(), len(order.lines))
         self.call_after_refresh(self._after_rows)
+        self.call_after_refresh(self.fit_lines)
+
+    @property
+    def grid(self) -> LineGrid:
+        return self.query_one("#ack-grid", LineGrid)
+
+    def columns(self) -> list[GridColumn]:
+        return NARROW if self.has_class("-narrow") else WIDE
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        if self.fields and self.grid.columns is not self.columns():
+            self.run_worker(self.grid.show(self.columns(), len(self.order.lines)))
+        self.call_after_refresh(self.fit_lines)
+
+    def fit_lines(self) -> None:
+        """The rows take what the rest of the screen leaves (``max-height: 1fr`` lets a
+        tall box push the scan field and the buttons off screen)."""
+        box = self.query_one("#ack-lines", VerticalScroll)
+        others = self.virtual_size.height - box.outer_size.height
+        room = max(3, self.size.height - others)
+        if box.styles.max_height is None or box.styles.max_height.value != room:
+            box.styles.max_height = room
+
+    def cell(self, row: int, key: str) -> tuple[Text, str | None]:
+        """What the grid draws in ``row``'s column ``key``."""
+        assert self.order is not None
+        line = self.order.lines[row]
+        if key == "qty":
+            return Text(self.fields[line.line_id]), "invalid" if line.line_id in self.problems else "field"
+        if key == "problem":
+            return self.problem_text(line.line_id), None
+        if key == "ordered":
+            return Text(str(line.quantity_ordered)), None
+        if key == "product":
+            return Text(terminal_text(line.description) or terminal_text(line.product_code)), None
+        return Text(terminal_text({"sku": line.sku, "vsku": line.vendor_sku, "upc": line.upc}[key])), None
+
+    def line_of(self, field: CellEditor) -> int:
+        """The line id of the row the grid's field is over."""
+        assert self.order is not None
+        return self.order.lines[field.row].line_id
+
+    def editor(self, row: int, key: str) -> CellEditor | None:
+        """The field over ``row``'s validated quantity (the grid's one ``#line-editor``)."""
+        assert self.order is not None
+        line = self.order.lines[row]
+        field = CellEditor(self.grid, row, key, self.fields[line.line_id], maximum=line.quantity_ordered,
+                           id="line-editor")
+        field.set_class(line.line_id in self.problems, "-invalid-qty")
+        return field
 
     def _after_rows(self) -> None:
         self.refresh_feedback()
-        fields = list(self.query(QtyInput))
         if isinstance(self.focused, ScanField) and self.scan_wanted:
             return
-        if fields and not any(f.has_focus for f in fields):
-            fields[0].focus()
+        field = self.grid.field
+        if field is not None and not field.has_focus:
+            field.focus()
 
     # --- live feedback ---------------------------------------------------------------
 
@@ -157,11 +206,8 @@ class AcknowledgeScreen(StepScreen):
         if self.counting:
             return f"the units you scanned for PO {self.order.po_number}"
         for line in self.order.lines:
-            try:
-                value = self.query_one(f"#qty-{line.line_id}", QtyInput).value
-            except Exception:
-                continue
-            if value.strip() != str(self.prefill[line.line_id]):
+            value = self.fields.get(line.line_id)
+            if value is not None and value.strip() != str(self.prefill[line.line_id]):
                 return f"the quantities you typed for PO {self.order.po_number}"
         return None
 
@@ -171,35 +217,38 @@ class AcknowledgeScreen(StepScreen):
         values: dict[int, int] = {}
         problems: dict[int, str] = {}
         for line in self.order.lines:
-            try:
-                field = self.query_one(f"#qty-{line.line_id}", QtyInput)
-            except Exception:
+            raw = self.fields.get(line.line_id)
+            if raw is None:
                 continue
-            problem = workflow.quantity_problem(line, field.value)
+            problem = workflow.quantity_problem(line, raw)
             if problem:
                 problems[line.line_id] = problem
             else:
-                values[line.line_id] = int(field.value)
+                values[line.line_id] = int(raw)
         return values, problems
 
-    def refresh_feedback(self) -> None:
-        if self.order is None:
+    def problem_text(self, line_id: int) -> Text:
+        """A line's problem column: why its field is refused, or how many units short."""
+        assert self.order is not None
+        problem = self.problems.get(line_id)
+        if problem:
+            return Text(f"✗ {problem}", style="bold red")
+        line = self.order.line(line_id)
+        if (short := workflow.shortfall(line, self.values)) > 0:
+            return Text(f"{units(short)} short", style="yellow")
+        return Text("")
+
+    def refresh_feedback(self, *line_ids: int) -> None:
+        """Check the fields again and redraw the rows of ``line_ids`` (none: every row)."""
+        if self.order is None or not self.fields:
             return
-        values, problems = self.validated()
-        for line in self.order.lines:
-            try:
-                field = self.query_one(f"#qty-{line.line_id}", QtyInput)
-                label = self.query_one(f"#qty-problem-{line.line_id}", Static)
-            except Exception:
-                continue
-            problem = problems.get(line.line_id)
-            field.set_class(problem is not None, "-invalid-qty")
-            if problem:
-                label.update(Text(f"✗ {problem}", style="bold red"))
-            elif (short := workflow.shortfall(line, values)) > 0:
-                label.update(Text(f"{units(short)} short", style="yellow"))
-            else:
-                label.update("")
+        self.values, self.problems = self.validated()
+        field = self.grid.field
+        if field is not None:
+            field.set_class(self.line_of(field) in self.problems, "-invalid-qty")
+        rows = {line.line_id: i for i, line in enumerate(self.order.lines)}
+        self.grid.redraw(*(rows[lid] for lid in line_ids))
+        values = self.values
         short = workflow.short_lines(self.order, values)
         warning = self.query_one("#short-warning", Static)
         warning.set_class(bool(short), "shown")
@@ -220,22 +269,33 @@ class AcknowledgeScreen(StepScreen):
             warning.update(text)
         else:
             warning.update("")
+        self.show_line_problem()
+        self.call_after_refresh(self.fit_lines)  # the warning may take a line more or less
+
+    def show_line_problem(self) -> None:
+        """The cursor line's refusal in full, wrapped (its column has room for a few words)."""
+        if self.order is None or not self.fields:
+            return
+        line = self.order.lines[self.grid.cursor[0]]
+        problem = self.problems.get(line.line_id)
+        self.query_one("#line-problem", Note).update(
+            Text(f"✗ Line {line.line_id} ({terminal_text(line.sku)}): validated quantity {problem}", style="bold red")
+            if problem else ""
+        )
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if isinstance(event.input, QtyInput) and event.input.id and event.input.id.startswith("qty-"):
-            self.typed[int(event.input.id.removeprefix("qty-"))] = event.value
+        if isinstance(event.input, CellEditor) and event.input.grid is self.grid:
+            line_id = self.line_of(event.input)
+            self.typed[line_id] = self.fields[line_id] = event.value
             self.clear_status()
-            self.refresh_feedback()
+            self.refresh_feedback(line_id)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         # Enter in a quantity moves to the next line; on the last one it acknowledges.
         event.stop()
-        fields = list(self.query(QtyInput))
-        if event.input in fields:
-            index = fields.index(event.input)
-            if index + 1 < len(fields):
-                fields[index + 1].focus()
-                return
+        if isinstance(event.input, CellEditor) and event.input.row + 1 < self.grid.rows:
+            await self.grid.move_to(event.input.row + 1, "qty")
+            return
         self.query_one("#ack-confirm", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -261,18 +321,14 @@ class AcknowledgeScreen(StepScreen):
 
     def counted(self) -> dict[int, int]:
         """line_id -> the number in its field (a blank or invalid field counts 0)."""
-        counts = {}
-        for field in self.query(QtyInput):
-            if field.id and field.id.startswith("qty-"):
-                counts[int(field.id.removeprefix("qty-"))] = field.number or 0
-        return counts
+        return {lid: int(raw) if raw.isdigit() else 0 for lid, raw in self.fields.items()}
 
     def scanned(self, code: str) -> None:
         """One scan (the scan field calls this in typing order)."""
         self.scan_wanted = True
         order = self.order
         note = self.query_one("#scan-note", Note)
-        if order is None or not self.query(QtyInput):
+        if order is None or not self.fields:
             self.app.bell()
             note.update(Text("✗ the order is still loading", style="bold red"))
             return
@@ -284,21 +340,23 @@ class AcknowledgeScreen(StepScreen):
             self.app.bell()
             note.update(Text(f"✗ {problem}", style="bold red"))
             return
-        if not self.counting:
+        first = not self.counting
+        if first:
             self.counting = True
             self.query_one("#scan-mode", Static).update(self.mode_text())
         value = counted.get(line.line_id, 0) + 1
-        for field in self.query(QtyInput):
-            if not (field.id and field.id.startswith("qty-")):
-                continue
-            line_id = int(field.id.removeprefix("qty-"))
+        for line_id in self.fields:
             new = str(value if line_id == line.line_id else counted.get(line_id, 0))
-            self.typed[line_id] = new
-            if field.value != new:
-                with field.prevent(Input.Changed):
-                    field.value = new
+            self.typed[line_id] = self.fields[line_id] = new
+        field = self.grid.field
+        if field is not None and field.value != (new := self.fields[self.line_of(field)]):
+            with field.prevent(Input.Changed):
+                field.value = new
         self.clear_status()
-        self.refresh_feedback()
+        if first:
+            self.refresh_feedback()  # every line went to 0
+        else:
+            self.refresh_feedback(line.line_id)
         note.update(Text(f"✓ {terminal_text(line.sku)}: {value} of {line.quantity_ordered}", style="green"))
 
     # --- acknowledge -------------------------------------------------------------------
@@ -314,7 +372,7 @@ class AcknowledgeScreen(StepScreen):
                 f"Line {lid} ({terminal_text(order.line(lid).sku)}): validated quantity {what}" for lid, what in problems.items()
             ]
             self.show_error(DomainError("Fix the validated quantities first", listed))
-            self.query_one(f"#qty-{first}", QtyInput).focus()
+            self.call_later(self.grid.focus_row, [line.line_id for line in order.lines].index(first))
             return
         if not workflow.short_lines(order, values):
             self._write(order, values, {})

@@ -27,7 +27,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
@@ -37,10 +36,12 @@ from dropship_tui.domain.words import plural, terminal_text
 from dropship_tui.services.documents import BatchPrint
 from dropship_tui.store.base import OrderQuery, SortKey, StageCounts
 from dropship_tui.tui.messages import Fulfil, OpenBatchAcknowledge, OpenOrder
-from dropship_tui.tui.modals.tracking_import import TrackingImportModal
-from dropship_tui.tui.printing import batch_print, batch_print_message
+from dropship_tui.tui.screens.dashboard_filters import DashboardFilters
+from dropship_tui.tui.screens.dashboard_live import LiveDashboard
+from dropship_tui.tui.printing import batch_print, batch_print_message, batch_where
 from dropship_tui.tui.startup import freeze_startup_heap
 from dropship_tui.tui.widgets.empty_store import empty_store_text
+from dropship_tui.tui.widgets.exceptions_label import ExceptionsLabel
 from dropship_tui.tui.widgets.filters_line import filters_text, landing_text
 from dropship_tui.tui.widgets.order_list import OrderList
 from dropship_tui.tui.widgets.order_pages import find_row, landing_queries, shown_pos
@@ -58,10 +59,10 @@ SEARCH_DEBOUNCE = 0.15
 
 STAGE_CYCLE: list[Stage | None] = [None, Stage.NEW, Stage.IN_PROGRESS, Stage.COMPLETED, Stage.CANCELED]
 SLA_CYCLE: list[SlaStatus | None] = [None, SlaStatus.ON_TIME, SlaStatus.AT_RISK, SlaStatus.OVERDUE]
-SORT_CYCLE: list[SortKey] = [c.key for c in columns_for(120)]
+SORT_CYCLE: list[SortKey] = [c.key for c in columns_for(120) if c.key is not None]
 
 
-class DashboardScreen(StoreWorkers, Screen):
+class DashboardScreen(StoreWorkers, DashboardFilters, LiveDashboard):
     CSS_PATH = "../styles/dashboard.tcss"
     AUTO_FOCUS = "#orders"
     """The list has the focus from the start (before its rows arrive: a focus change
@@ -127,10 +128,11 @@ class DashboardScreen(StoreWorkers, Screen):
         yield Static(id="title", markup=False)
         yield StageTiles(id="tiles")
         yield Static(id="filters", markup=False)
+        yield ExceptionsLabel(id="exceptions")
         yield SearchBox(
             on_done=self._search_done,
             on_cancel=self._clear_search,
-            placeholder="Search: PO number, order number, customer name or SKU",
+            placeholder="Search: PO number, order number, customer name, SKU or location",
             id="search",
             select_on_focus=False,
         )
@@ -159,6 +161,8 @@ class DashboardScreen(StoreWorkers, Screen):
         self.search_box.cursor_blink = not self.app.low_bandwidth and not self.app.is_headless
         self._show_filters()
         self.refresh_orders(keep_cursor=False)
+        self.start_live()
+        self.load_setup()
 
     LIST_ACTIONS = frozenset(
         {"start_search", "open_order", "fulfil", "cycle_stage", "cycle_sla", "cycle_sort", "reverse_sort", "tile", "sort",
@@ -309,21 +313,13 @@ class DashboardScreen(StoreWorkers, Screen):
             self.clear_marks()
         elif q.search or self.search_box.display:
             self._clear_search()
-        elif q.stage is not None or q.sla is not None:
-            self._set_query(stage=None, sla=None)
+        elif q != OrderQuery(search=q.search, sort=q.sort, descending=q.descending):  # any filter
+            self._filter(stage=None, sla=None, location_code=None, vendor_code=None, package_exception=False)
         else:
             self.notify("Nothing to clear. Press q to quit.", timeout=2)
 
     def action_refresh_orders(self) -> None:
         self.refresh_orders()
-
-    def action_import_tracking(self) -> None:
-        """ctrl+t: the tracking CSV import; the rows reload after applied rows."""
-        def done(applied: int | None) -> None:
-            if applied:
-                self.refresh_orders()
-
-        self.app.push_screen(TrackingImportModal(), done)
 
     # --- opening orders ------------------------------------------------------------
 
@@ -483,9 +479,9 @@ class DashboardScreen(StoreWorkers, Screen):
         if not pos:
             return
         self.notify(f"Writing the packing slips of {plural(len(pos), 'order', grouped=True)}…", timeout=3)
-        config, query = self.app.config, (self.query_state if self.marks else None)
+        config, query, web = self.app.config, (self.query_state if self.marks else None), self.app.is_web
         self.call_store(
-            lambda store: batch_print(store, pos, config, query),
+            lambda store: batch_print(store, pos, config, query, web),
             lambda done: self._printed(pos, done),
             lambda error: self.notify(f"Could not write the packing slips: {error.message}", severity="error"),
             group="dashboard-print",
@@ -494,5 +490,5 @@ class DashboardScreen(StoreWorkers, Screen):
 
     def _printed(self, pos: list[int], done: BatchPrint) -> None:
         self.last_print = (done.path, done.skipped)
-        self.notify(batch_print_message(pos, done), timeout=12,
+        self.notify(batch_print_message(pos, done, batch_where(self.app, done)), timeout=12,
                     severity="information" if done.path is not None else "warning")

@@ -27,6 +27,8 @@ class InvoiceScreen(OrderScreen):
         Binding("p,ctrl+o", "save_pdf", "Save PDF", id="invoice.save_pdf", tooltip="Write the invoice as a PDF file"),
         Binding("ctrl+s,d", "done", "Done", id="invoice.done",
                 tooltip="Mark the order Completed and go back to the orders"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="invoice.reload",
+                tooltip="Read the order again (after someone else changed it)"),
     ]
     CSS_PATH = "../styles/fulfillment.tcss"
 
@@ -95,7 +97,8 @@ class InvoiceScreen(OrderScreen):
             return
         config = self.app.config
         self.query_one("#status", Static).update(Text("Writing the invoice PDF…", style="dim"))
-        self.call_store(lambda store: write_invoice_pdf(order, config), self.show_invoice_saved)
+        web = self.app.is_web
+        self.call_store(lambda store: write_invoice_pdf(order, config, web), self.show_invoice_saved)
 
     def action_done(self) -> None:
         order = self.order

@@ -1,5 +1,6 @@
 """Order detail: summary, customer, vendor and location, and the tabs Items, Canceled
-items (only when any), Shipping, Activity (newest first) and Invoice (once generated).
+items (only when any), Shipping, Activity (newest first), Invoice (once generated) and
+EDI (the X12 documents exchanged: received, sent, waiting).
 
 Actions: start/continue fulfillment (f), cancel the order (x), correct the address
 (a, R14), save the invoice PDF (p), reload (r).
@@ -7,7 +8,7 @@ Actions: start/continue fulfillment (f), cancel the order (x), correct the addre
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rich.style import Style
@@ -18,6 +19,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from dropship_tui.domain import sla, workflow
+from dropship_tui.domain.edi import EdiDocument
 from dropship_tui.domain.errors import DomainError, WorkflowError
 from dropship_tui.domain.models import ActivityEntry, Location, Order, SlaStatus, Stage, Vendor, money_text
 from dropship_tui.domain.words import DASH, local_time, terminal_text, units
@@ -26,8 +28,10 @@ from dropship_tui.tui.messages import Fulfil
 from dropship_tui.tui.modals.address import AddressModal
 from dropship_tui.tui.printing import write_invoice_pdf
 from dropship_tui.tui.screens.order_screen import OrderScreen, order_title
+from dropship_tui.tui.widgets.edi_log import edi_log, edi_tab_title
 from dropship_tui.tui.widgets.invoice_view import invoice_head, invoice_table, invoice_totals
 from dropship_tui.tui.widgets.note import Note
+from dropship_tui.tui.widgets.package_cell import package_cell
 from dropship_tui.tui.widgets.progress import progress_bar
 from dropship_tui.tui.widgets.key_footer import KeyFooter
 
@@ -51,6 +55,7 @@ class Detail:
     location: Location | None
     activity: list[ActivityEntry]
     sla: SlaStatus
+    edi: list[EdiDocument] = field(default_factory=list)
 
 
 def progress(percent: int, width: int) -> Text:
@@ -87,6 +92,8 @@ class OrderDetailScreen(OrderScreen):
         Binding("x", "cancel_order", "Cancel order", id="order.cancel", tooltip="Cancel the order with a reason"),
         Binding("a", "correct_address", "Correct address", id="order.address",
                 tooltip="Correct the ship-to address (until packing slips are saved)"),
+        Binding("u", "reopen", "Reopen", id="order.reopen",
+                tooltip="Undo the acknowledgement: back to New (warns first; not once invoiced)"),
         Binding("p", "save_invoice", "Save invoice PDF", id="order.save_invoice", tooltip="Write the invoice as a PDF file"),
         Binding("r,ctrl+r", "reload", "Reload", id="order.reload", tooltip="Read the order again from the store"),
         Binding("right_square_bracket", "next_tab", "Next tab", show=False, id="order.next_tab", tooltip="Next tab"),
@@ -122,7 +129,7 @@ class OrderDetailScreen(OrderScreen):
             with Horizontal(id="parties"):
                 yield from self._parties(detail)
         yield Note("", id="status")
-        available = {"tab-items", "tab-shipping", "tab-activity"}
+        available = {"tab-items", "tab-shipping", "tab-activity", "tab-edi"}
         available |= {"tab-parties"} if short else set()
         available |= {"tab-canceled"} if order.canceled_items else set()
         available |= {"tab-invoice"} if order.invoice is not None else set()
@@ -145,6 +152,8 @@ class OrderDetailScreen(OrderScreen):
             if order.invoice is not None:
                 with TabPane("Invoice", id="tab-invoice"):
                     yield from self._invoice(order)
+            with TabPane(edi_tab_title(detail.edi), id="tab-edi"):
+                yield edi_log(detail.edi)
         yield KeyFooter()
 
     def _parties(self, detail: Detail) -> ComposeResult:
@@ -276,7 +285,7 @@ class OrderDetailScreen(OrderScreen):
         return table
 
     def _shipping_table(self, order: Order) -> DataTable:
-        table = self._table("shipping", "Slip", "Units", "Contents", "Tracking number", "Carrier", "Tracking link")
+        table = self._table("shipping", "Slip", "Units", "Contents", "Tracking number", "Carrier", "Package", "Tracking link")
         for slip in order.slips:
             contents = ", ".join(
                 f"{terminal_text(order.line(lid).sku)} ×{q}" for lid, q in slip.lines.items() if q
@@ -290,10 +299,11 @@ class OrderDetailScreen(OrderScreen):
                 Text(contents),
                 Text(terminal_text(slip.tracking_number) or "— not yet"),
                 Text(terminal_text(slip.carrier) or "—"),
+                package_cell(slip),
                 link,
             )
         if not order.slips:
-            table.add_row(Text("—"), Text(""), Text("No packing slips saved yet"), Text(""), Text(""), Text(""))
+            table.add_row(Text("—"), Text(""), Text("No packing slips saved yet"), *(Text("") for _ in range(4)))
         return table
 
     def _activity_table(self, activity: list[ActivityEntry]) -> DataTable:
@@ -332,7 +342,8 @@ class OrderDetailScreen(OrderScreen):
             location = store.location(order.location_code)
         except DomainError:
             pass
-        return Detail(order, vendor, location, list(store.activity(self.po_number)), store.sla_status(order))
+        edi = store.edi_documents(self.po_number)
+        return Detail(order, vendor, location, list(store.activity(self.po_number)), store.sla_status(order), edi)
 
     async def loaded(self, result: Any) -> None:
         self.detail = result
@@ -359,6 +370,8 @@ class OrderDetailScreen(OrderScreen):
         order = self.order
         if action in self.COMPLETED_ACTIONS and order is not None and order.stage is Stage.COMPLETED:
             return False
+        if action == "reopen" and (order is None or order.stage is not Stage.IN_PROGRESS):
+            return False  # R15: offered while In progress (invoiced: pressing it says why not)
         return True
 
     def on_screen_resume(self) -> None:
@@ -429,4 +442,5 @@ class OrderDetailScreen(OrderScreen):
             self.show_error(WorkflowError(f"PO {order.po_number} has no invoice yet; generate it in step 2 first"))
             return
         config = self.app.config
-        self.call_store(lambda store: write_invoice_pdf(order, config), self.show_invoice_saved)
+        web = self.app.is_web
+        self.call_store(lambda store: write_invoice_pdf(order, config, web), self.show_invoice_saved)

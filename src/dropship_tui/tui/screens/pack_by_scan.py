@@ -21,6 +21,7 @@ from dropship_tui.domain.models import MAX_SLIPS
 from dropship_tui.domain.words import terminal_text
 from dropship_tui.tui.keymap import key_of
 from dropship_tui.tui.widgets.note import Note
+from dropship_tui.tui.widgets.line_grid import GridHead
 from dropship_tui.tui.widgets.qty_input import QtyInput
 from dropship_tui.tui.widgets.scan_field import ScanField
 
@@ -40,6 +41,7 @@ class PackByScan:
     confirm_drop: bool
     built: bool
     order: Any
+    grid: Any
 
     def resize(self, count: int) -> None:
         """Packing by scan: keep what is packed; new packages start empty."""
@@ -65,12 +67,9 @@ class PackByScan:
 
     def show_package(self) -> None:
         self.query_one("#scan-mode", Static).update(self.package_text())
-        for n in range(1, self.count + 1):
-            try:
-                head = self.query_one(f"#head-{n}", Static)
-            except Exception:
-                continue
-            head.set_class(self.showing_package and n == self.package, "-current")
+        head = self.query_one("#grid-head", GridHead)
+        head.looks = {f"slip{self.package}": "current"} if self.showing_package else {}
+        head.refresh()
 
     def action_focus_scan(self) -> None:
         self.scan_wanted = True
@@ -128,16 +127,15 @@ class PackByScan:
         key = (line.line_id, self.package)
         raw = self.cells.get(key, "0")
         self.cells[key] = str((int(raw) if raw.isdigit() else 0) + 1)
-        for (line_id, n), value in self.cells.items():
-            try:
-                cell = self.query_one(f"#cell-{line_id}-{n}", QtyInput)
-            except Exception:
-                continue
+        cell = self.grid.field  # the one field of the grid; the other cells are drawn
+        if cell is not None:
+            value = self.cells.get(self.cell_of(cell), "0")
             if cell.value != value:
                 with cell.prevent(Input.Changed):
                     cell.value = value
         self.confirm_drop = False
         self.clear_status()
+        self.grid.redraw()
         self.refresh_plan()
         self.show_package()
         in_package = int(self.cells[key])

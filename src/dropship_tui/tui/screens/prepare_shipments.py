@@ -26,7 +26,7 @@ from dropship_tui.domain.errors import DomainError
 from dropship_tui.domain.models import MAX_SLIPS, Order, Stage
 from dropship_tui.domain.words import plural, terminal_text
 from dropship_tui.tui.messages import ShowOrder
-from dropship_tui.tui.printing import write_packing_slips
+from dropship_tui.tui.printing import hand_over, write_packing_slips
 from dropship_tui.tui.screens.order_screen import StepScreen, order_title
 from dropship_tui.tui.screens.pack_by_scan import PackByScan
 from dropship_tui.tui.screens.slip_tracking import SlipTracking
@@ -34,7 +34,8 @@ from dropship_tui.tui.widgets.key_order import QtyField
 from dropship_tui.tui.widgets.note import Note, error_text
 from dropship_tui.tui.widgets.qty_input import QtyInput
 from dropship_tui.tui.widgets.scan_field import ScanField
-from dropship_tui.tui.widgets.slip_grid import DENSE, grid_rows, placed_text, plan_summary
+from dropship_tui.tui.widgets.line_grid import CellEditor, GridHead, LineGrid
+from dropship_tui.tui.widgets.slip_grid import grid_columns, line_label, placed_text, plan_summary
 from dropship_tui.tui.widgets.step_indicator import StepIndicator
 from dropship_tui.tui.widgets.tracking_rows import TrackingInput
 from dropship_tui.tui.widgets.key_footer import KeyFooter
@@ -43,6 +44,8 @@ from dropship_tui.tui.widgets.key_footer import KeyFooter
 class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
     BINDINGS = [
         Binding("ctrl+s", "save_slips", "Save slips", id="ship.save_slips", tooltip="Save the packing slips as allocated"),
+        # once invoiced ``save_slips`` is off (not offered in the footer); the key still says why
+        Binding("ctrl+s", "save_slips('fixed')", "Save slips", show=False),
         Binding("ctrl+o", "print_slips", "Print slips", id="ship.print",
                 tooltip="Write the packing slips PDF (and print it)"),
         Binding("ctrl+g", "generate_invoice", "Invoice", id="ship.invoice",
@@ -61,6 +64,8 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
         self.typed_tracking: dict[int, tuple[str, str]] = {}
         self.confirm_drop = False
         self.built = False
+        self._lines: list = []
+        """The lines the grid shows (those with accepted units), row by row."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="step-top"):
@@ -72,7 +77,9 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
                 yield Static(Text(f"Number of packing slips (1–{MAX_SLIPS}):"), classes="label")
                 yield QtyField("1", minimum=1, maximum=MAX_SLIPS, id="slip-count")
                 yield Static("", id="count-note")
-            yield Vertical(id="grid")
+            grid = LineGrid(self.cell, self.editor, id="grid")
+            yield GridHead(grid, id="grid-head")
+            yield grid
             with Horizontal(id="scan-row"):
                 yield Static(Text("Scan"), classes="scan-label")
                 yield ScanField(id="ship-scan", on_scan=self.scanned)
@@ -121,6 +128,13 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
         self.show_invoiced()
         self.call_after_refresh(self._focus_first)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Saving slips is not offered once the invoice fixed them: the footer's binding is
+        hidden, and the hidden twin (same key) explains the refusal."""
+        if action == "save_slips" and parameters == () and self.invoiced:
+            return False
+        return True
+
     @property
     def invoiced(self) -> bool:
         """The invoice exists: the slips are fixed, the tracking numbers are still
@@ -130,8 +144,9 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
     def show_invoiced(self) -> None:
         """Back from the invoice: the slip fields read-only, ctrl+g opens the invoice."""
         invoiced = self.invoiced
+        self.refresh_bindings()  # the footer drops "Save slips"
         for field in self.query(QtyInput):
-            if field.id == "slip-count" or (field.id or "").startswith("cell-"):
+            if field.id == "slip-count" or isinstance(field, CellEditor):
                 field.disabled = invoiced
         self.query_one("#save-slips", Button).display = not invoiced
         button = self.query_one("#generate-invoice", Button)
@@ -185,34 +200,59 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
             plan.append(slip)
         return plan
 
-    async def build_grid(self) -> None:
-        grid = self.query_one("#grid", Vertical)
-        focused_id = self.focused.id if self.focused is not None else None
-        await grid.remove_children()
-        rows = grid_rows(self.lines(), self.count, self.cells, self.package if self.showing_package else None)
-        grid.set_class(self.count > DENSE, "-dense")
-        await grid.mount_all(rows)
-        self.refresh_plan()
-        if focused_id and focused_id.startswith("cell-"):
-            try:
-                self.query_one(f"#{focused_id}").focus()
-            except Exception:
-                pass
+    @property
+    def grid(self) -> LineGrid:
+        return self.query_one("#grid", LineGrid)
 
-    def refresh_plan(self) -> None:
+    async def build_grid(self) -> None:
+        """The grid for the current slip count (the editor stays where it was)."""
+        self._lines = self.lines()
+        await self.grid.show(grid_columns(self.count, self.has_class("-narrow")), len(self._lines))
+        self.refresh_plan()
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        if self.built and self.grid.columns != grid_columns(self.count, self.has_class("-narrow")):
+            self.run_worker(self.build_grid())
+
+    def cell(self, row: int, key: str) -> tuple[Text, str | None]:
+        """What the grid draws in ``row``'s column ``key`` (``slipN``: a quantity)."""
+        line = self._lines[row]
+        accepted = line.quantity_accepted or 0
+        if key.startswith("slip"):
+            return Text(self.cells.get((line.line_id, int(key.removeprefix("slip"))), "0")), "field"
+        if key == "placed":
+            placed = sum(self.number(line.line_id, n) for n in range(1, self.count + 1))
+            return placed_text(placed, accepted, self.has_class("-narrow")), None
+        if key == "accepted":
+            return Text(str(accepted)), None
+        return line_label(line), None
+
+    def number(self, line_id: int, slip: int) -> int:
+        raw = self.cells.get((line_id, slip), "0")
+        return int(raw) if raw.isdigit() else 0
+
+    def cell_of(self, field: CellEditor) -> tuple[int, int]:
+        """(line id, slip number) of the cell the grid's field is over."""
+        return self._lines[field.row].line_id, int(field.key.removeprefix("slip"))
+
+    def editor(self, row: int, key: str) -> CellEditor | None:
+        """The field over ``row``'s quantity in slip N (the grid's one ``#line-editor``)."""
+        line = self._lines[row]
+        slip = int(key.removeprefix("slip"))
+        field = CellEditor(self.grid, row, key, self.cells.get((line.line_id, slip), "0"),
+                           maximum=line.quantity_accepted, id="line-editor")
+        field.disabled = self.invoiced
+        return field
+
+    def refresh_plan(self, *line_ids: int) -> None:
+        """The placed column of ``line_ids`` (none: every line), the summary, the problems."""
         order = self.order
         if order is None:
             return
         plan = self.plan()
-        # Per line: placed of accepted.
-        for line in self.lines():
-            placed = sum(slip.get(line.line_id, 0) for slip in plan)
-            accepted = line.quantity_accepted or 0
-            try:
-                label = self.query_one(f"#placed-{line.line_id}", Static)
-            except Exception:
-                continue
-            label.update(placed_text(placed, accepted, self.has_class("-narrow")))
+        rows = {line.line_id: i for i, line in enumerate(self._lines)}
+        self.grid.redraw(*(rows[lid] for lid in line_ids if lid in rows))
         self.query_one("#summary", Static).update(plan_summary(order, plan, self.saved_plan()))
         problems = workflow.slip_plan_problems(order, plan)
         self.query_one("#plan-problems", Static).update(
@@ -241,13 +281,13 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
         if widget_id == "slip-count":
             event.stop()
             await self.count_changed(event.value)
-        elif widget_id.startswith("cell-"):
+        elif isinstance(event.input, CellEditor) and event.input.grid is self.grid:
             event.stop()
-            _, line_id, slip = widget_id.split("-")
-            self.cells[(int(line_id), int(slip))] = event.input.value
+            line_id, slip = self.cell_of(event.input)
+            self.cells[(line_id, slip)] = event.input.value
             self.confirm_drop = False
             self.clear_status()
-            self.refresh_plan()
+            self.refresh_plan(line_id)
         elif widget_id.startswith("track-") or widget_id.startswith("carrier-"):
             event.stop()
             number = int(widget_id.rsplit("-", 1)[1])
@@ -312,7 +352,7 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
         raw = self.query_one("#slip-count", QtyInput).value.strip()
         return workflow.slip_count_problem(int(raw) if raw.isdigit() else 0)
 
-    def action_save_slips(self) -> None:
+    def action_save_slips(self, why: str = "") -> None:
         order = self.order
         if order is None:
             return
@@ -373,12 +413,14 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
             return
         self.query_one("#status", Static).update(Text("Writing the packing slips PDF…", style="dim"))
         config = self.app.config
-        self.call_store(lambda store: write_packing_slips(store, order, config), self._printed)
+        web = self.app.is_web
+        self.call_store(lambda store: write_packing_slips(store, order, config, web), self._printed)
 
     def _printed(self, result: Any) -> None:
-        path, printed = result
+        written, printed = result
+        path = hand_over(self.app, written)  # in a browser: its download
         text = Text("✓ Packing slips written to ", style="green")
-        text.append(str(path), style="bold")
+        text.append(path, style="bold")
         if printed:
             text.append(f" and {printed}", style="green")
         self.query_one("#status", Static).update(text)

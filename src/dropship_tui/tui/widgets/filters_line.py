@@ -27,6 +27,12 @@ def filters_text(q: OrderQuery, lst: OrderList, total: int | None = None) -> Tex
     part("Stage", q.stage.label if q.stage else "All", q.stage is not None)
     part("SLA", sla_words(q.sla) if q.sla else "All", q.sla is not None)
     part("Sort", f"{SORT_TITLES[q.sort]} {'▼' if q.descending else '▲'}", False)
+    if q.vendor_code is not None:
+        part("Vendor", terminal_text(q.vendor_code), True)
+    if q.location_code is not None:
+        part("Location", terminal_text(q.location_code), True)
+    if q.package_exception:
+        part("Packages", "⚠ exceptions only", True)
     if q.search:
         part("Search", f"“{terminal_text(q.search)}”", True)
     showing = lst.loaded and lst.query == q and not lst.pending

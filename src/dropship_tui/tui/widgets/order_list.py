@@ -139,7 +139,10 @@ class OrderList(StoreWorkers, ScrollView, can_focus=True):
         self._pages: OrderedDict[int, list[OrderSummary]] = OrderedDict()
         self._pending: set[int] = set()
         self._strips: LRUCache[tuple, Strip] = LRUCache(256)
-        self._columns_cache: tuple[int, list[Column]] | None = None
+        self._columns_cache: tuple[int, frozenset[str], list[Column]] | None = None
+        self.extra_columns: frozenset[str] = frozenset()
+        """Which of ``order_rows.EXTRA_COLUMNS`` are shown (the dashboard decides vendor
+        and location; the retailer's PO comes once a listed order has one)."""
         self._style_cache: dict[str, Style] | None = None
         self.fetches = 0
         """Pages fetched so far (for tests and benchmarks)."""
@@ -154,9 +157,22 @@ class OrderList(StoreWorkers, ScrollView, can_focus=True):
     @property
     def columns(self) -> list[Column]:
         width = self.scrollable_content_region.width or self.size.width
-        if self._columns_cache is None or self._columns_cache[0] != width:
-            self._columns_cache = (width, columns_for(width))
-        return self._columns_cache[1]
+        if self._columns_cache is None or self._columns_cache[:2] != (width, self.extra_columns):
+            self._columns_cache = (width, self.extra_columns, columns_for(width, self.extra_columns))
+        return self._columns_cache[2]
+
+    def show_columns(self, extras: frozenset[str]) -> None:
+        """Show these extra columns (one repaint, only when they change)."""
+        if extras != self.extra_columns:
+            self.extra_columns = extras
+            self._epoch += 1
+            self._strips.clear()
+            self.refresh()
+
+    def _notice_retailer_po(self, rows: list[OrderSummary]) -> None:
+        # the column stays once shown: columns coming and going while scrolling would jar
+        if "retailer_po" not in self.extra_columns and any(r.retailer_po_number for r in rows):
+            self.show_columns(self.extra_columns | {"retailer_po"})
 
     @property
     def visible_rows(self) -> int:
@@ -239,6 +255,7 @@ class OrderList(StoreWorkers, ScrollView, can_focus=True):
         self._pending.clear()
         if result.rows:
             self._pages[result.page] = result.rows
+            self._notice_retailer_po(result.rows)
         if unchanged:
             # a reload (r, back from another screen) that found the same rows: nothing
             # to repaint; other pages are read again when they come into view
@@ -281,6 +298,7 @@ class OrderList(StoreWorkers, ScrollView, can_focus=True):
             return
         self._pages[result.page] = result.rows
         self._pages.move_to_end(result.page)
+        self._notice_retailer_po(result.rows)
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
         # repaint just the lines of that page that are on screen

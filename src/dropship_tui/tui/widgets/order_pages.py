@@ -144,8 +144,10 @@ def landing_queries(query: OrderQuery, order: Order) -> list[OrderQuery]:
     the SLA filter and a search that may hide it."""
     first = query if query.stage in (None, order.stage) else query.model_copy(update={"stage": order.stage})
     tries = [first]
-    if query.sla is not None or (query.search and po_number_or_none(query.search) != order.po_number):
-        tries.append(first.model_copy(update={"sla": None, "search": ""}))
+    if query.sla is not None or query.package_exception or (
+        query.search and po_number_or_none(query.search) != order.po_number
+    ):
+        tries.append(first.model_copy(update={"sla": None, "search": "", "package_exception": False}))
     return tries
 
 

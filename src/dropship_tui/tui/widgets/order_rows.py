@@ -91,26 +91,52 @@ def progress_cells(percent: int, cells: int) -> str:
 
 @dataclass(frozen=True)
 class Column:
-    key: SortKey
+    key: SortKey | None
+    """The sort the column's title names (None: a column the list does not sort by)."""
     title: str
     width: int
     right: bool = False
+    name: str = ""
+    """Which value of a row the column shows (``row_values``); default: the sort key's."""
+
+    @property
+    def field(self) -> str:
+        return self.name or (self.key.value if self.key is not None else "")
 
 
-def columns_for(width: int) -> list[Column]:
+EXTRA_COLUMNS = ("retailer_po", "vendor", "location")
+"""Columns shown only when they tell rows apart (``OrderList.extra_columns``): the
+retailer's PO once any listed order has one, the vendor for the operator (or a store of
+several vendors), the location for a vendor of several warehouses (issue 14 items 4-5)."""
+
+
+def columns_for(width: int, extras: frozenset[str] | set[str] = frozenset()) -> list[Column]:
     """The column layout for a list ``width`` cells wide: the customer column takes the
-    rest; narrow terminals get a shorter date and progress bar."""
+    rest; narrow terminals get a shorter date and progress bar. ``extras``: which of
+    ``EXTRA_COLUMNS`` to show (each is dropped again when the customer column would get
+    narrower than 8)."""
     narrow = width < 100
     cols = [
         Column(SortKey.PO_NUMBER, "PO", 8 if narrow else 10),
         Column(SortKey.ORDER_NUMBER, "Order #", 8 if narrow else 10),
-        Column(SortKey.CUSTOMER, "Customer", 0),
+    ]
+    if "retailer_po" in extras:
+        cols.append(Column(None, "Retailer PO", 10 if narrow else 12, name="retailer_po"))
+    cols.append(Column(SortKey.CUSTOMER, "Customer", 0))
+    if "vendor" in extras:
+        cols.append(Column(None, "Vendor", 8 if narrow else 10, name="vendor"))
+    if "location" in extras:
+        cols.append(Column(None, "Location", 10 if narrow else 12, name="location"))
+    cols += [
         Column(SortKey.ORDER_DATE, "Ordered", 11 if narrow else 16),
         Column(SortKey.STAGE, "Stage", 11),
         Column(SortKey.SLA, "SLA", 9),
         Column(SortKey.PROGRESS, "Progress", 8 if narrow else 10),
     ]
     fixed = sum(c.width for c in cols) + len(cols)  # one space before each column
+    if width - fixed < 8 and extras:  # too narrow for them all: the last extra goes first
+        keep = [e for e in EXTRA_COLUMNS if e in extras]
+        return columns_for(width, frozenset(keep[:-1]))
     customer = max(8, width - fixed)
     return [Column(c.key, c.title, customer) if c.key is SortKey.CUSTOMER else c for c in cols]
 
@@ -146,16 +172,20 @@ def row_strip(
     if summary is None:
         style = base if is_cursor else styles["order-list--placeholder"]
         return Strip([Segment(" " + fit_cells("…", cols[0].width), style)]).adjust_cell_length(width, base)
-    narrow = cols[3].width < 16
-    values = (
-        (str(summary.po_number), "order-list--po"),
-        (terminal_text(summary.order_number), None),
-        (terminal_text(summary.customer_name), None),
-        (local_time(summary.order_date, "%m-%d %H:%M" if narrow else "%Y-%m-%d %H:%M"), None),
-        (summary.stage.label, STAGE_COMPONENT[summary.stage]),
-        (sla_words(summary.sla_status), SLA_COMPONENT[summary.sla_status]),
-        (progress_cells(summary.progress, 3 if narrow else 5), "order-list--progress"),
-    )
+    narrow = next((c.width < 16 for c in cols if c.key is SortKey.ORDER_DATE), False)
+    cells = {
+        "po_number": (str(summary.po_number), "order-list--po"),
+        "order_number": (terminal_text(summary.order_number), None),
+        "retailer_po": (terminal_text(summary.retailer_po_number or ""), None),
+        "customer": (terminal_text(summary.customer_name), None),
+        "vendor": (terminal_text(summary.vendor_code), None),
+        "location": (terminal_text(summary.location_code), None),
+        "order_date": (local_time(summary.order_date, "%m-%d %H:%M" if narrow else "%Y-%m-%d %H:%M"), None),
+        "stage": (summary.stage.label, STAGE_COMPONENT[summary.stage]),
+        "sla": (sla_words(summary.sla_status), SLA_COMPONENT[summary.sla_status]),
+        "progress": (progress_cells(summary.progress, 3 if narrow else 5), "order-list--progress"),
+    }
+    values = [cells[c.field] for c in cols]
     # cells of one style are joined into one segment: fewer segments, less work for
     # every later stage of the frame
     segments = []

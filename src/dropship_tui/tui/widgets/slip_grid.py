@@ -1,67 +1,44 @@
 """Step 2's allocation grid (lines x packing slips) and what it says about a plan: each
 line's placed units against its accepted ones, and the package summary. The screen keeps
-the typed cells; these build the rows and the words."""
+the typed cells and draws them in a ``LineGrid``; these give its columns and words."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
 from rich.text import Text
-from textual.containers import Horizontal
-from textual.widgets import Static
 
 from dropship_tui.domain.models import Line, Order
 from dropship_tui.domain.words import terminal_text, units
-from dropship_tui.tui.widgets.key_order import QtyField
+from dropship_tui.tui.widgets.line_grid import GridColumn
 
 DENSE = 6
 """Above this many slips the grid's headers and cells get narrower."""
 
 
-def grid_rows(lines: Sequence[Line], count: int, cells: Mapping[tuple[int, int], str], current: int | None) -> list[Horizontal]:
-    """The header and one row per line: a quantity field per slip (``#cell-LINE-SLIP``)
-    and the line's placed label (``#placed-LINE``); ``current``: the package being packed
-    by scan, marked in the header."""
-    rows = [
-        Horizontal(
-            Static(Text("Line"), classes="g-product"),
-            Static(Text("Accepted", justify="right"), classes="g-num wide-only"),
-            Static(Text("Acc", justify="right"), classes="g-num narrow-only"),
-            *(
-                Static(
-                    Text(f"Slip {n}" if count <= DENSE else f"#{n}"),
-                    classes="g-cell g-head-cell" + (" -current" if n == current else ""),
-                    id=f"head-{n}",
-                )
-                for n in range(1, count + 1)
-            ),
-            Static(Text("Placed"), classes="g-placed"),
-            classes="grid-row grid-head",
-        )
+def grid_columns(count: int, narrow: bool) -> list[GridColumn]:
+    """The grid's columns for ``count`` slips: the line, its accepted units, a quantity
+    field per slip (``slipN``) and its placed units."""
+    dense = count > DENSE
+    cell = (4 if narrow else 5) if dense else 7
+    slips = [
+        GridColumn(f"slip{n}", f"Slip {n}" if not dense else f"#{n}", cell, gap=2 if n == count else 1, field=True)
+        for n in range(1, count + 1)
     ]
-    for line in lines:
-        label = Text(no_wrap=True, overflow="ellipsis")
-        label.append(terminal_text(line.sku), style="bold")
-        label.append("  " + terminal_text(line.description))
-        rows.append(
-            Horizontal(
-                Static(label, classes="g-product"),
-                Static(Text(str(line.quantity_accepted), justify="right"), classes="g-num"),
-                *(
-                    QtyField(
-                        cells.get((line.line_id, n), "0"),
-                        maximum=line.quantity_accepted,
-                        id=f"cell-{line.line_id}-{n}",
-                        classes="g-cell",
-                        column=f"slip{n}",
-                    )
-                    for n in range(1, count + 1)
-                ),
-                Static("", id=f"placed-{line.line_id}", classes="g-placed"),
-                classes="grid-row",
-            )
-        )
-    return rows
+    return [
+        GridColumn("product", "Line"),
+        GridColumn("accepted", "Acc" if narrow else "Accepted", 4 if narrow else 9, right=True),
+        *slips,
+        GridColumn("placed", "Placed", 11 if narrow else 22),
+    ]
+
+
+def line_label(line: Line) -> Text:
+    """The grid's first column: the SKU in bold, then the description."""
+    label = Text(no_wrap=True, overflow="ellipsis")
+    label.append(terminal_text(line.sku), style="bold")
+    label.append("  " + terminal_text(line.description))
+    return label
 
 
 def placed_text(placed: int, accepted: int, short: bool) -> Text:
