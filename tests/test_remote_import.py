@@ -34,6 +34,7 @@ def import_file(tmp_path: Path, po_numbers: list[int]) -> Path:
     doc = copy.deepcopy(EXAMPLE)
     doc["vendors"] = []
     doc["locations"][0]["code"] = "MYSTIC-WH9"
+    doc["locations"][0].pop("sla_policy")  # a vendor admin's location: the operator sets SLAs
     doc["sku_mappings"][0]["product_code"] = "TRAIL-NEW"
     template = doc["orders"][0]
     doc["orders"] = []
@@ -63,3 +64,13 @@ def test_an_accepted_import_over_the_api_writes_all_of_it(backend, tmp_path, cap
     assert store.location("MYSTIC-WH9").vendor_code == "MYSTIC"
     assert "TRAIL-NEW" in [m.product_code for m in store.sku_mappings("MYSTIC")]
     assert store.get_order(83).location_code == store.get_order(84).location_code == "MYSTIC-WH9"
+
+
+def test_a_vendor_admin_cannot_set_an_sla_policy_through_an_import(backend, tmp_path, capsys):
+    path = import_file(tmp_path, [83])
+    doc = json.loads(path.read_text())
+    doc["locations"][0]["sla_policy"] = {"hours_to_acknowledge": 1, "hours_to_ship": 1}
+    path.write_text(json.dumps(doc))
+    assert cli.main(["--api", backend.url, "import", str(path)]) == 1
+    assert "set by the operator" in capsys.readouterr().err
+    assert "MYSTIC-WH9" not in [loc.code for loc in backend.store.locations()]

@@ -62,9 +62,9 @@ def test_an_order_at_another_vendors_location_reads_like_one_at_no_location(back
 
 def test_a_location_code_another_vendor_holds_is_a_plain_refusal_naming_no_one(backend):
     with client(backend) as c:
-        taken = c.put("/locations", content=f.location("OTHER-WH1", "MYSTIC").model_dump_json(),
-                      headers={"content-type": "application/json"})
-        invalid = c.put("/locations", json={**f.location("MYSTIC-WH2").model_dump(mode="json"), "code": ""})
+        mine = {**f.location("OTHER-WH1", "MYSTIC").model_dump(mode="json"), "sla_policy": None}
+        taken = c.put("/locations", json=mine)
+        invalid = c.put("/locations", json={**mine, "code": ""})
     assert (taken.status_code, taken.json()["error"]) == (invalid.status_code, invalid.json()["error"]) == (422, "invalid")
     assert taken.json()["message"] == "Location code OTHER-WH1 is already in use; choose another"
     assert not leaks(taken.text.replace("OTHER-WH1", ""))

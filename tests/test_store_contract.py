@@ -144,9 +144,14 @@ def test_vendor_admin_setup_writes(store):
     ])
     store.import_orders([two_line_order()])
     assert store.get_order(82).line(2).contracted_price == Decimal("1.25")
-    location = f.location("MYSTIC-WH2", "MYSTIC")
+    # a vendor admin's location has no SLA policy of its own: the operator sets those
+    location = f.location("MYSTIC-WH2", "MYSTIC").model_copy(update={"sla_policy": None})
     store.add_location(location)
     assert store.location("MYSTIC-WH2") == location
+    assert [loc.code for loc in store.locations("MYSTIC")] == ["MYSTIC-WH1", "MYSTIC-WH2"]
+    assert "MYSTIC" in [v.code for v in store.vendors()]
+    assert [m.product_code for m in store.sku_mappings("MYSTIC")][-1] == "P-SKU-789"
+    assert store.setup_log("MYSTIC")[0].code == "MYSTIC-WH2"
 
 
 # --- R1-R5 acknowledge ------------------------------------------------------------------
@@ -320,9 +325,8 @@ def test_what_the_server_has_no_route_for_is_refused_clearly(store):
     assert message == (
         "Stock import works on a local store only; run it where the store file is, with --db PATH"
     )
-    for call in (store.stock_levels, store.vendors, store.locations):
-        with pytest.raises(NotAvailableRemotely):
-            call()
+    with pytest.raises(NotAvailableRemotely):
+        store.stock_levels()
 
 
 # --- actions by record ----------------------------------------------------------------

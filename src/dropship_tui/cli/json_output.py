@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from dropship_tui.domain import sla
+from dropship_tui.domain.packages import package_status
 from dropship_tui.domain.models import ActivityEntry, Order, OrderSummary, SlaStatus
 from dropship_tui.domain.words import UNSAFE
 
@@ -68,8 +69,10 @@ def order_json(
     data["units_accepted"] = order.units_accepted
     for line in data["lines"]:
         line["quantity_canceled"] = order.canceled_quantity(line["line_id"])
-    for slip in data["slips"]:
+    for slip, record in zip(data["slips"], order.slips):
         slip["units"] = sum(slip["lines"].values())
+        status, since = package_status(record)  # R16: pending / shipped derived too
+        slip["status"], slip["status_at"] = status.value, since.isoformat() if since else None
     if activity is not None:
         data["activity"] = [entry.model_dump(mode="json") for entry in activity]
     return data

@@ -111,6 +111,15 @@ def order_view(
             )
         blocks.extend(_spaced(canceled))
 
+    request = order.cancel_request
+    if request is not None:
+        said = f"{request.status.value}: {request.reason.describe()}, asked by {request.requested_by} {local_time(request.requested_at)}"
+        if request.answered_by:
+            said += f"; answered by {request.answered_by} {local_time(request.answered_at)}"
+        if request.answer is not None:
+            said += f" ({request.answer.describe()})"
+        blocks.extend(_spaced(output.text(("Cancellation request ", "bold"), output.plain(said))))
+
     if order.slips:
         slips = output.table(("Slip", "right"), "Contents", "Carrier", "Tracking number", "Tracking URL", title="Shipping")
         for slip in order.slips:

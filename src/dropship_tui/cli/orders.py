@@ -52,6 +52,7 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="show at most N orders (default 50; 0 = all)",
     )
+    p.add_argument("--csv", action="store_true", help="CSV with every column plus vendor, location and retailer PO (streamed)")
     p.set_defaults(func=run_orders)
 
     p = add_command(
@@ -93,6 +94,9 @@ def run_orders(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         total = store.count_orders(query)
         wanted = args.limit or total
+        if getattr(args, "csv", False):
+            _write_csv(row for page in _pages(store, query, wanted) for row in page)
+            return 0
         if args.json:
             # Streamed page by page: `--limit 0 --json` on a million orders stays flat.
             json_output.print_json_list(
@@ -121,6 +125,25 @@ def run_orders(args: argparse.Namespace) -> int:
     return 0
 
 
+CSV_COLUMNS = (
+    "po_number", "order_number", "retailer_po_number", "vendor_code", "location_code",
+    "customer_name", "order_date", "stage", "sla_status", "progress", "total_units",
+)
+
+
+def _write_csv(rows: Iterator[OrderSummary]) -> None:
+    """One header row, then a row per order; names are written as they are (a CSV reader
+    gets them back exactly), times in ISO 8601 UTC."""
+    import csv
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in rows:
+        writer.writerow((r.po_number, r.order_number, r.retailer_po_number or "", r.vendor_code,
+                         r.location_code, r.customer_name, r.order_date.isoformat(), r.stage.value,
+                         r.sla_status.value, r.progress, r.total_units))
+
+
 def _filtered(query: OrderQuery) -> bool:
     return bool(query.stage or query.sla or query.search)
 
@@ -134,7 +157,13 @@ def run_show(args: argparse.Namespace) -> int:
         status = store.sla_status(order)
         activity = store.activity(args.po)
         if args.json:
-            json_output.print_json(json_output.order_json(order, status, activity))
+            data = json_output.order_json(order, status, activity)
+            data["edi"] = [  # issue 10: the EDI documents exchanged for it
+                {"set": d.set_id, "control_number": d.control_number, "direction": d.direction,
+                 "when": (d.sent_at or d.created_at).isoformat(), "status": d.status.value}
+                for d in store.edi_documents(args.po)
+            ]
+            json_output.print_json(data)
             return 0
         vendor = _maybe(store.vendor, order.vendor_code)
         location = _maybe(store.location, order.location_code)

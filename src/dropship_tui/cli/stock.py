@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dropship_tui.cli import json_output
+from dropship_tui.cli import bad_rows, json_output
 from dropship_tui.cli.common import UsageError, add_action, add_command, open_store
 from dropship_tui.domain.errors import InvalidInputError
 from dropship_tui.domain.words import plural
@@ -61,19 +61,7 @@ def run_import(args: argparse.Namespace) -> int:
         try:
             report = import_stock(store, args.file, full=args.full)
         except InvalidInputError as exc:
-            bad = [p for p in exc.problems if p.startswith("line ")]
-            if not bad:
-                raise
-            if args.json:
-                json_output.print_json({"imported": False, "problems": bad})
-            else:
-                from dropship_tui.cli import output
-
-                out = output.console()
-                for problem in bad:
-                    out.print(output.text(("bad", "bold red"), " ", problem))
-            what = bad[0] if len(bad) == 1 else f"{len(bad)} bad rows"
-            raise InvalidInputError(f"{args.file}: {what}; nothing imported") from None
+            raise bad_rows.refusal(args, exc) from None
     if args.json:
         json_output.print_json({"imported": True, **report.to_json()})
     else:

@@ -20,7 +20,8 @@ from pydantic import Field
 
 from dropship_tui.domain import workflow
 from dropship_tui.domain.change import Change, Ctx, require
-from dropship_tui.domain.models import Order, Reason, Record, ShipTo, Vendor
+from dropship_tui.domain.models import Order, Reason, Record, ShipTo, UtcDatetime, Vendor
+from dropship_tui.domain.package_status import PACKAGE_NOTE_MAX, PackageStatus
 
 TEXT_MAX = 200
 
@@ -40,6 +41,9 @@ class Action(Record):
     """Its name in URLs and logs (``POST /orders/82/cancel``)."""
     may_cancel: ClassVar[bool] = False
     """Whether it can cancel the order (``cancels`` then says whether it would)."""
+    by_retailer: ClassVar[bool] = False
+    """Asked by the retailer (the operator), not the vendor: the server lets only the
+    operator ask it, and only vendor users ask the others."""
 
     def apply(self, order: Order, ctx: Ctx, env: Env) -> Change:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -139,9 +143,65 @@ class CorrectAddress(Action):
         return workflow.correct_address(order, self.ship_to, ctx)
 
 
+class Reopen(Action):
+    """R15: back to New, undoing the acknowledgement (not once invoiced)."""
+
+    name: ClassVar[str] = "reopen"
+    reason: Reason
+
+    def apply(self, order: Order, ctx: Ctx, env: Env) -> Change:
+        return workflow.reopen(order, self.reason, ctx)
+
+
+class SetPackageStatus(Action):
+    """R16: a reported status of one slip's package, with the time of the event."""
+
+    name: ClassVar[str] = "package"
+    slip_number: int
+    status: PackageStatus
+    at: UtcDatetime
+    note: Annotated[str, Field(max_length=PACKAGE_NOTE_MAX)] = ""
+    source: Annotated[str, Field(max_length=TEXT_MAX)] = ""
+
+    def apply(self, order: Order, ctx: Ctx, env: Env) -> Change:
+        return workflow.set_package_status(
+            order, self.slip_number, self.status, self.at, ctx, note=self.note, source=self.source
+        )
+
+
+class RequestCancellation(Action):
+    """The retailer asks the vendor to cancel the order, with a reason."""
+
+    name: ClassVar[str] = "cancel_request"
+    by_retailer: ClassVar[bool] = True
+    reason: Reason
+
+    def apply(self, order: Order, ctx: Ctx, env: Env) -> Change:
+        return workflow.request_cancellation(order, self.reason, ctx)
+
+
+class AnswerCancellation(Action):
+    """The vendor accepts the retailer's cancellation request (the order is canceled) or
+    rejects it, saying why."""
+
+    name: ClassVar[str] = "cancel_answer"
+    may_cancel: ClassVar[bool] = True
+    accept: bool
+    reason: Reason | None = None
+
+    def apply(self, order: Order, ctx: Ctx, env: Env) -> Change:
+        return workflow.answer_cancellation(order, self.accept, self.reason, ctx)
+
+    def cancels(self, order: Order) -> bool:
+        return self.accept
+
+
 ACTIONS: dict[str, type[Action]] = {
     cls.name: cls
-    for cls in (Acknowledge, Cancel, SaveSlips, SaveTracking, GenerateInvoice, Complete, CorrectAddress)
+    for cls in (
+        Acknowledge, Cancel, SaveSlips, SaveTracking, GenerateInvoice, Complete, CorrectAddress,
+        Reopen, SetPackageStatus, RequestCancellation, AnswerCancellation,
+    )
 }
 """Every action a user may ask for by name (the batch's ``AcknowledgeInFull`` is the
 batch route's own)."""

@@ -1,4 +1,4 @@
-"""The workflow rules R1-R14 in one place to ask: every action and every question.
+"""The workflow rules R1-R16 in one place to ask: every action and every question.
 
 Each action is a pure function ``action(order, ..., ctx) -> Change``: it either raises
 ``WorkflowError`` (nothing changed) or returns the new order (version bumped) and the
@@ -8,7 +8,8 @@ CLI, the server and the importers call the questions (``would_cancel``,
 explain what is wrong while the user is still typing, never a write to find out.
 
 The rules live in one module per step (``acknowledgement``, ``cancellation``,
-``shipping``, ``billing``, ``address``, ``intake``); this module is their one public face.
+``shipping``, ``billing``, ``address``, ``intake``, ``reopen``, ``packages``); this module
+is their one public face.
 """
 
 from __future__ import annotations
@@ -52,6 +53,16 @@ from dropship_tui.domain.change import Change, Ctx
 from dropship_tui.domain.intake import import_problems, received_entry
 from dropship_tui.domain.models import MAX_SLIPS, Order, Stage
 from dropship_tui.domain.reasons import check_reason, reason_message, reason_problem
+from dropship_tui.domain.packages import (
+    STATUS_WORDS,
+    package_problem,
+    package_status,
+    package_unchanged,
+    parse_status,
+    set_package_status,
+)
+from dropship_tui.domain.cancel_request import answer_cancellation, answer_problem, request_cancellation, request_problem
+from dropship_tui.domain.reopen import reopen, reopen_losses, reopen_problem
 from dropship_tui.domain.shipping import (
     SlipPlan,
     TrackingToSave,
@@ -106,4 +117,10 @@ __all__ = [
     "slip_plan_problems", "slips_details", "still_need_reason", "tracking_dropped_by", "tracking_problem",
     "tracking_taken", "tracking_unchanged", "units_to_cancel", "validated_quantity",
     "would_cancel",
+    # R15, R16
+    "reopen", "reopen_losses", "reopen_problem",
+    "STATUS_WORDS", "package_problem", "package_status", "package_unchanged", "parse_status",
+    "set_package_status",
+    # cancellation requests (the retailer asks, the vendor answers)
+    "answer_cancellation", "answer_problem", "request_cancellation", "request_problem",
 ]

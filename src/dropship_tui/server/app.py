@@ -40,6 +40,10 @@ from dropship_tui.store.base import Clock, StoreBusyError, utc_now
 from dropship_tui.server.routes import orders as routes_orders
 from dropship_tui.server.routes import platform as routes_platform
 from dropship_tui.server.routes import setup as routes_setup
+from dropship_tui.server.routes import edi as routes_edi
+from dropship_tui.server.routes import catalog as routes_catalog
+from dropship_tui.server.routes import reports as routes_reports
+from dropship_tui.server.routes import live as routes_live
 from dropship_tui.server.auth import ForbiddenError, UnauthorizedError
 from dropship_tui.server.backend import ServerStore
 
@@ -181,6 +185,6 @@ def create_app(
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return JSONResponse(error_body("internal", "Internal server error"), status_code=500)
 
-    for module in (routes_orders, routes_setup, routes_platform):
+    for module in (routes_orders, routes_setup, routes_catalog, routes_reports, routes_platform, routes_edi, routes_live):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     return app

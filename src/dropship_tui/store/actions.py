@@ -6,18 +6,25 @@ transaction, RemoteStore posts it to the server; both inherit these methods."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from dropship_tui.domain.actions import (
     Acknowledge,
+    AnswerCancellation,
     Action,
     Cancel,
     Complete,
     CorrectAddress,
     GenerateInvoice,
+    Reopen,
+    RequestCancellation,
     SaveSlips,
     SaveTracking,
+    SetPackageStatus,
 )
+
 from dropship_tui.domain.models import Order, Reason, ShipTo
+from dropship_tui.domain.package_status import PackageStatus
 
 
 class NamedActions:
@@ -66,3 +73,30 @@ class NamedActions:
 
     def correct_address(self, po_number: int, version: int | None, ship_to: ShipTo) -> Order:
         return self.act(po_number, version, CorrectAddress.model_construct(ship_to=ship_to))
+
+    def reopen(self, po_number: int, version: int | None, reason: Reason) -> Order:
+        return self.act(po_number, version, Reopen.model_construct(reason=reason))
+
+    def request_cancellation(self, po_number: int, version: int | None, reason: Reason) -> Order:
+        return self.act(po_number, version, RequestCancellation.model_construct(reason=reason))
+
+    def answer_cancellation(
+        self, po_number: int, version: int | None, accept: bool, reason: Reason | None = None
+    ) -> Order:
+        return self.act(po_number, version, AnswerCancellation.model_construct(accept=accept, reason=reason))
+
+    def set_package_status(
+        self,
+        po_number: int,
+        version: int | None,
+        slip_number: int,
+        status: PackageStatus,
+        at: datetime,
+        *,
+        note: str = "",
+        source: str = "",
+    ) -> Order:
+        action = SetPackageStatus.model_construct(
+            slip_number=slip_number, status=status, at=at, note=note, source=source
+        )
+        return self.act(po_number, version, action)

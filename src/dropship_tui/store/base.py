@@ -27,6 +27,10 @@ from typing import Protocol, runtime_checkable
 from pydantic import BaseModel, ConfigDict, Field
 
 from dropship_tui.domain.errors import DomainError
+from dropship_tui.domain.edi import EdiDocument
+from dropship_tui.domain.scorecard import Scorecard
+from dropship_tui.domain.setup import SetupChange
+from dropship_tui.domain.package_status import PackageStatus
 from dropship_tui.domain.models import (
     ActivityEntry,
     Location,
@@ -74,6 +78,11 @@ class OrderQuery(BaseModel):
     sort: SortKey = SortKey.PO_NUMBER
     descending: bool = False
     vendor_code: str | None = None
+    location_code: str | None = None
+    """Only the orders shipped from this location (issue 14 item 5: vendors with several
+    warehouses)."""
+    package_exception: bool = False
+    """Only the orders with a package in exception (R16)."""
 
 
 class StageCounts(BaseModel):
@@ -184,6 +193,30 @@ class OrderStore(Protocol):
     def generate_invoice(self, po_number: int, version: int | None) -> Order: ...
     def complete(self, po_number: int, version: int | None) -> Order: ...
     def correct_address(self, po_number: int, version: int | None, ship_to: ShipTo) -> Order: ...
+    def reopen(self, po_number: int, version: int | None, reason: Reason) -> Order:
+        """R15: back to New (not once invoiced)."""
+        ...
+    def request_cancellation(self, po_number: int, version: int | None, reason: Reason) -> Order:
+        """The retailer asks the vendor to cancel (``domain.cancel_request``)."""
+        ...
+    def answer_cancellation(
+        self, po_number: int, version: int | None, accept: bool, reason: Reason | None = None
+    ) -> Order:
+        """The vendor accepts (the order is canceled) or rejects it with ``reason``."""
+        ...
+    def set_package_status(
+        self,
+        po_number: int,
+        version: int | None,
+        slip_number: int,
+        status: PackageStatus,
+        at: datetime,
+        *,
+        note: str = "",
+        source: str = "",
+    ) -> Order:
+        """R16: a reported status of one slip's package."""
+        ...
 
 
 @runtime_checkable
@@ -229,6 +262,18 @@ class SetupStore(Protocol):
     def add_location_group(self, group: LocationGroup) -> None: ...
     def add_location(self, location: Location) -> None: ...
     def add_sku_mappings(self, mappings: Sequence[SkuMapping]) -> None: ...
+    def replace_sku_mappings(self, vendor_code: str, mappings: Sequence[SkuMapping]) -> int:
+        """The vendor's whole set becomes ``mappings`` (one transaction); returns how many
+        it had that are now removed."""
+        ...
+    def location_groups(self) -> list[LocationGroup]: ...
+    def scorecards(self, start: datetime, end: datetime, vendor_code: str | None = None) -> list[Scorecard]:
+        """Each vendor's scorecard for orders dated in [start, end) (``domain.scorecard``);
+        only ``vendor_code``'s when given. Over the API a vendor user gets its own only."""
+        ...
+    def setup_log(self, vendor_code: str | None = None, limit: int = 100) -> list[SetupChange]:
+        """The setup log, newest first (who changed which setup record, old → new)."""
+        ...
     def import_orders(self, orders: Sequence[Order]) -> int:
         """All or nothing: a PO already in the store refuses the whole batch."""
         ...
@@ -247,10 +292,37 @@ class SetupStore(Protocol):
         too (one request): a refusal anywhere, or a crash, leaves nothing of it behind.
         Returns how many orders were imported."""
         ...
+    def edi_documents(self, po_number: int) -> list[EdiDocument]:
+        """The order's EDI log (850 received; 855 / 856 / 810 sent or waiting), oldest first."""
+        ...
+
+
+class StoreChanges(BaseModel):
+    """What changed since a caller last looked (issue 13 item 12, the live dashboard):
+    ``token`` grows with every change (the newest activity entry's id: R11 logs every
+    change); ``po_numbers`` are the orders changed after the token the caller gave."""
+
+    token: int = 0
+    po_numbers: list[int] = Field(default_factory=list)
+
+
+class LiveStore(Protocol):
+    """What a screen asks to follow the store while others write to it (R16 counts too)."""
+
+    def changes_since(self, token: int | None) -> StoreChanges:
+        """The current token, and (``token`` given) the orders changed after it."""
+        ...
+
+    def package_exceptions(self, vendor_code: str | None = None) -> list[int]:
+        """R16: the orders with a package in exception, by PO number."""
+        ...
+    def find_tracking(self, number: str) -> tuple[int, int] | None:
+        """(PO, slip) holding this tracking number as stored (R7: at most one), or None."""
+        ...
 
 
 @runtime_checkable
-class Store(OrderStore, StockStore, SetupStore, Protocol):
+class Store(OrderStore, StockStore, SetupStore, LiveStore, Protocol):
     """Everything a caller may ask of a store."""
 
     user: str

@@ -85,10 +85,14 @@ def order_query(
     sort: SortKey = SortKey.PO_NUMBER,
     descending: bool = False,
     vendor_code: Annotated[str | None, Query(max_length=100)] = None,
+    location_code: Annotated[str | None, Query(max_length=100)] = None,
+    package_exception: bool = False,
 ) -> OrderQuery:
+    # a location of another vendor reads like one with no orders (scoped_query keeps the
+    # caller's vendor): nothing tells them apart
     return OrderQuery(
         stage=stage, sla=sla, search=search, sort=sort, descending=descending,
-        vendor_code=vendor_code,
+        vendor_code=vendor_code, location_code=location_code, package_exception=package_exception,
     )
 
 
@@ -207,6 +211,7 @@ def _order_write(store: ServerStore, caller: Principal, po_number: int) -> None:
 ADMIN_ONLY = {
     Acknowledge.name: "cancel an order (every line validated to 0 cancels it)",  # R4
     Cancel.name: "cancel an order",
+    "cancel_answer": "accept a cancellation request (it cancels the order)",
 }
 """Why an admin is needed, for the actions that may cancel the order (staff may not)."""
 
@@ -221,7 +226,11 @@ def _action_route(action: type[Action]) -> None:
 
     def endpoint(request: Request, store: StoreDep, caller: Caller, po_number: PoPath, body: Any,
                  key: IdempotencyKey = None) -> Response:
-        _order_write(store, caller, po_number)
+        if action.by_retailer:
+            visible_po(store, caller, po_number)
+            caller.require_operator(f"ask for this ({action.name.replace('_', ' ')})")
+        else:
+            _order_write(store, caller, po_number)
         if action.may_cancel and body.cancels(store.get_order(po_number)):
             caller.require_admin(ADMIN_ONLY.get(action.name, "cancel an order"))
         return write(store, caller, key, lambda _: store.act(po_number, body.version, body),

@@ -1,18 +1,23 @@
-"""Setup over the API: a vendor admin keeps its own vendor's details, locations and SKU
-mappings and imports its own orders. Location groups (shared by vendors) and other
-vendors are managed on the server itself (``dropship-tui --db PATH ...``)."""
+"""Setup over the API (who may do what: ``domain.setup``): the operator adds vendors and
+sets location groups, SLA policies and anyone's SKU mappings; a vendor admin keeps its
+own vendor's details, locations and SKU mappings and imports its own orders. Every
+change lands in the setup log with the acting user (``GET /setup-log``)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from dropship_tui.domain.errors import NotFoundError
-from dropship_tui.domain.models import Location, LocationGroup, Order, SkuMapping, Vendor
+from dropship_tui.domain import setup as setup_rules
+from dropship_tui.domain.models import Location, LocationGroup, Order, SkuMapping, SlaPolicy, Vendor
 from dropship_tui.server.auth import ForbiddenError, Principal
+from dropship_tui.server.backend import ServerStore
 from dropship_tui.server.deps import Caller, IdempotencyKey, StoreDep, fingerprint, write
 
 router = APIRouter(tags=["setup"])
@@ -35,39 +40,77 @@ def _own(caller: Principal, vendor_code: str, what: str) -> None:
         raise NotFoundError(f"Vendor {vendor_code} is not in the store")
 
 
-@router.put("/vendors", response_model=Ok)
-def put_vendor(request: Request, store: StoreDep, caller: Caller, body: Vendor, key: IdempotencyKey = None) -> Response:
-    _own(caller, body.code, "change the vendor's details")
-
+def _put(request: Request, store: ServerStore, caller: Principal, key: str | None, body: Any,
+         change: Callable[[], Any], answer: bytes = OK) -> Response:
     def act(keyed):
         if keyed is not None:
-            keyed.body = OK
-        store.add_vendor(body)
+            keyed.body = answer
+        change()
         return Ok()
 
     return write(store, caller, key, act, fingerprint(request, body))
 
 
+@router.put("/vendors", response_model=Ok)
+def put_vendor(request: Request, store: StoreDep, caller: Caller, body: Vendor, key: IdempotencyKey = None) -> Response:
+    """Add a vendor (the operator) or change a vendor's details (the operator, or that
+    vendor's admin)."""
+    caller.require_setup(body.code, "change the vendor's details")
+    return _put(request, store, caller, key, body, lambda: store.add_vendor(body))
+
+
 @router.put("/location-groups", response_model=Ok)
-def put_location_group(caller: Caller, body: LocationGroup) -> Response:
-    caller.require_write("change location groups")
-    raise ForbiddenError("Location groups are shared by every vendor: they are managed on the server")
+def put_location_group(
+    request: Request, store: StoreDep, caller: Caller, body: LocationGroup, key: IdempotencyKey = None
+) -> Response:
+    """Add or change a location group and its SLA policy: the operator only (groups are
+    shared by vendors)."""
+    caller.require_operator("change location groups")
+    return _put(request, store, caller, key, body, lambda: store.add_location_group(body))
 
 
 @router.put("/locations", response_model=Ok)
 def put_location(request: Request, store: StoreDep, caller: Caller, body: Location, key: IdempotencyKey = None) -> Response:
-    """Add or change one of the caller's locations. A code another vendor holds is refused
-    by the store in the write's own transaction (``catalog.location_in_use``), a 422 like
-    any other invalid value, naming no one."""
-    _own(caller, body.vendor_code, "change locations")
+    """Add or change a location. A vendor admin changes its own locations but keeps the
+    SLA policy and group the operator set (``domain.setup``). A code another vendor
+    holds is refused by the store in the write's own transaction
+    (``catalog.location_in_use``), a 422 like any other invalid value, naming no one."""
+    caller.require_setup(body.vendor_code, "change locations")
+    if not caller.is_operator:
+        _keeps_operator_policy(store, body)
+    return _put(request, store, caller, key, body, lambda: store.add_location(body))
 
-    def act(keyed):
-        if keyed is not None:
-            keyed.body = OK
-        store.add_location(body)
-        return Ok()
 
-    return write(store, caller, key, act, fingerprint(request, body))
+def _keeps_operator_policy(store: ServerStore, location: Location) -> None:
+    """A vendor admin's location must keep the SLA policy and group the operator set
+    (none, for a new one): ``domain.setup``. 403 otherwise."""
+    try:
+        existing = store.location(location.code)
+    except NotFoundError:
+        existing = None
+    if existing is not None and existing.vendor_code != location.vendor_code:
+        existing = None  # the store refuses the code; the policy check must not tell
+    problem = setup_rules.vendor_admin_location_problem(location, existing)
+    if problem:
+        raise ForbiddenError(problem)
+
+
+class SlaSetting(BaseModel):
+    sla_policy: SlaPolicy | None = None
+    group_code: str | None = Field(default=None, max_length=100)
+
+
+@router.put("/locations/{code}/sla", response_model=Ok)
+def put_location_sla(
+    request: Request, store: StoreDep, caller: Caller, code: Annotated[str, Path(max_length=100)],
+    body: SlaSetting, key: IdempotencyKey = None,
+) -> Response:
+    """The operator sets a location's own SLA policy and its group (None: none); the
+    marks of its open orders are recomputed."""
+    caller.require_operator("set SLA policies")
+    location = store.location(code)
+    changed = location.model_copy(update={"sla_policy": body.sla_policy, "group_code": body.group_code})
+    return _put(request, store, caller, key, body, lambda: store.add_location(Location.model_validate(changed.model_dump())))
 
 
 @router.put("/sku-mappings", response_model=Ok)
@@ -76,16 +119,36 @@ def put_sku_mappings(
     body: Annotated[list[SkuMapping], Field(max_length=100_000)],
     key: IdempotencyKey = None,
 ) -> Response:
-    for mapping in body:
-        _own(caller, mapping.vendor_code, "change SKU mappings")
+    """Add or change SKU mappings (the operator, or the mappings' vendor's admin)."""
+    for vendor_code in sorted({m.vendor_code for m in body}):
+        caller.require_setup(vendor_code, "change SKU mappings")
     if not body:
-        caller.require_admin("change SKU mappings")
+        caller.require_setup(caller.vendor_code or "", "change SKU mappings")
+    return _put(request, store, caller, key, body, lambda: store.add_sku_mappings(body))
+
+
+class Removed(BaseModel):
+    removed: int
+
+
+@router.put("/vendors/{code}/sku-mappings", response_model=Removed)
+def replace_sku_mappings(
+    request: Request, store: StoreDep, caller: Caller, code: Annotated[str, Path(max_length=100)],
+    body: Annotated[list[SkuMapping], Field(max_length=100_000)],
+    key: IdempotencyKey = None,
+) -> Response:
+    """The vendor's whole set of SKU mappings becomes ``body``: those it lacks are removed,
+    all in one transaction."""
+    caller.require_setup(code, "change SKU mappings")
 
     def act(keyed):
-        if keyed is not None:
-            keyed.body = OK
-        store.add_sku_mappings(body)
-        return Ok()
+        # One unit, so the answer is stored under the key with the write (a retry is
+        # answered from the key, never applied again).
+        with store.unit_of_work():
+            removed = Removed(removed=store.replace_sku_mappings(code, body))
+            if keyed is not None:
+                keyed.body = removed.model_dump_json()
+        return removed
 
     return write(store, caller, key, act, fingerprint(request, body))
 
@@ -137,6 +200,8 @@ def import_records(
         _own(caller, vendor.code, "import orders")
     for record in (*body.locations, *body.sku_mappings, *body.orders):
         _own(caller, record.vendor_code, "import orders")
+    for location in body.locations:  # the SLA policy stays the operator's, here too
+        _keeps_operator_policy(store, location)
 
     def act(keyed):
         if keyed is not None:
@@ -146,3 +211,40 @@ def import_records(
         ))
 
     return write(store, caller, key, act, fingerprint(request, body))
+
+
+class Pushed(BaseModel):
+    imported: int
+    po_numbers: list[int]
+
+
+@router.post("/orders", response_model=Pushed, tags=["orders"], openapi_extra={
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+})
+async def push_orders(request: Request, store: StoreDep, caller: Caller, key: IdempotencyKey = None) -> Response:
+    """The operator (the retailer) sends orders to its vendors: the body is an import
+    document (docs/import-format.md), held to exactly the rules of ``dropship-tui
+    import`` (``exports.import_format``: money read as decimals, every field checked,
+    every problem named), written with its setup records in one transaction. The orders
+    show on the vendors' dashboards at once."""
+    caller.require_operator("push orders")
+    text = (await request.body()).decode("utf-8", errors="replace")
+    return await run_in_threadpool(_push, request, store, caller, key, text)
+
+
+def _push(request: Request, store: ServerStore, caller: Principal, key: str | None, text: str) -> Response:
+    from dropship_tui.exports.import_format import load
+    from dropship_tui.services.json_import import StoreCatalog, apply_plan
+
+    def act(keyed):
+        # One unit: a retry under the same key is answered from the key before the
+        # document is checked again (its POs would be "already in the store" by then).
+        with store.unit_of_work():
+            plan = load(text, StoreCatalog(store), "the request")
+            answer = Pushed(imported=len(plan.orders), po_numbers=[o.po_number for o in plan.orders])
+            if keyed is not None:
+                keyed.body = answer.model_dump_json()
+            apply_plan(store, plan)
+        return answer
+
+    return write(store, caller, key, act, fingerprint(request, text))

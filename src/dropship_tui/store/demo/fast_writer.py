@@ -251,7 +251,8 @@ class FastWriter:
                 f',"order_number":"{po + ORDER_NUMBER_OFFSET}"'
                 f',"vendor":{self.vendor_json[plan.vendor_code]}'
                 f',"ship_to":{plan.customer.json},"rows":[{",".join(rows_json)}]'
-                f',"subtotal":"{total}","total":"{total}","currency":"{currency}"}}'
+                f',"subtotal":"{total}","total":"{total}","currency":"{currency}"'
+                ',"retailer_po_number":null}'
             )
             invoice_row = (number, po)
             entry(t, activity.INVOICED, activity.invoiced(number, total, currency, sum(accepted)))
@@ -276,7 +277,7 @@ class FastWriter:
             for i, p in enumerate(plan.products)
         )
         slips_json = ",".join(
-            '{"number":%d,"lines":{%s},%s}' % (
+            '{"number":%d,"lines":{%s},%s,"package_status":null,"package_at":null}' % (
                 i + 1,
                 ",".join(f'"{lid}":{u}' for lid, u in s.items()),
                 '"tracking_number":null,"carrier":null,"tracking_url":null,"tracked_at":null'
@@ -305,7 +306,7 @@ class FastWriter:
             f',"invoice":{invoice_json},"completed_at":{opt(completed_at)}'
             f',"canceled_at":{opt(canceled_at)}'
             f',"final_sla_status":{"null" if final is None else chr(34) + final.value + chr(34)}'
-            ',"retailer_po_number":null,"references":[]}'
+            ',"retailer_po_number":null,"references":[],"cancel_request":null}'
         )
 
         # The indexed columns, as rows.order_row computes them.

@@ -20,6 +20,7 @@ import json
 import threading
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, NoReturn
 from urllib.parse import quote
@@ -30,6 +31,7 @@ from pydantic_core import to_jsonable_python
 
 from dropship_tui.domain import sla
 from dropship_tui.domain.actions import Action
+from dropship_tui.domain.edi import EdiDocument
 from dropship_tui.domain.errors import NotFoundError
 from dropship_tui.domain.models import (
     ActivityEntry,
@@ -44,6 +46,8 @@ from dropship_tui.domain.models import (
     Vendor,
     po_number_or_none,
 )
+from dropship_tui.domain.scorecard import Scorecard
+from dropship_tui.domain.setup import SetupChange
 from dropship_tui.store.actions import NamedActions
 from dropship_tui.store.base import (
     BatchResult,
@@ -54,6 +58,7 @@ from dropship_tui.store.base import (
     StockImportResult,
     StockLevel,
     StockRowLike,
+    StoreChanges,
     utc_now,
 )
 from dropship_tui.store.remote.http import DEFAULT_TIMEOUT, Http, NotAuthorizedError, normalize_url
@@ -64,6 +69,13 @@ BATCH_MAX = 5000
 
 _SUMMARIES = TypeAdapter(list[OrderSummary])
 _ACTIVITY = TypeAdapter(list[ActivityEntry])
+_EDI_LOG = TypeAdapter(list[EdiDocument])
+_VENDORS = TypeAdapter(list[Vendor])
+_LOCATIONS = TypeAdapter(list[Location])
+_GROUPS = TypeAdapter(list[LocationGroup])
+_MAPPINGS = TypeAdapter(list[SkuMapping])
+_SETUP_LOG = TypeAdapter(list[SetupChange])
+_SCORECARDS = TypeAdapter(list[Scorecard])
 
 
 # --- the keyring ------------------------------------------------------------------------
@@ -86,6 +98,10 @@ def _query_params(query: OrderQuery) -> dict[str, str]:
         params["search"] = query.search
     if query.vendor_code is not None:
         params["vendor_code"] = query.vendor_code
+    if query.location_code is not None:
+        params["location_code"] = query.location_code
+    if query.package_exception:
+        params["package_exception"] = "true"
     return params
 
 
@@ -205,11 +221,35 @@ class RemoteStore(NamedActions):
     def activity(self, po_number: int) -> list[ActivityEntry]:
         return _ACTIVITY.validate_json(self._http.request("GET", self._po_path(po_number, "/activity")))
 
+    def changes_since(self, token: int | None) -> StoreChanges:
+        """The poll is a GET revalidated by its ETag: a 304 while nothing changed."""
+        params = {"since": str(token)} if token is not None else None
+        return StoreChanges.model_validate_json(self._http.request("GET", "/changes", params=params))
+
+    def package_exceptions(self, vendor_code: str | None = None) -> list[int]:
+        pos = [int(po) for po in self._get_json("/packages/exceptions")]
+        return pos if vendor_code is None else [po for po in pos if self.get_order(po).vendor_code == vendor_code]
+
+    def find_tracking(self, number: str) -> tuple[int, int] | None:
+        try:
+            found = self._get_json("/tracking/" + quote(number, safe=""))
+        except NotFoundError:
+            return None
+        return int(found["po_number"]), int(found["slip_number"])
+
+    def edi_documents(self, po_number: int) -> list[EdiDocument]:
+        """The order's EDI log (``GET /orders/{po}/edi``)."""
+        return _EDI_LOG.validate_json(self._http.request("GET", self._po_path(po_number, "/edi")))
+
+    def post_edi(self, text: str) -> dict[str, Any]:
+        """Import X12 on the server (``POST /edi/inbound``): its import report."""
+        return json.loads(self._http.request("POST", "/edi/inbound", body={"text": text}))
+
     def vendor(self, code: str) -> Vendor:
         return Vendor.model_validate_json(self._http.request("GET", f"/vendors/{quote(code, safe='')}"))
 
     def vendors(self) -> list[Vendor]:
-        _local_only("Listing vendors")
+        return _VENDORS.validate_json(self._http.request("GET", "/vendors"))
 
     def location(self, code: str) -> Location:
         return Location.model_validate_json(
@@ -217,13 +257,37 @@ class RemoteStore(NamedActions):
         )
 
     def locations(self, vendor_code: str | None = None) -> list[Location]:
-        _local_only("Listing locations")
+        params = {"vendor_code": vendor_code} if vendor_code is not None else None
+        return _LOCATIONS.validate_json(self._http.request("GET", "/locations", params=params))
 
     def location_group(self, code: str) -> LocationGroup:
-        _local_only("Reading a location group")
+        return LocationGroup.model_validate_json(
+            self._http.request("GET", f"/location-groups/{quote(code, safe='')}")
+        )
+
+    def location_groups(self) -> list[LocationGroup]:
+        return _GROUPS.validate_json(self._http.request("GET", "/location-groups"))
+
+    def scorecards(self, start: datetime, end: datetime, vendor_code: str | None = None) -> list[Scorecard]:
+        params = {"from": start.isoformat(), "to": end.isoformat()}
+        if vendor_code is not None:
+            params["vendor_code"] = vendor_code
+        return _SCORECARDS.validate_json(self._http.request("GET", "/reports/scorecard", params=params))
+
+    def setup_log(self, vendor_code: str | None = None, limit: int = 100) -> list[SetupChange]:
+        params = {"limit": str(max(1, min(limit, 10_000)))}
+        if vendor_code is not None:
+            params["vendor_code"] = vendor_code
+        return _SETUP_LOG.validate_json(self._http.request("GET", "/setup-log", params=params))
 
     def sku_mappings(self, vendor_code: str) -> list[SkuMapping]:
-        _local_only("Listing SKU mappings")
+        return _MAPPINGS.validate_json(
+            self._http.request("GET", f"/vendors/{quote(vendor_code, safe='')}/sku-mappings")
+        )
+
+    def replace_sku_mappings(self, vendor_code: str, mappings: Sequence[SkuMapping]) -> int:
+        content = self._put(f"/vendors/{quote(vendor_code, safe='')}/sku-mappings", _json(list(mappings)))
+        return int(json.loads(content)["removed"])
 
     def policy_for_location(self, location_code: str) -> SlaPolicy:
         cached = self._policies.get(location_code)

@@ -265,7 +265,9 @@ class SqliteBase:
             self._thread.writing = True
             try:
                 self.thresholds = read_thresholds(conn)
+                self._hook.begin(conn)  # once for the whole unit (an idempotency key)
                 yield
+                self._hook.finish(conn, None)
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:

@@ -14,7 +14,10 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from dropship_tui.domain.errors import DomainError, NotFoundError
-from dropship_tui.domain.models import ActivityEntry, Order, OrderSummary, SlaStatus, Stage, po_number_or_none
+from dropship_tui.domain.models import (
+    ActivityEntry, Order, OrderSummary, SlaStatus, Stage, po_number_or_none,
+)
+from dropship_tui.domain.package_status import PackageStatus
 from dropship_tui.store.base import OrderQuery, SortKey, StageCounts
 from dropship_tui.store.sqlite.connection import SqliteBase
 from dropship_tui.store.sqlite.rows import RANK_STAGE, STAGE_RANK, from_us, name_key, status_from_marks, to_us
@@ -32,7 +35,7 @@ SORT_COLUMNS = {
 
 SUMMARY_COLUMNS = (
     "po_number, order_number, vendor_code, customer, order_date, stage_rank, "
-    "sla_at_risk_at, sla_overdue_at, progress, version, total_units"
+    "sla_at_risk_at, sla_overdue_at, progress, version, total_units, location_code, retailer_po"
 )
 
 # SLA statuses in ascending sort order (rank): on time, at risk, overdue.
@@ -102,13 +105,16 @@ class DashboardQueries(SqliteBase):
         SLA counters for finished orders plus index ranges over the open ones when the SLA
         status filters; a query otherwise."""
         searching = bool(query.search.strip())
-        if not searching and query.sla is None:
+        # a location or package filter is counted by a query (indexes orders_location,
+        # packages_status): the counters know only stage, SLA and vendor
+        narrowed = query.location_code is not None or query.package_exception
+        if not searching and query.sla is None and not narrowed:
             counts = self.counts(query.vendor_code)
             return counts.of(query.stage) if query.stage is not None else counts.total
         with self.reading() as conn:
-            if not searching:
+            if not searching and not narrowed:
                 return self._count_sla(conn, query)
-            if query.stage is None and query.sla is None and query.vendor_code is None:
+            if query.stage is None and query.sla is None and query.vendor_code is None and not narrowed:
                 params: dict[str, object] = {}
                 hits = _search_sql(query.search.strip(), params)
                 return conn.execute(
@@ -247,6 +253,12 @@ class DashboardQueries(SqliteBase):
         if query.vendor_code is not None:
             clauses.append("vendor_code = :vendor")
             params["vendor"] = query.vendor_code
+        if query.location_code is not None:
+            clauses.append("location_code = :location")
+            params["location"] = query.location_code
+        if query.package_exception:
+            clauses.append("po_number IN (SELECT po_number FROM packages WHERE status = :package_status)")
+            params["package_status"] = PackageStatus.EXCEPTION.value
         if query.sla is not None:
             clauses.append(sla_predicate(query.sla))
         if query.sla is not None or query.sort is SortKey.SLA:
@@ -271,7 +283,8 @@ def _exists(conn: sqlite3.Connection, po_number: int) -> bool:
 def _search_sql(term: str, params: dict[str, object]) -> str:
     """The POs a search term matches: PO number (exact), operator order number (exact or
     prefix), customer first/last/full name (prefix, case-insensitive in any alphabet),
-    SKU / vendor SKU / UPC (exact)."""
+    SKU / vendor SKU / UPC (exact), the retailer's PO number (exact or prefix), the
+    location code (exact)."""
     key = name_key(term)
     params.update(
         term=term,
@@ -287,6 +300,10 @@ def _search_sql(term: str, params: dict[str, object]) -> str:
         "SELECT po_number FROM lines WHERE sku IN (:term, :term_upper)",
         "SELECT po_number FROM lines WHERE vendor_sku IN (:term, :term_upper)",
         "SELECT po_number FROM lines WHERE upc = :term",
+        # The retailer's PO (EDI BEG03), exact or by prefix (partial index orders_retailer_po).
+        "SELECT po_number FROM orders WHERE retailer_po >= :term AND retailer_po < :term_hi",
+        # The location (warehouse) code, exact (index orders_location; issue 14 item 5).
+        "SELECT po_number FROM orders WHERE location_code IN (:term, :term_upper)",
     ]
     po = po_number_or_none(term)
     if po is not None:
@@ -298,7 +315,7 @@ def _search_sql(term: str, params: dict[str, object]) -> str:
 
 def _summary(row: tuple, now_us: int) -> OrderSummary:
     (po, order_number, vendor_code, customer, order_date, stage_rank,
-     at_risk, overdue, progress, version, total_units) = row
+     at_risk, overdue, progress, version, total_units, location_code, retailer_po) = row
     return OrderSummary.model_construct(
         po_number=po,
         order_number=order_number,
@@ -310,5 +327,7 @@ def _summary(row: tuple, now_us: int) -> OrderSummary:
         progress=progress,
         version=version,
         total_units=total_units,
+        location_code=location_code,
+        retailer_po_number=retailer_po,
     )
 

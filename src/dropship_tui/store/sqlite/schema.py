@@ -29,7 +29,12 @@ import sqlite3
 from collections.abc import Callable, Sequence
 
 from dropship_tui.domain.errors import DomainError
-from dropship_tui.store.sqlite import activity_chain
+from dropship_tui.store.sqlite import activity_chain, edi_tables
+from dropship_tui.store.sqlite import serving_tables
+from dropship_tui.store.sqlite import package_tables
+from dropship_tui.store.sqlite import facts_tables, setup_log
+from dropship_tui.store.sqlite import edi_snapshots
+from dropship_tui.store.sqlite import location_index
 
 SLA_PAST = -(2**62)
 SLA_NEVER = 2**62
@@ -375,7 +380,13 @@ def _v8(conn: sqlite3.Connection) -> None:
     _run(V8_TABLES)(conn)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, activity_chain.v9]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, activity_chain.v9, serving_tables.step, edi_tables.step,
+    setup_log.step,
+    package_tables.step,
+    facts_tables.step,
+    edi_snapshots.step,
+    location_index.step,
+]
 
 _DROPPED = V4_DROPPED + V5_DROPPED + V6_DROPPED
 INDEXES = [

@@ -26,8 +26,11 @@ from dropship_tui.store.actions import NamedActions
 from dropship_tui.store.base import BatchResult, Clock, StoreBusyError, utc_now
 from dropship_tui.store.paths import resolve_db_path
 from dropship_tui.store.sqlite.connection import WriteHook
+from dropship_tui.store.sqlite.edi_store import EdiRecords, record_due
 from dropship_tui.store.sqlite.imports import OrderImport, append_activity, insert_tracking
+from dropship_tui.store.sqlite.live import LiveQueries
 from dropship_tui.store.sqlite.queries import DashboardQueries
+from dropship_tui.store.sqlite.reports import ScorecardQueries
 from dropship_tui.store.sqlite.rows import ORDER_COLUMNS, order_row, tracking_rows
 from dropship_tui.store.sqlite.stock import StockRecords
 
@@ -40,7 +43,7 @@ def invoice_number(n: int) -> str:
     return f"{INVOICE_PREFIX}{n:06d}"
 
 
-class SqliteStore(NamedActions, DashboardQueries, StockRecords, OrderImport):
+class SqliteStore(NamedActions, DashboardQueries, StockRecords, OrderImport, EdiRecords, LiveQueries, ScorecardQueries):
     """The local store. ``SqliteStore.open()`` finds the file via ``resolve_db_path``."""
 
     def __init__(
@@ -131,6 +134,7 @@ class SqliteStore(NamedActions, DashboardQueries, StockRecords, OrderImport):
                 (new.invoice.invoice_number, new.po_number),
             )
         append_activity(conn, new.po_number, change.activity)
+        record_due(conn, old, new, self._now())  # the EDI outbox, in the same transaction
 
     def _sync_tracking(self, conn: sqlite3.Connection, old: Order, new: Order) -> None:
         before, after = tracking_rows(old), tracking_rows(new)
@@ -215,7 +219,7 @@ class _Env:
 def _sync_reservations(conn: sqlite3.Connection, old: Order, new: Order) -> None:
     """Inside the action's transaction: acknowledging (New -> In progress) reserves the
     accepted units of each vendor SKU with known stock at the order's location; cancelling
-    releases what the order reserved; completing ships it (on hand and reserved both
+    or reopening releases what the order reserved; completing ships it (on hand and reserved both
     drop by the reserved units)."""
     if old.stage is new.stage:
         return
@@ -233,7 +237,7 @@ def _sync_reservations(conn: sqlite3.Connection, old: Order, new: Order) -> None
                 "WHERE vendor_sku = ? AND location_code = ?",
                 (po, units, sku, new.location_code),
             )
-    elif new.stage is Stage.CANCELED:
+    elif new.stage is Stage.CANCELED or new.stage is Stage.NEW:  # canceled, or reopened (R15)
         conn.execute("DELETE FROM stock_reservations WHERE po_number = ?", (po,))
     elif new.stage is Stage.COMPLETED:
         conn.execute(
