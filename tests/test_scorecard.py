@@ -159,3 +159,24 @@ def test_an_upgraded_store_gets_the_same_facts_its_triggers_keep(store):
     conn.execute("COMMIT")
     assert {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables} == before
     assert len(before["order_facts"]) == 6 and before["canceled_units"]
+
+
+def test_sla_and_canceled_items_reports_read_back_as_csv(store, capsys):
+    """Issue 14 item 4: ``report sla`` lists the open orders at risk or overdue with their
+    deadlines, ``report canceled-items`` every canceled line; both read back with csv."""
+    import csv
+    import io
+
+    store.close()
+    base = ["--db", str(store.path), "report"]
+    assert cli.main([*base, "sla"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    # by the real clock every open order here is overdue: 103, 104, 106 New; 101, 102 In progress
+    assert sorted(int(r["po_number"]) for r in rows) == [101, 102, 103, 104, 106]
+    first = next(r for r in rows if r["po_number"] == "103")
+    assert (first["stage"], first["sla_status"], first["overdue_at"]) == ("new", "overdue", "2026-11-21T11:00:00+00:00")
+    assert cli.main([*base, "canceled-items", "--from", START.isoformat(), "--to", END.isoformat()]) == 0
+    items = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["po_number"], r["line_id"], r["quantity"], r["reason_code"]) for r in items] == [
+        ("102", "1", "1", "out_of_stock"), ("105", "1", "5", "undeliverable_address")]
+    assert items[0]["by"] == "jordan" and items[0]["sku"] == "SKU-123"

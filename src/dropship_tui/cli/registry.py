@@ -49,7 +49,7 @@ COMMANDS: dict[str, Command] = {
     "locations": Command("setup", "add, change or list locations; set a location's SLA policy and group"),
     "location-groups": Command("setup", "add, change or list location groups and their SLA policy"),
     "sku-mappings": Command("catalog", "import or list SKU mappings (product code -> vendor SKU, UPC, price)"),
-    "report": Command("report", "reports: the vendor scorecard (fill rate, on-time rates, cancellations)"),
+    "report": Command("report", "reports: the vendor scorecard, open orders at risk, canceled items"),
     "setup-log": Command("catalog", "who changed which setup record, old -> new"),
     "verify": Command("verify", "check the store: activity chains, triggers, integrity, order invariants"),
     "edi": Command("edi", "X12 EDI: import 850s, export 855/856/810/846, partners, watch a folder"),

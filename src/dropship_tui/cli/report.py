@@ -1,4 +1,5 @@
-"""Reports: ``report scorecard [--vendor CODE] [--from DATE] [--to DATE] [--json|--csv]``.
+"""Reports: ``report scorecard [--vendor CODE] [--from DATE] [--to DATE] [--json|--csv]``,
+``report sla`` and ``report canceled-items`` (CSV).
 
 The scorecard's figures and their definitions are ``domain.scorecard``'s (docs/reports.md).
 On a local store every vendor's; against the server (``--api``) a vendor user gets its
@@ -48,6 +49,26 @@ def register(subparsers: Any) -> None:
     q.add_argument("--csv", action="store_true", help="one CSV row per vendor")
     q.set_defaults(func=run_scorecard)
 
+    q = add_action(
+        sub, "sla", "open orders at risk or overdue, with their deadlines (CSV)",
+        description="Every New or In progress order that is At risk or Overdue now: PO, order "
+        "number, vendor, location, stage, status, when it turned (turns) At risk and Overdue. "
+        "CSV on standard output.",
+    )
+    q.add_argument("--vendor", default=None, metavar="CODE")
+    q.set_defaults(func=run_sla)
+
+    q = add_action(
+        sub, "canceled-items", "every canceled line: quantity, reason, text, when, who (CSV)",
+        description="The canceled items of the orders dated in [--from, --to) (default: the last "
+        "30 days), short lines at acknowledgement and whole cancellations alike. CSV on "
+        "standard output.",
+    )
+    q.add_argument("--vendor", default=None, metavar="CODE")
+    q.add_argument("--from", dest="start", type=instant, default=None, metavar="DATE")
+    q.add_argument("--to", dest="end", type=instant, default=None, metavar="DATE")
+    q.set_defaults(func=run_canceled_items)
+
 
 def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
@@ -94,4 +115,55 @@ def run_scorecard(args: argparse.Namespace) -> int:
         if c.canceled_units_by_reason:
             reasons = ", ".join(f"{code.replace('_', ' ')} {n}" for code, n in c.canceled_units_by_reason.items())
             out.print(output.plain(f"{c.vendor_code}: canceled units by reason: {reasons}", style="dim"))
+    return 0
+
+
+def _orders(store: Any, query: Any) -> Any:
+    """Every summary of ``query``, a page at a time."""
+    offset = 0
+    while page := store.list_orders(query, offset=offset, limit=500):
+        yield from page
+        offset += len(page)
+
+
+def run_sla(args: argparse.Namespace) -> int:
+    from dropship_tui.domain import sla
+    from dropship_tui.domain.models import SlaStatus, Stage
+    from dropship_tui.store.base import OrderQuery
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(("po_number", "order_number", "vendor_code", "location_code", "stage",
+                     "sla_status", "at_risk_at", "overdue_at"))
+    with open_store(args) as store:
+        for status in (SlaStatus.OVERDUE, SlaStatus.AT_RISK):
+            for stage in (Stage.NEW, Stage.IN_PROGRESS):
+                query = OrderQuery(stage=stage, sla=status, vendor_code=args.vendor)
+                for summary in _orders(store, query):
+                    order = store.get_order(summary.po_number)
+                    marks = sla.sla_marks(order, store.policy_for_location(order.location_code), store.thresholds)
+                    at_risk, overdue = (m.isoformat() for m in marks) if marks else ("", "")
+                    writer.writerow((order.po_number, order.order_number, order.vendor_code,
+                                     order.location_code, stage.value, status.value, at_risk, overdue))
+    return 0
+
+
+def run_canceled_items(args: argparse.Namespace) -> int:
+    from dropship_tui.domain.scorecard import period
+    from dropship_tui.store.base import OrderQuery, SortKey
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(("po_number", "order_number", "vendor_code", "line_id", "sku", "quantity",
+                     "reason_code", "reason_text", "at", "by"))
+    with open_store(args) as store:
+        start, end = period(args.start, args.end, store.clock())
+        query = OrderQuery(vendor_code=args.vendor, sort=SortKey.ORDER_DATE)
+        for summary in _orders(store, query):
+            if not start <= summary.order_date < end:
+                continue
+            order = store.get_order(summary.po_number)
+            skus = {line.line_id: line.sku for line in order.lines}
+            for item in order.canceled_items:
+                writer.writerow((order.po_number, order.order_number, order.vendor_code, item.line_id,
+                                 skus.get(item.line_id, ""), item.quantity, item.reason_code.value,
+                                 item.reason_text, item.at.isoformat(), item.by))
     return 0
