@@ -337,3 +337,22 @@ async def test_a_completed_order_offers_no_cancel_or_address_keys(tmp_path):
         await settle(pilot)
         footer = screen_lines(app)[-1]
         assert "Cancel order" not in footer and "Correct address" not in footer
+
+
+async def test_the_footer_fits_again_after_the_terminal_shrinks(tmp_path):
+    """Item 5: started wide, then resized to 80x24, the footer turns compact and drops the
+    palette key, so every key up to "q Quit" shows; widened again, it comes back."""
+    from dropship_tui.tui.widgets.key_footer import KeyFooter
+
+    app = one_order_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(KeyFooter)
+        assert footer.show_command_palette and not footer.compact
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert not footer.show_command_palette and footer.compact
+        assert screen_lines(app)[-1].rstrip().endswith("q Quit")
+        await pilot.resize_terminal(120, 36)
+        await settle(pilot)
+        assert footer.show_command_palette and not footer.compact

@@ -15,7 +15,9 @@ class KeyFooter(Footer):
         self._fit(self.app.size.width)
 
     def on_resize(self, event: events.Resize) -> None:
-        self._fit(self.app.size.width)
+        # The footer spans the screen: its own new width is the terminal's (the app's
+        # size may not be updated yet when this arrives).
+        self._fit(event.size.width)
 
     def _fit(self, width: int) -> None:
         narrow = width < NARROW
@@ -23,3 +25,5 @@ class KeyFooter(Footer):
             self.compact = narrow
         if self.show_command_palette == narrow:
             self.show_command_palette = not narrow
+            if self.is_mounted:
+                self.call_after_refresh(self.recompose)  # the palette key is composed once
