@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from dropship_tui.domain import workflow
 from dropship_tui.domain.models import REASON_TEXT_MAX, Order, Reason, ReasonCode
@@ -45,16 +45,24 @@ class CancelModal(ModalScreen[Reason | None]):
         super().__init__(classes="dim-modal")
         self.order = order
 
-    def compose(self) -> ComposeResult:
+    CONFIRM = ("Cancel the order  ctrl+s", "error")
+    BACK = "Keep the order  esc"
+
+    def heading(self) -> Text:
+        return Text(f"Cancel PO {self.order.po_number}?")
+
+    def explanation(self) -> Static:
+        """What confirming does, said before it is done."""
         remaining = workflow.units_to_cancel(self.order)
+        return Static(Text(
+            f"Every unit not yet canceled ({units(remaining)}) becomes a canceled item "
+            "and the order moves to Canceled. This cannot be undone."
+        ))
+
+    def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(f"Cancel PO {self.order.po_number}?"), classes="title")
-            yield Static(
-                Text(
-                    f"Every unit not yet canceled ({units(remaining)}) becomes a canceled item "
-                    "and the order moves to Canceled. This cannot be undone."
-                )
-            )
+            yield Static(self.heading(), classes="title")
+            yield self.explanation()
             yield Label("Reason")
             yield ReasonSelect(prompt="Choose a reason (1-7)", id="cancel-reason")
             yield Input(
@@ -64,9 +72,9 @@ class CancelModal(ModalScreen[Reason | None]):
             )
             yield Note("", id="cancel-problem")
             with Horizontal():
-                yield Button("Cancel the order  ctrl+s", variant="error", id="cancel-confirm", compact=True)
-                yield Button("Keep the order  esc", id="cancel-back", compact=True)
-
+                label, variant = self.CONFIRM
+                yield Button(label, variant=variant, id="cancel-confirm", compact=True)
+                yield Button(self.BACK, id="cancel-back", compact=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
