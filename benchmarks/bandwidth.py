@@ -65,34 +65,38 @@ class Terminal:
                 break
             if got >= min_bytes and now - last > quiet:
                 break
-            ready, _, _ = select.select([self.master], [], [], 0.02)
-            if ready:
-                try:
-                    chunk = os.read(self.master, 65536)
-                except OSError:
-                    break
-                if not chunk:
-                    break
+            chunk = self._read(0.02)
+            if chunk is None:
+                break
+            if chunk:
                 got += len(chunk)
-                self.log += chunk
                 last = time.monotonic()
         return got
+
+    def _read(self, wait: float) -> bytes | None:
+        """What the app wrote within ``wait`` seconds (b"" for nothing), kept in the log;
+        None once it has closed its terminal."""
+        ready, _, _ = select.select([self.master], [], [], wait)
+        if not ready:
+            return b""
+        try:
+            chunk = os.read(self.master, 65536)
+        except OSError:
+            return None
+        if not chunk:
+            return None
+        self.log += chunk
+        return chunk
 
     def read_for(self, seconds: float) -> int:
         """Everything the app writes in the next ``seconds`` (a clock, not silence)."""
         got = 0
         end = time.monotonic() + seconds
         while (left := end - time.monotonic()) > 0:
-            ready, _, _ = select.select([self.master], [], [], min(left, 0.05))
-            if ready:
-                try:
-                    chunk = os.read(self.master, 65536)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                got += len(chunk)
-                self.log += chunk
+            chunk = self._read(min(left, 0.05))
+            if chunk is None:
+                break
+            got += len(chunk)
         return got
 
     def first_output_within(self, seconds: float) -> float | None:

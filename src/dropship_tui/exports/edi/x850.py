@@ -112,15 +112,20 @@ def _date(seg: Segment, index: int, problems: _Problems, time_index: int | None 
     return day.replace(tzinfo=timezone.utc)
 
 
+def _decimal(raw: str) -> Decimal:
+    """The element as a number; NaN when it is none (the callers say why it is refused)."""
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        return Decimal("NaN")
+
+
 def _quantity(seg: Segment, problems: _Problems) -> int | None:
     raw = seg.get(2)
     if not raw:
         problems.add(seg, 2, "quantity is missing")
         return None
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        value = Decimal("NaN")
+    value = _decimal(raw)
     if not value.is_finite() or value != value.to_integral_value():
         problems.add(seg, 2, f"quantity {raw!r} must be a whole number")
         return None
@@ -132,10 +137,7 @@ def _price(seg: Segment, problems: _Problems) -> Decimal | None:
     if not raw:
         problems.add(seg, 4, "unit price is missing")
         return None
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        value = Decimal("NaN")
+    value = _decimal(raw)
     if not value.is_finite():
         problems.add(seg, 4, f"unit price {raw!r} must be an amount like 19.99")
         return None
