@@ -6,26 +6,48 @@ lock) and the settings as ``self.app.config``; where a screen goes next is
 ``navigation``'s to say. Key remaps from the config's ``[keymap]`` go to
 ``App.set_keymap`` (unknown ids are reported once the dashboard is up);
 ``low_bandwidth`` turns off animations, the blinking cursor and the loading spinners
-(mouse tracking is turned off by ``cli.tui`` when it starts the app).
+(mouse tracking is turned off by ``cli.tui`` when it starts the app), and writes each
+screen update through the frame diff (``tui.frames``): only the cells that changed.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from functools import partial
 
 from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.geometry import Offset
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 
 from dropship_tui.config import Config
 from dropship_tui.domain.words import terminal_text
 from dropship_tui.store.base import Store
+from dropship_tui.tui.frames import Frames
 from dropship_tui.tui.keymap import check_keymap, clean_keymap
 from dropship_tui.tui.modals.confirm import ConfirmModal
 from dropship_tui.tui.modals.help import HelpScreen, screen_keys
 from dropship_tui.tui.navigation import Navigation, bound_classes
+from dropship_tui.tui.textual_updates import (
+    can_diff,
+    is_layout,
+    painting,
+    placements,
+    terminal_cursor,
+    write_terminal,
+)
+
+HOLD_QUIET = 0.06
+"""Low bandwidth, after a screen change: the output waits until the screen has had no
+update, and no worker has run, for this long (its first data is in)..."""
+HOLD_MAX = 0.5
+"""...or this long at most after its first update (a slow store: the loading state is
+shown after all)."""
+HOLD_EMPTY = 2.0
+"""A screen change that brings no update at all in this long is held no more."""
 
 
 def _unsaved(screen: Screen) -> str | None:
@@ -98,6 +120,13 @@ class DropshipApp(Navigation):
         self.db_option = db_option
         """`` --db PATH`` when the store is not the default one (for command hints)."""
         self.low_bandwidth = config.low_bandwidth if low_bandwidth is None else low_bandwidth
+        self._frames = Frames() if self.low_bandwidth else None
+        self._frame_cursor = Offset(0, 0)
+        self._last_update = 0.0
+        self._held_since: float | None = None
+        self._first_held = 0.0
+        self._last_busy = 0.0
+        self._hold_timer: Timer | None = None
         super().__init__()
         if self.low_bandwidth:
             self.animation_level = "none"
@@ -108,8 +137,90 @@ class DropshipApp(Navigation):
             self.set_keymap(keymap)
 
     def on_mount(self) -> None:
+        if self._frames is not None:
+            self.app_resume_signal.subscribe(self, lambda _app: self._forget_frame())
+            self._hold_timer = self.set_interval(0.02, self._check_hold, pause=True)
         self.open_dashboard()
         self._check_keymap()
+
+    # --- low bandwidth: the frame diff ----------------------------------------------
+
+    def _display(self, screen: Screen, renderable) -> None:
+        """Low bandwidth: each screen update writes only the cells that differ from what
+        the terminal shows (``tui.frames``), and after a screen change the updates of
+        the first moments are written as one; anything else is Textual's own, after
+        which the kept frame means nothing."""
+        frames = self._frames
+        if frames is None or renderable is None:
+            super()._display(screen, renderable)
+            return
+        if not can_diff(self, renderable):
+            frames.forget()
+            super()._display(screen, renderable)
+            return
+        try:
+            if is_layout(renderable):
+                self._steady_cursors()  # a new layout: maybe fields mounted with the data
+            if painting(self):
+                frames.apply(placements(renderable), self.size, self.console)
+                self._frame_cursor = terminal_cursor(self)
+                now = time.monotonic()
+                if self._held_since is None:
+                    self._send_frame()
+                elif self._last_update <= self._held_since:
+                    self._first_held = now
+                self._last_update = now
+        except Exception as error:  # as Textual's own: the app shows it and exits
+            self._handle_exception(error)
+        finally:
+            self.post_display_hook()
+
+    def _send_frame(self) -> None:
+        data = self._frames.flush(self._frame_cursor)
+        if data:
+            self._write_frame(data)
+
+    def _write_frame(self, data: str) -> None:
+        write_terminal(self, data)
+
+    def _hold_frames(self) -> None:
+        """A screen is about to change: its intermediate layouts (mounting, a loading
+        state replaced as soon as the data is in, a footer recomposed) are not written;
+        the screen it settles on is, once."""
+        if self._hold_timer is not None:
+            self._held_since = time.monotonic()
+            self._hold_timer.resume()
+
+    def _check_hold(self) -> None:
+        since = self._held_since
+        if since is None:
+            return
+        now = time.monotonic()
+        if self._last_update <= since and now - since < HOLD_EMPTY:
+            return  # nothing composed yet (a big screen can take a while to mount)
+        if any(worker.is_running for worker in self.workers):
+            self._last_busy = now  # its result is still to be shown
+        settled = now - max(self._last_update, self._last_busy) >= HOLD_QUIET
+        if settled or now - max(self._first_held, since) >= HOLD_MAX:
+            self._held_since = None
+            if self._hold_timer is not None:
+                self._hold_timer.pause()
+            self._send_frame()
+
+    def _set_pointer_shape(self, shape: str) -> None:
+        """Low bandwidth has no mouse tracking: no mouse pointer shape to set on each
+        screen change (Textual's escape code, 13 bytes, for nothing)."""
+        if not self.low_bandwidth:
+            super()._set_pointer_shape(shape)
+
+    def on_resize(self) -> None:
+        """A resized terminal may have moved or dropped what it showed: the next update
+        is written in full."""
+        self._forget_frame()
+
+    def _forget_frame(self) -> None:
+        if self._frames is not None:
+            self._frames.forget()
 
     def _check_keymap(self) -> None:
         """Say so when the config's [keymap] names an action that does not exist (a typo
@@ -121,7 +232,19 @@ class DropshipApp(Navigation):
             self.notify(problem, severity="warning", timeout=10)
 
     def push_screen(self, screen, *args, **kwargs):
+        self._hold_frames()
         result = super().push_screen(screen, *args, **kwargs)
+        if self.low_bandwidth:
+            self.call_after_refresh(self._steady_cursors)
+        return result
+
+    def pop_screen(self):
+        self._hold_frames()
+        return super().pop_screen()
+
+    def switch_screen(self, screen):
+        self._hold_frames()
+        result = super().switch_screen(screen)
         if self.low_bandwidth:
             self.call_after_refresh(self._steady_cursors)
         return result
