@@ -21,7 +21,8 @@ from dropship_tui.documents.invoice import render_invoice
 from dropship_tui.documents.packing_slips import SlipJob, render_order_slips, render_packing_slips
 from dropship_tui.domain import workflow as wf
 from dropship_tui.domain.errors import InvalidInputError, WorkflowError
-from dropship_tui.domain.models import Address, Reason, ReasonCode, money
+from dropship_tui.domain.billing import DEFAULT_BILL_TO
+from dropship_tui.domain.models import Address, Reason, ReasonCode, Retailer, money
 
 RETAIL = "29.99"  # appears nowhere else: never on a vendor document
 HOSTILE = "<b>Ann</b> & [bold]Co[/]"
@@ -261,8 +262,34 @@ def test_invoice_prints_the_record_and_never_recomputes(tmp_path):
 
 
 def test_invoice_bill_to_is_configurable(tmp_path):
-    (text,) = texts(invoice_pdf(partial_order(), tmp_path, bill_to="Acme Retail Inc."))
+    (text,) = texts(invoice_pdf(partial_order(), tmp_path, bill_to=Retailer(name="Acme Retail Inc.")))
     assert "BILL TO\nAcme Retail Inc." in text
+
+
+def test_invoice_bills_the_retailer_with_its_address_literally(tmp_path):
+    retailer = Retailer(name="<b>&amp; Ωμέγα 北京", address=("[bold]1 Main St[/]", "Springfield IL 62701"))
+    (text,) = texts(invoice_pdf(partial_order(), tmp_path, bill_to=retailer))
+    words = " ".join(text.split())  # the CJK run is extracted on a line of its own
+    assert "BILL TO <b>&amp; Ωμέγα 北京 [bold]1 Main St[/] Springfield IL 62701 SHIP TO" in words
+
+
+def test_invoice_without_a_retailer_bills_the_default(tmp_path):
+    (text,) = texts(invoice_pdf(partial_order(), tmp_path))
+    assert f"BILL TO\n{DEFAULT_BILL_TO}\n" in text
+
+
+def test_cli_invoice_bills_the_stores_retailer(cli):
+    """``settings retailer`` is kept in the store: the PDF bills it, over the config's name."""
+    cli.tmp.joinpath("config.toml").write_text('bill_to_name = "From the config"\n', encoding="utf-8")
+    out = cli.tmp / "inv.pdf"
+    code, _, stderr = cli("invoice", "82", "--pdf", str(out))
+    assert code == 0, stderr
+    assert "BILL TO\nFrom the config\n" in texts(PdfReader(out))[0]
+    code, stdout, stderr = cli("settings", "retailer", "Ωμέγα <b>&amp;", "--address", "1 Dock Rd")
+    assert code == 0 and "(saved)" in stdout, stderr
+    code, _, stderr = cli("invoice", "82", "--pdf", str(out))
+    assert code == 0, stderr
+    assert "BILL TO\nΩμέγα <b>&amp;\n1 Dock Rd\n" in texts(PdfReader(out))[0]
 
 
 def test_long_invoice_pages_with_totals_on_the_last(tmp_path):

@@ -16,10 +16,14 @@ from dropship_tui.domain import workflow
 from dropship_tui.domain.errors import WorkflowError
 from dropship_tui.domain.tracking import (
     UNRECOGNISED,
+    as_typed,
     check_tracking_number,
     normalise,
+    same_number,
     tracking_url,
 )
+from dropship_tui.store.sqlite.store import SqliteStore
+from test_remote_support import fixed_clock, seed
 
 UPS_URL = "https://www.ups.com/track?tracknum="
 FEDEX_URL = "https://www.fedex.com/fedextrack/?trknbr="
@@ -297,7 +301,7 @@ def test_any_text_gives_a_consistent_answer(raw):
     check = check_tracking_number(raw)
     assert (check.carrier is None) == (check.problem is not None) or check.number == ""
     assert (check.url is None) == (check.carrier is None)
-    assert check.number == normalise(raw) or check.carrier == "USPS"
+    assert normalise(check.number) == normalise(raw) or check.carrier == "USPS"
 
 
 @given(st.from_regex(r"[0-9]{8,36}", fullmatch=True))
@@ -376,3 +380,73 @@ def test_workflow_needs_slips_before_tracking():
     order = workflow.acknowledge(f.order(), {}, {}, ctx).order
     with pytest.raises(WorkflowError, match="packing slips saved before tracking"):
         workflow.save_tracking(order, 1, "1Z999AA10123456784", ctx)
+
+
+# --- numbers of unknown carriers keep their dashes (issue 13 item 8) -------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [
+        ("ABC-LOCAL-1", "ABC-LOCAL-1"),
+        ("  abc-local-1\n", "ABC-LOCAL-1"),
+        ("abc  local\t1", "ABC LOCAL 1"),
+        ("ab\u200bc\u2013local\u20141", "ABC-LOCAL-1"),
+        ("C11234567890123", "C11234567890123"),
+        ("1234-5678", "1234-5678"),
+    ],
+)
+def test_an_unknown_number_is_kept_as_typed(raw, kept):
+    check = check_tracking_number(raw)
+    assert (check.number, check.carrier, check.problem) == (kept, None, UNRECOGNISED)
+    assert as_typed(raw) == kept
+
+
+def test_a_known_format_still_loses_its_dashes():
+    assert check_tracking_number("1z-999-aa1-0123-4567-84").number == "1Z999AA10123456784"
+    # a number shaped like a carrier's, with a bad check digit, is shown as compared
+    assert check_tracking_number("1Z-999-AA1-0123-4567-85").number == "1Z999AA10123456785"
+
+
+def test_same_number_ignores_dashes_spaces_and_case():
+    assert same_number("ABC-LOCAL-1", "abc local 1") and same_number("ABCLOCAL1", "ABC-LOCAL-1")
+    assert not same_number("ABC-LOCAL-1", "ABC-LOCAL-2") and not same_number(None, "X")
+
+
+def test_workflow_keeps_the_dashes_and_compares_without_them(packed):
+    ctx = f.ctx()
+    order = workflow.save_tracking(packed, 1, "abc-local-1", ctx, carrier="Local Courier").order
+    slip = order.slip(1)
+    assert (slip.tracking_number, slip.carrier, slip.tracking_url) == ("ABC-LOCAL-1", "Local Courier", None)
+    with pytest.raises(WorkflowError) as err:
+        workflow.save_tracking(order, 2, "ABC LOCAL 1", ctx, carrier="Local Courier")
+    assert err.value.message == "ABC LOCAL 1 is already on slip 1"
+    # retyped without the dashes on its own slip: a respelling, same package
+    order = workflow.save_tracking(order, 1, "ABCLOCAL1", ctx).order
+    assert (order.slip(1).tracking_number, order.slip(1).carrier) == ("ABCLOCAL1", "Local Courier")
+
+
+def _two_packed_orders(tmp_path):
+    store = SqliteStore(tmp_path / "t.db", user="jordan", clock=fixed_clock)
+    seed(store)
+    store.import_orders([f.order(82), f.order(83)])
+    for po in (82, 83):
+        store.acknowledge(po, 1, {}, {})
+        store.save_slips(po, 2, [{1: 5}])
+    return store
+
+
+@pytest.mark.parametrize(("first", "second"), [("ABC-LOCAL-1", "abclocal1"), ("ABCLOCAL1", "ABC-LOCAL-1")])
+def test_store_refuses_a_number_on_another_order_however_dashed(tmp_path, first, second):
+    """Also against the undashed form older stores saved ("ABCLOCAL1")."""
+    store = _two_packed_orders(tmp_path)
+    try:
+        store.save_tracking(82, 3, 1, first, "OnTrac")
+        with pytest.raises(WorkflowError) as err:
+            store.save_tracking(83, 3, 1, second, "OnTrac")
+        assert err.value.message == "ABCLOCAL1 is already on PO 82 slip 1"
+        assert store.get_order(83).slip(1).tracking_number is None
+        assert store.get_order(82).slip(1).tracking_number == first
+        assert store.find_tracking("abc local 1") == (82, 1) == store.find_tracking(first)
+    finally:
+        store.close()

@@ -30,6 +30,7 @@ from typing import Any
 from dropship_tui.cli import json_output
 from dropship_tui.cli.common import PROG, UsageError, add_command, open_store
 from dropship_tui.cli.values import STAGES, paper, po_number, stage
+from dropship_tui.domain import billing
 from dropship_tui.domain.errors import InvalidInputError, WorkflowError
 from dropship_tui.domain.models import Order
 from dropship_tui.domain.words import one_line, plural, units
@@ -193,6 +194,7 @@ def run_invoice_pdf(args: argparse.Namespace) -> int:
         generated = order.invoice is None
         if generated:
             order = store.generate_invoice(args.po, None)
+        bill_to = billing.bill_to(store.retailer(), config.bill_to_name)  # the store's retailer
     inv = order.invoice
     assert inv is not None
     from dropship_tui.documents import delivery
@@ -200,7 +202,7 @@ def run_invoice_pdf(args: argparse.Namespace) -> int:
 
     path = delivery.output_path(args.pdf, delivery.invoice_filename(order.po_number))
     with _writing(path):
-        pages = render_invoice(order, path, paper=paper_size, bill_to=config.bill_to_name)
+        pages = render_invoice(order, path, paper=paper_size, bill_to=bill_to)
     data: dict[str, Any] = {
         "po_number": order.po_number,
         "invoice_number": inv.invoice_number,

@@ -12,13 +12,13 @@ Public API (what ``services.documents``, the CLI and the TUI call)::
     path = delivery.output_path(None, delivery.slips_filename(po))   # <Documents>/dropship-tui/...
     render_order_slips(order, store.vendor(order.vendor_code),
                        store.location(order.location_code), path, paper)
-    render_invoice(order, out, paper, bill_to=config.bill_to_name)
+    render_invoice(order, out, paper, bill_to=billing.bill_to(store.retailer(), config.bill_to_name))
     result = delivery.print_pdf(path, config.print_command)  # never raises; result.ok, result.message
 
     # batch: one PDF, PO order, streamed page by page (services.documents.slip_jobs)
     render_packing_slips(jobs, path, paper)
 
-Documents never read the user's settings: the paper size, the bill-to name and the
+Documents never read the user's settings: the paper size, the bill-to retailer and the
 print command come from the caller.
 
 ``out`` is a path (written atomically: a failure leaves no half-written file) or a

@@ -3,9 +3,10 @@ billed line (accepted quantity × contracted price, amounts as the record has th
 price is recomputed here and the retail price is never printed), subtotal and total on
 the last page, "Page n of N" on every page.
 
-Bill to: the Invoice record has no retailer, so the name comes from the caller
-(``bill_to``), which the CLI and TUI take from ``Config.bill_to_name``; without one it
-is ``DEFAULT_BILL_TO`` ("Retailer", the operator that placed the purchase order).
+Bill to: the Invoice record has no retailer, so it comes from the caller (``bill_to``,
+a ``Retailer``: name and address lines), which the CLI and TUI take from the store's
+retailer setting (``billing.bill_to``); without one it is ``DEFAULT_BILL_TO``. Its
+text is drawn as strings, never parsed as markup.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from __future__ import annotations
 from reportlab.lib.colors import black
 from reportlab.pdfgen.canvas import Canvas
 
-from dropship_tui.domain.billing import DEFAULT_BILL_TO
+from dropship_tui.domain.billing import bill_to as default_bill_to
 from dropship_tui.domain.errors import WorkflowError
-from dropship_tui.domain.models import Invoice, Order, money_text
+from dropship_tui.domain.models import Invoice, Order, Retailer, money_text
 from dropship_tui.domain.words import lines, units
 from dropship_tui.documents import layout, text
 from dropship_tui.documents.layout import MARGIN, Column, Output, Table
@@ -25,14 +26,14 @@ TOTALS_H = 64.0
 
 
 def render_invoice(order_or_invoice: Order | Invoice, out: Output, paper: str,
-                   bill_to: str | None = None) -> int:
+                   bill_to: Retailer | None = None) -> int:
     """Write the invoice PDF on ``paper`` ("letter" or "a4"); returns the number of
     pages. An order must already have its invoice generated (``store.generate_invoice``):
     documents only render."""
     invoice = _invoice_of(order_or_invoice)
     size = text.paper(paper)
     with layout.open_canvas(out, size, f"Invoice {invoice.invoice_number}") as canvas:
-        return _InvoiceDoc(canvas, size, invoice, bill_to or DEFAULT_BILL_TO).draw()
+        return _InvoiceDoc(canvas, size, invoice, bill_to or default_bill_to(None)).draw()
 
 
 def _invoice_of(value: Order | Invoice) -> Invoice:
@@ -44,7 +45,7 @@ def _invoice_of(value: Order | Invoice) -> Invoice:
 
 
 class _InvoiceDoc:
-    def __init__(self, canvas: Canvas, paper: Paper, invoice: Invoice, bill_to: str) -> None:
+    def __init__(self, canvas: Canvas, paper: Paper, invoice: Invoice, bill_to: Retailer) -> None:
         self.c = canvas
         self.paper = paper
         self.inv = invoice
@@ -144,7 +145,7 @@ class _InvoiceDoc:
         ship_lines = [(st.full_name, True), (st.company, not st.full_name)]
         ship_lines += [(ln, False) for ln in st.address.lines()]
         ship_lines += [(st.phone, False), (st.email, False)]
-        bill_lines = [(self.bill_to, True)]
+        bill_lines = [(self.bill_to.name, True), *((line, False) for line in self.bill_to.address)]
 
         vendor_parts = [
             part for ln, bold in vendor_lines for part in text.wrap(ln, half - 10, 9, bold, max_lines=4)

@@ -7,12 +7,26 @@ from decimal import Decimal
 
 from dropship_tui.domain import activity, sla
 from dropship_tui.domain.change import Change, Ctx, commit, entry, invoiced_problem, require, step2_problem
-from dropship_tui.domain.models import Invoice, InvoiceRow, Line, Order, Stage, Vendor, money
+from dropship_tui.domain.models import Invoice, InvoiceRow, Line, Order, Retailer, Stage, Vendor, money
 
 DEFAULT_BILL_TO = "Retailer"
-"""Who an invoice is billed to when nobody says: the operator (the retailer that placed
-the purchase order). The Invoice record has no retailer; vendors set the config's
-``bill_to_name`` to the retailer's legal name once."""
+"""Who an invoice is billed to when nobody says (see ``bill_to``): the operator (the
+retailer that placed the purchase order). The seeds never name the operator, so no store
+record can stand in for it; the store setting (``settings retailer``) is the fix."""
+
+
+def bill_to(retailer: Retailer | None, configured_name: str | None = None) -> Retailer:
+    """R8's Bill to: the store's retailer setting; else the user's config ``bill_to_name``
+    (older setups kept it there); else ``DEFAULT_BILL_TO``."""
+    if retailer is not None:
+        return retailer
+    name = (configured_name or "").strip()
+    return Retailer(name=name if name and name.isprintable() else DEFAULT_BILL_TO)
+
+
+def bill_to_unset(retailer: Retailer) -> bool:
+    """Is this the stand-in name (the screen then says how to set the real one)?"""
+    return retailer.name == DEFAULT_BILL_TO and not retailer.address
 
 
 def line_amount(line: Line, quantity: int) -> Decimal:

@@ -122,8 +122,8 @@ def tracking_problem(
 ) -> str | TrackingToSave:
     """The inline message for a typed tracking number, or what saving it would store.
     A carrier left blank for the number the slip already has keeps the saved carrier.
-    The number (spaces and dashes removed) and the carrier take printable characters
-    only."""
+    The number (as ``tracking.check_tracking_number`` keeps it; compared with the other
+    slips' by ``tracking.same_number``) and the carrier take printable characters only."""
     check = tracking.check_tracking_number(raw_number)
     if not check.number:
         return "Enter a tracking number"
@@ -134,7 +134,7 @@ def tracking_problem(
     if unprintable:
         return unprintable
     saved = next((s for s in order.slips if s.number == slip_number), None)
-    if not named and saved is not None and saved.tracking_number == check.number and saved.carrier:
+    if not named and saved is not None and tracking.same_number(saved.tracking_number, check.number) and saved.carrier:
         named = saved.carrier
     canonical = tracking.canonical_carrier(named) or named  # "fed-ex" is stored as "FedEx"
     why = check.problem or tracking.UNRECOGNISED
@@ -145,7 +145,7 @@ def tracking_problem(
     if check.carrier is None and not named:
         return f"{check.number}: {why}; name the carrier to save it anyway"
     for other in order.slips:
-        if other.number != slip_number and other.tracking_number == check.number:
+        if other.number != slip_number and tracking.same_number(other.tracking_number, check.number):
             return f"{check.number} is already on slip {other.number}"
     final = canonical or check.carrier
     url = check.url if not canonical or canonical == check.carrier else None
@@ -195,6 +195,6 @@ def save_tracking(
     new_slip = slip.model_copy(
         update={"tracking_number": save.number, "carrier": save.carrier, "tracking_url": save.url, "tracked_at": ctx.now}
     )
-    if slip.tracking_number != save.number:  # R16: a new number is a new package, shipped
+    if not tracking.same_number(slip.tracking_number, save.number):  # R16: a new number is a new package, shipped
         new_slip = new_slip.model_copy(update={"package_status": None, "package_at": None})
     return commit(order, [new_entry], slips=tuple(new_slip if s.number == slip_number else s for s in order.slips))

@@ -45,7 +45,11 @@ ever checked against its one family, and a bad check digit names that family):
 * 15 digits -> FedEx Ground; 12 digits -> FedEx Express; 10 digits -> DHL Express.
 
 DHL's ``JJD...`` piece ids, FedEx's 34-digit label barcodes and other carriers are not
-recognised: the user names the carrier to save such a number.
+recognised: the user names the carrier to save such a number. Such a number keeps the
+dashes and spaces it was typed with (``as_typed``: "ABC-LOCAL-1" stays so, as the carrier
+prints it), while a recognised format is stored without them. Whether two numbers are the
+same package is always asked of ``normalise`` (``same_number``), so "ABC LOCAL 1",
+"abc-local-1" and a store's older "ABCLOCAL1" are one number.
 """
 
 from __future__ import annotations
@@ -87,6 +91,9 @@ _CARRIER_NAMES = {
 
 # Whitespace of any kind, ASCII and typographic dashes, zero-width characters.
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u200b-\u200d\ufeff]+")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\ufeff]+")
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_SPACES = re.compile(r"\s+")
 
 _UPS = re.compile(r"1Z[0-9A-Z]{8}[0-9]{8}")
 _S10 = re.compile(r"[A-Z]{2}[0-9]{9}[A-Z]{2}")
@@ -114,8 +121,9 @@ _COUNTRIES = frozenset(
 @dataclass(frozen=True)
 class TrackingCheck:
     number: str
-    """The number normalised: spaces and dashes removed, letters upper-cased, and a USPS
-    label barcode's ``420`` + ZIP routing prefix removed."""
+    """The number to store. In a known carrier's format: normalised (spaces and dashes
+    removed, letters upper-cased, a USPS label barcode's ``420`` + ZIP routing prefix
+    removed). Otherwise as typed (``as_typed``)."""
     carrier: str | None
     """The recognised carrier ("UPS", "FedEx", "USPS", "DHL", "UPU"), None if unknown."""
     url: str | None
@@ -128,8 +136,22 @@ class TrackingCheck:
 
 
 def normalise(raw: str) -> str:
-    """Spaces, tabs, dashes (also typographic ones) removed; letters upper-cased."""
+    """Spaces, tabs, dashes (also typographic ones) removed; letters upper-cased. Also the
+    form two numbers are compared in (``same_number``, the store's tracking index)."""
     return _SEPARATORS.sub("", raw).upper()
+
+
+def as_typed(raw: str) -> str:
+    """A number no carrier format matches, kept as the user typed it: trimmed, letters
+    upper-cased, each run of whitespace one space, zero-width characters dropped and
+    typographic dashes written ``-`` (carrier sites and EDI take ASCII)."""
+    kept = _DASHES.sub("-", _INVISIBLE.sub("", raw))
+    return _SPACES.sub(" ", kept).strip().upper()
+
+
+def same_number(a: str | None, b: str | None) -> bool:
+    """R7: are these the same tracking number, however dashed or spaced?"""
+    return a is not None and b is not None and normalise(a) == normalise(b)
 
 
 def unprintable_problem(what: str, value: str) -> str | None:
@@ -315,6 +337,7 @@ def check_tracking_number(raw: str) -> TrackingCheck:
         if not _last_digit_ok(number[:11], s10_check_digit(number[2:10])):
             return _bad_check(number, "UPU S10")
         return _ok(number, "USPS" if number.endswith("US") else "UPU")
-    if _DIGITS.fullmatch(number):
-        return _check_digits(number)
-    return TrackingCheck(number, None, None, UNRECOGNISED)
+    check = _check_digits(number) if _DIGITS.fullmatch(number) else TrackingCheck(number, None, None, UNRECOGNISED)
+    if check.problem == UNRECOGNISED:  # no carrier's format: keep its dashes and spaces
+        return TrackingCheck(as_typed(raw), None, None, UNRECOGNISED)
+    return check

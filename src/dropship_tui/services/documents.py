@@ -14,7 +14,7 @@ from pathlib import Path
 from dropship_tui.documents import delivery
 from dropship_tui.documents.invoice import render_invoice
 from dropship_tui.documents.packing_slips import SlipJob, default_name, render_packing_slips, slips_problem
-from dropship_tui.domain.models import Order
+from dropship_tui.domain.models import Order, Retailer
 from dropship_tui.services.batch import hidden_by
 from dropship_tui.store.base import OrderQuery, SortKey, Store
 
@@ -70,7 +70,7 @@ def write_packing_slips(store: Store, order: Order, paper: str, print_command: s
     return path, _print(path, print_command)
 
 
-def write_invoice_pdf(order: Order, paper: str, bill_to: str | None = None,
+def write_invoice_pdf(order: Order, paper: str, bill_to: Retailer | None = None,
                       print_command: str | None = None) -> tuple[Path, str]:
     """The invoice PDF of an invoiced order in the documents folder: (path, printer's answer or "")."""
     path = delivery.output_path(None, delivery.invoice_filename(order.po_number))

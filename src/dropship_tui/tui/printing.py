@@ -23,6 +23,7 @@ from dropship_tui.config import Config, resolve_paper_size
 from dropship_tui.documents import delivery
 from dropship_tui.documents.invoice import render_invoice
 from dropship_tui.documents.packing_slips import render_packing_slips
+from dropship_tui.domain import billing
 from dropship_tui.domain.models import Order
 from dropship_tui.domain.words import plural
 from dropship_tui.services import documents
@@ -68,13 +69,15 @@ def write_packing_slips(store: Store, order: Order, config: Config, web: bool = 
     return documents.write_packing_slips(store, order, paper, config.print_command)
 
 
-def write_invoice_pdf(order: Order, config: Config, web: bool = False) -> tuple[Written, str]:
-    """(where the invoice PDF went, the printer's answer or ""), as ``write_packing_slips``."""
+def write_invoice_pdf(store: Store, order: Order, config: Config, web: bool = False) -> tuple[Written, str]:
+    """(where the invoice PDF went, the printer's answer or ""), as ``write_packing_slips``;
+    billed to the store's retailer (``billing.bill_to``)."""
     paper = resolve_paper_size(config)
+    bill_to = billing.bill_to(store.retailer(), config.bill_to_name)
     if web:
         return _in_memory(delivery.invoice_filename(order.po_number),
-                          lambda out: render_invoice(order, out, paper, bill_to=config.bill_to_name)), ""
-    return documents.write_invoice_pdf(order, paper, config.bill_to_name, config.print_command)
+                          lambda out: render_invoice(order, out, paper, bill_to=bill_to)), ""
+    return documents.write_invoice_pdf(order, paper, bill_to, config.print_command)
 
 
 def batch_print(store: Store, pos: Sequence[int], config: Config, query: OrderQuery | None,

@@ -2,7 +2,8 @@
 
 One ``DataTable`` row per short line (PO, SKU, ordered, fulfilling, unfulfilled, reason);
 "Apply a reason to all lines" at the top; the editor row under the table overrides the
-reason of the line under the cursor (``other`` needs its text). A live count says how many
+reason of the line under the cursor (``other`` needs its text, typed in a bordered field
+that comes next after its reason in the Tab order). A live count says how many
 lines still need a reason; confirming is refused until none does. Dismisses with a
 ``BatchReasons``: what was chosen (the per-line overrides and the reason for all, for the
 screen to keep for next time, on esc too) and, when confirmed, the reason of every line.
@@ -73,13 +74,13 @@ class BatchReasonModal(ModalScreen[BatchReasons]):
                 yield ReasonSelect(prompt="Choose…", id="breason-all", compact=True,
                              value=self.reason_all.code if self.reason_all else Select.NULL)
                 yield Input(self.reason_all.text if self.reason_all else "", placeholder="Why? (for Other)",
-                            max_length=REASON_TEXT_MAX, id="breason-all-text", compact=True)
+                            max_length=REASON_TEXT_MAX, id="breason-all-text")
             yield DataTable(id="breason-lines", cursor_type="row")
             with Horizontal(classes="breason-row"):
                 yield Static("", id="breason-editing", classes="breason-label")
                 yield ReasonSelect(prompt="(the reason for all)", id="breason-one", compact=True)
                 yield Input(placeholder="Why is this line short? (for Other)", max_length=REASON_TEXT_MAX,
-                            id="breason-one-text", compact=True)
+                            id="breason-one-text")
             yield Static("", id="breason-count")
         yield KeyFooter()
 

@@ -1,7 +1,7 @@
 """The reason modal (R3/R4): why each short line cannot be fulfilled in full.
 
 Per short line: ordered / fulfilling / unfulfilled / reason (R3's codes by label), free
-text for ``other``; one "apply to all" reason; a live count of lines still missing one.
+text for ``other`` (a bordered field, next after its reason in the Tab order); one "apply to all" reason; a live count of lines still missing one.
 Confirming is refused, naming the lines, until every short line has a complete reason.
 When every line is validated to 0 the modal says the order will be canceled instead (R4).
 Dismisses with ``{line_id: Reason}`` (or None on esc); the acknowledgement screen writes.
@@ -61,7 +61,7 @@ class ReasonModal(ModalScreen[dict[int, Reason] | None]):
                 yield ReasonSelect(prompt="Choose…", id="reason-all", compact=True)
                 yield Input(
                     placeholder="Why? (for Other)", max_length=REASON_TEXT_MAX, id="reason-all-text",
-                    classes="reason-text", compact=True,
+                    classes="reason-text",
                 )
             with Horizontal(classes="r-row r-head"):
                 for label, cls in (
@@ -72,7 +72,8 @@ class ReasonModal(ModalScreen[dict[int, Reason] | None]):
                     ("Reason", "r-reason"),
                 ):
                     yield Static(Text(label, justify="left" if cls != "r-num" else "right"), classes=cls)
-            with VerticalScroll(id="reason-lines"):
+            # Not a tab stop itself: Tab goes from field to field (focus scrolls the list).
+            with VerticalScroll(id="reason-lines", can_focus=False):
                 for line in self.short:
                     fulfilling = workflow.validated_quantity(line, self.validated)
                     reason = self.initial.get(line.line_id)
@@ -100,7 +101,6 @@ class ReasonModal(ModalScreen[dict[int, Reason] | None]):
                             max_length=REASON_TEXT_MAX,
                             id=f"reason-text-{line.line_id}",
                             classes="reason-text" + (" shown" if reason and reason.code is ReasonCode.OTHER else ""),
-                            compact=True,
                         )
                         yield Static("", id=f"reason-problem-{line.line_id}", classes="r-problem")
             yield Static("", id="reason-count")

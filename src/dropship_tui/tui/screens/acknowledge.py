@@ -31,8 +31,8 @@ from dropship_tui.tui.keymap import key_of
 from dropship_tui.tui.messages import BackToDashboard, ShowOrder
 from dropship_tui.tui.modals.reason import ReasonModal
 from dropship_tui.tui.screens.order_screen import StepScreen, order_title
-from dropship_tui.tui.widgets.line_grid import CellEditor, GridColumn, GridHead, LineGrid
-from dropship_tui.tui.widgets.note import Note
+from dropship_tui.tui.widgets.line_grid import CellEditor, EditorSpec, GridColumn, GridHead, LineGrid
+from dropship_tui.tui.widgets.note import Note, same_content
 from dropship_tui.tui.widgets.scan_field import ScanField
 from dropship_tui.tui.widgets.step_indicator import StepIndicator
 from dropship_tui.tui.widgets.key_footer import KeyFooter
@@ -41,8 +41,8 @@ from dropship_tui.tui.widgets.key_footer import KeyFooter
 WIDE = [
     GridColumn("product", "Product"),
     GridColumn("sku", "SKU", 16),
-    GridColumn("vsku", "Vendor SKU", 15),
-    GridColumn("upc", "UPC", 13),
+    GridColumn("vsku", "Vendor SKU", 15, drop=1),
+    GridColumn("upc", "UPC", 13, drop=2),
     GridColumn("ordered", "Ordered", 7, right=True, gap=2),
     GridColumn("qty", "Validated", 9, gap=2, field=True),
     GridColumn("problem", "", 22),
@@ -50,14 +50,15 @@ WIDE = [
 NARROW = [
     GridColumn("product", "Product"),
     GridColumn("sku", "SKU", 10),
-    GridColumn("vsku", "Vendor SKU", 10),
-    GridColumn("upc", "UPC", 12),
+    GridColumn("vsku", "Vendor SKU", 10, drop=1),
+    GridColumn("upc", "UPC", 12, drop=2),
     GridColumn("ordered", "Ord", 4, right=True, gap=2),
     GridColumn("qty", "Validated", 9, gap=2, field=True),
     GridColumn("problem", "", 12),
 ]
 """Step 1's columns: product, SKU, vendor SKU, UPC, ordered, the validated field, its
-problem (80 columns: every one stays, as R2 lists them, narrower)."""
+problem (80 columns: every one stays, as R2 lists them, narrower; below, at 60x20, UPC
+and then vendor SKU go rather than the product being cut to a sliver)."""
 
 
 class AcknowledgeScreen(StepScreen):
@@ -83,6 +84,8 @@ class AcknowledgeScreen(StepScreen):
         """line_id -> the text of its validated field (every line; the grid draws them)."""
         self.values: dict[int, int] = {}
         self.problems: dict[int, str] = {}
+        self._warning: Text | str = ""
+        """What ``#short-warning`` shows."""
         """The valid quantities and line_id -> why its field is refused, as last checked."""
 
     def compose(self) -> ComposeResult:
@@ -180,14 +183,11 @@ class AcknowledgeScreen(StepScreen):
         assert self.order is not None
         return self.order.lines[field.row].line_id
 
-    def editor(self, row: int, key: str) -> CellEditor | None:
+    def editor(self, row: int, key: str) -> EditorSpec:
         """The field over ``row``'s validated quantity (the grid's one ``#line-editor``)."""
         assert self.order is not None
         line = self.order.lines[row]
-        field = CellEditor(self.grid, row, key, self.fields[line.line_id], maximum=line.quantity_ordered,
-                           id="line-editor")
-        field.set_class(line.line_id in self.problems, "-invalid-qty")
-        return field
+        return EditorSpec(self.fields[line.line_id], line.quantity_ordered, invalid=line.line_id in self.problems)
 
     def _after_rows(self) -> None:
         self.refresh_feedback()
@@ -238,11 +238,29 @@ class AcknowledgeScreen(StepScreen):
             return Text(f"{units(short)} short", style="yellow")
         return Text("")
 
+    def _check(self, line_id: int) -> None:
+        """Check one line's field again (a key changes one field: the other 199 stand)."""
+        assert self.order is not None
+        self.values.pop(line_id, None)
+        self.problems.pop(line_id, None)
+        raw = self.fields.get(line_id)
+        if raw is None:
+            return
+        problem = workflow.quantity_problem(self.order.line(line_id), raw)
+        if problem:
+            self.problems[line_id] = problem
+        else:
+            self.values[line_id] = int(raw)
+
     def refresh_feedback(self, *line_ids: int) -> None:
-        """Check the fields again and redraw the rows of ``line_ids`` (none: every row)."""
+        """Check the fields of ``line_ids`` again (none: every field) and redraw their rows."""
         if self.order is None or not self.fields:
             return
-        self.values, self.problems = self.validated()
+        if line_ids:
+            for line_id in line_ids:
+                self._check(line_id)
+        else:
+            self.values, self.problems = self.validated()
         field = self.grid.field
         if field is not None:
             field.set_class(self.line_of(field) in self.problems, "-invalid-qty")
@@ -251,7 +269,7 @@ class AcknowledgeScreen(StepScreen):
         values = self.values
         short = workflow.short_lines(self.order, values)
         warning = self.query_one("#short-warning", Static)
-        warning.set_class(bool(short), "shown")
+        text: Text | str = ""
         if short:
             text = Text("⚠ ", style="bold")
             count = len(short)
@@ -266,11 +284,12 @@ class AcknowledgeScreen(StepScreen):
                     for line in short
                 )
             )
-            warning.update(text)
-        else:
-            warning.update("")
         self.show_line_problem()
-        self.call_after_refresh(self.fit_lines)  # the warning may take a line more or less
+        if not same_content(text, self._warning):  # unchanged (most keys): no relayout
+            self._warning = text
+            warning.set_class(bool(short), "shown")
+            warning.update(text)
+            self.call_after_refresh(self.fit_lines)  # the warning may take a line more or less
 
     def show_line_problem(self) -> None:
         """The cursor line's refusal in full, wrapped (its column has room for a few words)."""

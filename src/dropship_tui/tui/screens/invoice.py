@@ -3,13 +3,17 @@ order and returns to the dashboard."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from dropship_tui.domain.models import Order, Stage
+from dropship_tui.domain import billing
+from dropship_tui.domain.models import Order, Retailer, Stage
+from dropship_tui.store.base import Store
 from dropship_tui.domain.words import DASH, local_time
 from dropship_tui.tui.messages import BackToDashboard, OpenShipping
 from dropship_tui.tui.printing import write_invoice_pdf
@@ -31,6 +35,15 @@ class InvoiceScreen(OrderScreen):
                 tooltip="Read the order again (after someone else changed it)"),
     ]
     CSS_PATH = "../styles/fulfillment.tcss"
+    retailer: Retailer | None = None
+    """The store's retailer (Bill to), read with the order."""
+
+    def fetch(self, store: Store) -> Any:
+        return store.get_order(self.po_number), store.retailer()
+
+    async def loaded(self, result: Any) -> None:
+        order, self.retailer = result
+        await super().loaded(order)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="step-top"):
@@ -57,8 +70,7 @@ class InvoiceScreen(OrderScreen):
                 Text(f"PO {order.po_number} has no invoice yet; generate it in step 2", style="bold red")
             )
             return
-        bill_to = self.app.config.bill_to_name
-        sender, ship_to, meta = invoice_head(invoice, bill_to)
+        sender, ship_to, meta = invoice_head(invoice, billing.bill_to(self.retailer, self.app.config.bill_to_name))
         self.query_one("#invoice-from", Static).update(sender)
         self.query_one("#invoice-to", Static).update(ship_to)
         self.query_one("#invoice-meta", Static).update(meta)
@@ -98,7 +110,7 @@ class InvoiceScreen(OrderScreen):
         config = self.app.config
         self.query_one("#status", Static).update(Text("Writing the invoice PDF…", style="dim"))
         web = self.app.is_web
-        self.call_store(lambda store: write_invoice_pdf(order, config, web), self.show_invoice_saved)
+        self.call_store(lambda store: write_invoice_pdf(store, order, config, web), self.show_invoice_saved)
 
     def action_done(self) -> None:
         order = self.order

@@ -34,7 +34,7 @@ from dropship_tui.tui.widgets.key_order import QtyField
 from dropship_tui.tui.widgets.note import Note, error_text
 from dropship_tui.tui.widgets.qty_input import QtyInput
 from dropship_tui.tui.widgets.scan_field import ScanField
-from dropship_tui.tui.widgets.line_grid import CellEditor, GridHead, LineGrid
+from dropship_tui.tui.widgets.line_grid import CellEditor, EditorSpec, GridHead, LineGrid
 from dropship_tui.tui.widgets.slip_grid import grid_columns, line_label, placed_text, plan_summary
 from dropship_tui.tui.widgets.step_indicator import StepIndicator
 from dropship_tui.tui.widgets.tracking_rows import TrackingInput
@@ -85,7 +85,7 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
                 yield ScanField(id="ship-scan", on_scan=self.scanned)
                 yield Static(self.package_text(), id="scan-mode")
             yield Note("", id="scan-note")
-            yield Static("", id="summary")
+            yield Note("", id="summary")
             yield Note("", id="plan-problems")
             yield Note("", id="status")
             with Horizontal(classes="actions"):
@@ -236,14 +236,11 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
         """(line id, slip number) of the cell the grid's field is over."""
         return self._lines[field.row].line_id, int(field.key.removeprefix("slip"))
 
-    def editor(self, row: int, key: str) -> CellEditor | None:
+    def editor(self, row: int, key: str) -> EditorSpec:
         """The field over ``row``'s quantity in slip N (the grid's one ``#line-editor``)."""
         line = self._lines[row]
         slip = int(key.removeprefix("slip"))
-        field = CellEditor(self.grid, row, key, self.cells.get((line.line_id, slip), "0"),
-                           maximum=line.quantity_accepted, id="line-editor")
-        field.disabled = self.invoiced
-        return field
+        return EditorSpec(self.cells.get((line.line_id, slip), "0"), line.quantity_accepted, disabled=self.invoiced)
 
     def refresh_plan(self, *line_ids: int) -> None:
         """The placed column of ``line_ids`` (none: every line), the summary, the problems."""
@@ -253,9 +250,10 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
         plan = self.plan()
         rows = {line.line_id: i for i, line in enumerate(self._lines)}
         self.grid.redraw(*(rows[lid] for lid in line_ids if lid in rows))
-        self.query_one("#summary", Static).update(plan_summary(order, plan, self.saved_plan()))
         problems = workflow.slip_plan_problems(order, plan)
-        self.query_one("#plan-problems", Static).update(
+        # Most keys change neither (a relayout each would be most of a key's time).
+        self.query_one("#summary", Note).update(plan_summary(order, plan, self.saved_plan()))
+        self.query_one("#plan-problems", Note).update(
             Text("\n".join(f"✗ {p}" for p in problems), style="bold red") if problems else ""
         )
 

@@ -28,12 +28,15 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from dropship_tui.tui.widgets.key_order import QtyField
+from dropship_tui.tui.widgets.safe import word_cut
 
 
 @dataclass(frozen=True)
 class GridColumn:
     """A column: ``width`` cells (0: it takes what the fixed ones leave), ``gap`` blank
-    cells after it; ``field``: a column of quantity fields (the editor can go there)."""
+    cells after it; ``field``: a column of quantity fields (the editor can go there);
+    ``drop``: 0 always shown, else it may be hidden when the row is too narrow (the
+    highest first, see ``place``)."""
 
     key: str
     label: str
@@ -41,6 +44,20 @@ class GridColumn:
     right: bool = False
     gap: int = 1
     field: bool = False
+    drop: int = 0
+
+
+@dataclass(frozen=True)
+class EditorSpec:
+    """What the field over a cell holds: its text and bounds, whether it shows as refused
+    and whether it is read-only. The grid keeps one ``CellEditor`` and only updates it
+    from this (building a widget per cursor move cost a restyle every key)."""
+
+    value: str
+    maximum: int | None
+    minimum: int = 0
+    invalid: bool = False
+    disabled: bool = False
 
 
 PADDING = 2
@@ -52,27 +69,47 @@ Cell = tuple[Text, str | None]
 """A cell's text and its look: None, "field", "invalid" or "current" (a component)."""
 
 
+FLEX_MIN = 12
+"""The least a flexible column (the product) gets before droppable columns go (60x20)."""
+
+
 def place(columns: Sequence[GridColumn], width: int) -> list[tuple[int, int]]:
-    """Each column's (x, width) in a row ``width`` cells wide."""
-    fixed = PADDING + sum(c.width + c.gap for c in columns)
-    flexible = [c for c in columns if not c.width]
-    rest = max(4, width - fixed) // max(1, len(flexible)) if flexible else 0
+    """Each column's (x, width) in a row ``width`` cells wide. While the flexible columns
+    would get fewer than ``FLEX_MIN`` cells each, the droppable columns go whole, the
+    highest ``drop`` first (width 0: not drawn, no gap): a column is never cut to a sliver."""
+    shown = [True] * len(columns)
+    flexible = sum(1 for c in columns if not c.width)
+
+    def fixed() -> int:
+        return PADDING + sum(c.width + c.gap for c, keep in zip(columns, shown) if keep)
+
+    for i in sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: -columns[i].drop):
+        if not flexible or width - fixed() >= FLEX_MIN * flexible:
+            break
+        shown[i] = False
+    rest = max(4, width - fixed()) // max(1, flexible) if flexible else 0
     spans, x = [], PADDING
-    for column in columns:
-        w = column.width or rest
+    for column, keep in zip(columns, shown):
+        w = (column.width or rest) if keep else 0
         spans.append((x, w))
-        x += w + column.gap
+        x += w + column.gap if keep else 0
     return spans
 
 
 def line_strip(widget: Widget, cells: Sequence[Cell], columns: Sequence[GridColumn], width: int) -> Strip:
-    """One row as a ``Strip``: each cell fitted to its column (wide characters count 2;
-    a cut ends in …), in the widget's style plus the cell's component style."""
+    """One row as a ``Strip``: each cell fitted to its column (wide characters count 2; a
+    text too long loses whole words and ends in …, a single long word is cut), in the
+    widget's style plus the cell's component style. Dropped columns are not drawn."""
     base = widget.rich_style
     line = Text(" " * PADDING, style=base, no_wrap=True, end="")
     for (text, look), column, (_, w) in zip(cells, columns, place(columns, width)):
+        if not w:
+            continue
         cell = text.copy()
         cell.no_wrap, cell.overflow = True, "ellipsis"
+        if cell.cell_len > w and (cut := word_cut(cell.plain, w)) is not None:
+            cell = cell[:cut]
+            cell.append("…")
         cell.truncate(w, overflow="ellipsis")
         cell.align("right" if column.right else "left", w)
         style = base + widget.get_component_rich_style(f"line-grid--{look}") if look else base
@@ -106,7 +143,7 @@ class CellEditor(QtyField):
 
 class LineGrid(Widget):
     """``rows`` rows of ``columns``; ``cell(row, key)`` gives each cell, ``editor(row,
-    key)`` makes the field over the cursor's cell (None: the rows are read-only);
+    key)`` what the field over the cursor's cell holds (None: the rows are read-only);
     ``moved()`` is called when the cursor goes to another cell."""
 
     DEFAULT_CSS = """
@@ -118,7 +155,7 @@ class LineGrid(Widget):
     """
     COMPONENT_CLASSES = COMPONENTS
 
-    def __init__(self, cell: Callable[[int, str], Cell], editor: Callable[[int, str], CellEditor | None],
+    def __init__(self, cell: Callable[[int, str], Cell], editor: Callable[[int, str], EditorSpec | None],
                  *, moved: Callable[[], None] | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.cell, self.make_editor, self.moved = cell, editor, moved
@@ -215,27 +252,42 @@ class LineGrid(Widget):
         self.cursor = (row, key)
         if self.moved is not None:
             self.moved()
-        made = self.make_editor(row, key)
+        spec = self.make_editor(row, key)
         self.redraw(old[0], row)
         field = self.field
-        if made is None:
+        if spec is None:
             await self._drop_editor()
-        elif field is None or field.disabled != made.disabled:
+        elif field is None or field.disabled != spec.disabled:
             await self._drop_editor()
+            made = CellEditor(self, row, key, spec.value, maximum=spec.maximum, minimum=spec.minimum, id="line-editor")
+            made.set_class(spec.invalid, "-invalid-qty")
+            made.disabled = spec.disabled
             self.field = made
             await self.mount(made)
             self.place_editor()
+            self.follow(row)
             if self.screen.focused is None:
                 made.focus()
         else:
-            field.row, field.key, field.column = row, key, made.column
-            field.minimum, field.maximum = made.minimum, made.maximum
-            field.set_class(made.has_class("-invalid-qty"), "-invalid-qty")
+            field.row, field.key, field.column = row, key, key
+            field.minimum, field.maximum = spec.minimum, spec.maximum
+            field.set_class(spec.invalid, "-invalid-qty")
             with field.prevent(Input.Changed):
-                field.value = made.value
+                field.value = spec.value
             field.select_all()
             self.place_editor()
-            field.scroll_visible(immediate=True)
+            self.follow(row)
+
+    def follow(self, row: int) -> None:
+        """Scroll the container the rows are in so that ``row`` is on screen (the field
+        over it is placed absolutely, which ``scroll_visible`` does not follow)."""
+        top, node = row, self
+        while isinstance(box := node.parent, Widget):
+            top += node.virtual_region.y  # within its parent's scrolled content
+            if box.allow_vertical_scroll:
+                box.scroll_to_region(Region(0, top, 1, 1), animate=False, immediate=True, x_axis=False)
+                return
+            node = box
 
     async def focus_row(self, row: int, key: str | None = None) -> None:
         """The editor to ``row`` (column ``key``, else the cursor's), with the focus."""

@@ -12,14 +12,27 @@ from dropship_tui.domain.errors import ConflictError, DomainError
 from dropship_tui.domain.words import terminal_text
 
 
+def same_content(a: Any, b: Any) -> bool:
+    """Would showing ``a`` instead of ``b`` look the same? (A ``Text``'s equality leaves
+    out its base style, so that is compared too.)"""
+    if type(a) is not type(b) or a != b:
+        return False
+    return not isinstance(a, Text) or (a.style, a.justify, a.overflow) == (b.style, b.justify, b.overflow)
+
+
 class Note(Static):
-    """A message line that takes no room while it is empty."""
+    """A message line that takes no room while it is empty. The same text again changes
+    nothing (no relayout: the step screens set their notes on every key)."""
 
     def __init__(self, content: Any = "", **kwargs: Any) -> None:
         super().__init__(content, **kwargs)
+        self._shown = content
         self.display = bool(getattr(content, "plain", content))
 
     def update(self, content: Any = "", **kwargs: Any) -> None:
+        if same_content(content, self._shown):
+            return
+        self._shown = content
         super().update(content, **kwargs)
         self.display = bool(getattr(content, "plain", content))
 

@@ -19,7 +19,7 @@ from dropship_tui.domain.models import OrderSummary, SlaStatus, Stage
 from dropship_tui.domain.words import local_time, terminal_text
 from dropship_tui.store.base import OrderQuery, SortKey
 from dropship_tui.tui.widgets.progress import progress_bar
-from dropship_tui.tui.widgets.safe import fit_cells
+from dropship_tui.tui.widgets.safe import fit_cells, fit_words
 
 SLA_SYMBOL = {SlaStatus.ON_TIME: "✓", SlaStatus.AT_RISK: "▲", SlaStatus.OVERDUE: "✗"}
 
@@ -110,11 +110,20 @@ retailer's PO once any listed order has one, the vendor for the operator (or a s
 several vendors), the location for a vendor of several warehouses (issue 14 items 4-5)."""
 
 
+CUSTOMER_MIN = 8
+"""The customer column's least width: below it, columns are dropped (``DROP_ORDER``)."""
+
+DROP_ORDER = (SortKey.PROGRESS, SortKey.ORDER_NUMBER, SortKey.ORDER_DATE)
+"""Below about 70 cells (60x20) the least needed columns go first, whole: the progress
+bar (the stage says most of it), the operator's order number, then the order date. PO,
+customer, stage and SLA always stay."""
+
+
 def columns_for(width: int, extras: frozenset[str] | set[str] = frozenset()) -> list[Column]:
     """The column layout for a list ``width`` cells wide: the customer column takes the
     rest; narrow terminals get a shorter date and progress bar. ``extras``: which of
     ``EXTRA_COLUMNS`` to show (each is dropped again when the customer column would get
-    narrower than 8)."""
+    narrower than 8, then the columns of ``DROP_ORDER``)."""
     narrow = width < 100
     cols = [
         Column(SortKey.PO_NUMBER, "PO", 8 if narrow else 10),
@@ -134,10 +143,15 @@ def columns_for(width: int, extras: frozenset[str] | set[str] = frozenset()) -> 
         Column(SortKey.PROGRESS, "Progress", 8 if narrow else 10),
     ]
     fixed = sum(c.width for c in cols) + len(cols)  # one space before each column
-    if width - fixed < 8 and extras:  # too narrow for them all: the last extra goes first
+    if width - fixed < CUSTOMER_MIN and extras:  # too narrow for them all: the last extra goes first
         keep = [e for e in EXTRA_COLUMNS if e in extras]
         return columns_for(width, frozenset(keep[:-1]))
-    customer = max(8, width - fixed)
+    for key in DROP_ORDER:
+        if width - fixed >= CUSTOMER_MIN:
+            break
+        cols = [c for c in cols if c.key is not key]
+        fixed = sum(c.width for c in cols) + len(cols)
+    customer = max(CUSTOMER_MIN, width - fixed)
     return [Column(c.key, c.title, customer) if c.key is SortKey.CUSTOMER else c for c in cols]
 
 
@@ -151,7 +165,7 @@ def header_strip(cols: list[Column], query: OrderQuery, styles: dict[str, Style]
             title += " ▼" if query.descending else " ▲"
             style = styles["header-sorted"]
         segments.append(Segment(" ", base))
-        segments.append(Segment(fit_cells(title, col.width, col.right), style))
+        segments.append(Segment(fit_words(title, col.width, col.right), style))
     return Strip(segments).adjust_cell_length(width, base)
 
 
@@ -204,7 +218,7 @@ def row_strip(
         if marked and not is_cursor and component is None:
             style = base_text  # a marked row is bold
         gap = (lead, lead_style) if i == 0 else (" ", base)
-        for piece, piece_style in (gap, (fit_cells(text, col.width, col.right), style)):
+        for piece, piece_style in (gap, (fit_words(text, col.width, col.right), style)):
             if piece_style is not run_style:
                 if run:
                     segments.append(Segment("".join(run), run_style))

@@ -27,9 +27,9 @@ def grid_columns(count: int, narrow: bool) -> list[GridColumn]:
     ]
     return [
         GridColumn("product", "Line"),
-        GridColumn("accepted", "Acc" if narrow else "Accepted", 4 if narrow else 9, right=True),
+        GridColumn("accepted", "Acc" if narrow else "Accepted", 4 if narrow else 9, right=True, drop=1),
         *slips,
-        GridColumn("placed", "Placed", 11 if narrow else 22),
+        GridColumn("placed", "Placed", 11 if narrow else 22, drop=2),  # too narrow: it goes first
     ]
 
 

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from dropship_tui.domain.models import Stage
 from dropship_tui.store.base import StageCounts
+from dropship_tui.tui.widgets.safe import fit_words
 
 TILES: list[tuple[str, Stage | None, str]] = [
     ("total", None, "Total"),
@@ -57,13 +58,17 @@ class StageTile(Static):
         self.set_class(active, "-active")
         self._paint()
 
+    def on_resize(self) -> None:
+        self._paint()
+
     def _paint(self) -> None:
         # line 1: the key and the label; line 2: the count (always visible, even when a
         # narrow terminal cuts the label)
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("▸" if self.active else " ", style="bold")
         text.append(f"{self.number} ", style="dim" if not self.active else "bold")
-        text.append(self.label, style="bold" if self.active else "")
+        room = self.content_size.width - 3  # a narrow tile loses whole words ("In…", not "In pr…")
+        text.append(fit_words(self.label, room).rstrip() if room > 0 else self.label, style="bold" if self.active else "")
         text.append("\n  ")
         text.append("…" if self.count is None else f"{self.count:,}", style="bold")
         self.update(text)
