@@ -118,52 +118,21 @@ def run_scorecard(args: argparse.Namespace) -> int:
     return 0
 
 
-def _orders(store: Any, query: Any) -> Any:
-    """Every summary of ``query``, a page at a time."""
-    offset = 0
-    while page := store.list_orders(query, offset=offset, limit=500):
-        yield from page
-        offset += len(page)
-
-
 def run_sla(args: argparse.Namespace) -> int:
-    from dropship_tui.domain import sla
-    from dropship_tui.domain.models import SlaStatus, Stage
-    from dropship_tui.store.base import OrderQuery
+    from dropship_tui.cli.csv_export import write_rows
+    from dropship_tui.domain.order_csv import SLA_COLUMNS
 
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(("po_number", "order_number", "vendor_code", "location_code", "stage",
-                     "sla_status", "at_risk_at", "overdue_at"))
     with open_store(args) as store:
-        for status in (SlaStatus.OVERDUE, SlaStatus.AT_RISK):
-            for stage in (Stage.NEW, Stage.IN_PROGRESS):
-                query = OrderQuery(stage=stage, sla=status, vendor_code=args.vendor)
-                for summary in _orders(store, query):
-                    order = store.get_order(summary.po_number)
-                    marks = sla.sla_marks(order, store.policy_for_location(order.location_code), store.thresholds)
-                    at_risk, overdue = (m.isoformat() for m in marks) if marks else ("", "")
-                    writer.writerow((order.po_number, order.order_number, order.vendor_code,
-                                     order.location_code, stage.value, status.value, at_risk, overdue))
+        write_rows(SLA_COLUMNS, store.sla_report_rows(args.vendor))
     return 0
 
 
 def run_canceled_items(args: argparse.Namespace) -> int:
+    from dropship_tui.cli.csv_export import write_rows
+    from dropship_tui.domain.order_csv import CANCELED_COLUMNS
     from dropship_tui.domain.scorecard import period
-    from dropship_tui.store.base import OrderQuery, SortKey
 
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(("po_number", "order_number", "vendor_code", "line_id", "sku", "quantity",
-                     "reason_code", "reason_text", "at", "by"))
     with open_store(args) as store:
         start, end = period(args.start, args.end, store.clock())
-        query = OrderQuery(vendor_code=args.vendor, sort=SortKey.ORDER_DATE)
-        for summary in _orders(store, query):
-            if not start <= summary.order_date < end:
-                continue
-            order = store.get_order(summary.po_number)
-            skus = {line.line_id: line.sku for line in order.lines}
-            for item in order.canceled_items:
-                writer.writerow((order.po_number, order.order_number, order.vendor_code, item.line_id,
-                                 skus.get(item.line_id, ""), item.quantity, item.reason_code.value,
-                                 item.reason_text, item.at.isoformat(), item.by))
+        write_rows(CANCELED_COLUMNS, store.canceled_item_rows(start, end, args.vendor))
     return 0

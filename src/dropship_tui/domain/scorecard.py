@@ -62,7 +62,8 @@ class Tally:
     ship_on_time: int = 0
     canceled_units_by_reason: dict[str, int] = field(default_factory=dict)
     ack_minutes: dict[int, int] = field(default_factory=dict)
-    """Minutes from order to answer -> how many orders (a histogram)."""
+    """Minutes from order to answer -> how many orders (a histogram; exact around the
+    ranks of ``PERCENTILES``, see ``percentile_hours``)."""
     ship_minutes: dict[int, int] = field(default_factory=dict)
     orders_by_week: dict[int, int] = field(default_factory=dict)
     """Week number from the period's start -> orders placed that week."""
@@ -94,12 +95,24 @@ def rate(part: int, whole: int) -> float | None:
     return None if whole == 0 else round(part / whole, 4)
 
 
+MEDIAN, P90 = 0.5, 0.9
+PERCENTILES = (MEDIAN, P90)
+"""The fractions the scorecard reports (a store refines its histogram around their ranks)."""
+
+
+def nearest_rank(total: int, fraction: float) -> int:
+    """The 1-based rank of the ``fraction`` percentile among ``total`` values (nearest rank)."""
+    return max(1, -(-int(total * fraction * 1_000_000) // 1_000_000))  # ceil without float drift
+
+
 def percentile_hours(minutes: Mapping[int, int], fraction: float) -> float | None:
-    """The ``fraction`` percentile (nearest rank) of a minutes histogram, in hours."""
+    """The ``fraction`` percentile (nearest rank) of a minutes histogram, in hours. The
+    histogram need only be exact around that rank: elsewhere any minute that keeps the
+    order of the values will do (a store may give whole hour buckets there)."""
     total = sum(minutes.values())
     if total == 0:
         return None
-    rank = max(1, -(-int(total * fraction * 1_000_000) // 1_000_000))  # ceil without float drift
+    rank = nearest_rank(total, fraction)
     seen = 0
     for minute in sorted(minutes):
         seen += minutes[minute]
@@ -126,9 +139,9 @@ def scorecard(tally: Tally, start: datetime, end: datetime) -> Scorecard:
         on_time_ship_rate=rate(tally.ship_on_time, tally.ship_due),
         cancel_rate=rate(canceled, orders),
         canceled_units_by_reason=dict(sorted(tally.canceled_units_by_reason.items())),
-        hours_to_acknowledge_median=percentile_hours(tally.ack_minutes, 0.5),
-        hours_to_acknowledge_p90=percentile_hours(tally.ack_minutes, 0.9),
-        hours_to_ship_median=percentile_hours(tally.ship_minutes, 0.5),
-        hours_to_ship_p90=percentile_hours(tally.ship_minutes, 0.9),
+        hours_to_acknowledge_median=percentile_hours(tally.ack_minutes, MEDIAN),
+        hours_to_acknowledge_p90=percentile_hours(tally.ack_minutes, P90),
+        hours_to_ship_median=percentile_hours(tally.ship_minutes, MEDIAN),
+        hours_to_ship_p90=percentile_hours(tally.ship_minutes, P90),
         orders_by_week=[tally.orders_by_week.get(w, 0) for w in range(weeks_in(start, end))],
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 
-_FACTS = """SELECT NEW.po_number,
+FACTS = """SELECT NEW.po_number,
        unixepoch(json_extract(NEW.body, '$.order_date')),
        json_extract(NEW.body, '$.vendor_code'),
        json_extract(NEW.body, '$.location_code'),
@@ -25,14 +25,19 @@ _FACTS = """SELECT NEW.po_number,
        (SELECT coalesce(sum(json_extract(l.value, '$.quantity_ordered')), 0) FROM json_each(NEW.body, '$.lines') AS l),
        (SELECT coalesce(sum(json_extract(l.value, '$.quantity_accepted')), 0) FROM json_each(NEW.body, '$.lines') AS l)"""
 
-_SYNC = f"""
-         INSERT OR REPLACE INTO order_facts(po_number, ordered_at, vendor_code, location_code, stage,
-             answered_at, acknowledged, shipped_at, ordered_units, accepted_units)
-         {_FACTS};
-         DELETE FROM canceled_units WHERE po_number = NEW.po_number;
-         INSERT INTO canceled_units(po_number, reason_code, units)
+"""One order's facts, ``NEW`` being its ``order_bodies`` row."""
+FACTS_COLUMNS = """order_facts(po_number, ordered_at, vendor_code, location_code, stage,
+             answered_at, acknowledged, shipped_at, ordered_units, accepted_units)"""
+CANCELED = """INSERT INTO canceled_units(po_number, reason_code, units)
            SELECT NEW.po_number, json_extract(c.value, '$.reason_code'), sum(json_extract(c.value, '$.quantity'))
-           FROM json_each(NEW.body, '$.canceled_items') AS c GROUP BY 2;"""
+           FROM json_each(NEW.body, '$.canceled_items') AS c GROUP BY 2"""
+"""One order's canceled units per reason code, ``NEW`` being its ``order_bodies`` row."""
+
+_SYNC = f"""
+         INSERT OR REPLACE INTO {FACTS_COLUMNS}
+         {FACTS};
+         DELETE FROM canceled_units WHERE po_number = NEW.po_number;
+         {CANCELED};"""
 
 TABLES = [
     """CREATE TABLE order_facts (
@@ -63,7 +68,7 @@ def step(conn: sqlite3.Connection) -> None:
     for sql in TABLES:
         conn.execute(sql)
     # The orders already there: the same statements as the triggers, NEW being each body.
-    facts = _FACTS.replace("NEW.", "b.")
+    facts = FACTS.replace("NEW.", "b.")
     conn.execute(
         "INSERT INTO order_facts(po_number, ordered_at, vendor_code, location_code, stage, "
         f"answered_at, acknowledged, shipped_at, ordered_units, accepted_units) {facts} "

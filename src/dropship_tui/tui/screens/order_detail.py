@@ -3,7 +3,8 @@ items (only when any), Shipping, Activity (newest first), Invoice (once generate
 EDI (the X12 documents exchanged: received, sent, waiting).
 
 Actions: start/continue fulfillment (f), cancel the order (x), correct the address
-(a, R14), save the invoice PDF (p), reload (r).
+(a, R14), answer the retailer's cancellation request (c, while one waits), save the
+invoice PDF (p), reload (r).
 """
 
 from __future__ import annotations
@@ -11,28 +12,31 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from dropship_tui.domain import sla, workflow
+from dropship_tui.domain import billing, sla, workflow
+from dropship_tui.domain.cancel_request import pending
 from dropship_tui.domain.edi import EdiDocument
 from dropship_tui.domain.errors import DomainError, WorkflowError
-from dropship_tui.domain.models import ActivityEntry, Location, Order, SlaStatus, Stage, Vendor, money_text
+from dropship_tui.domain.models import ActivityEntry, Location, Order, Retailer, SlaStatus, Stage, Vendor, money_text
 from dropship_tui.domain.words import DASH, local_time, terminal_text, units
 from dropship_tui.store.base import Store
 from dropship_tui.tui.messages import Fulfil
 from dropship_tui.tui.modals.address import AddressModal
+from dropship_tui.tui.modals.cancel_answer import Answer, CancelAnswerModal
 from dropship_tui.tui.printing import write_invoice_pdf
 from dropship_tui.tui.screens.order_screen import OrderScreen, order_title
+from dropship_tui.tui.widgets.cancel_request import request_cell
 from dropship_tui.tui.widgets.edi_log import edi_log, edi_tab_title
 from dropship_tui.tui.widgets.invoice_view import invoice_head, invoice_table, invoice_totals
 from dropship_tui.tui.widgets.note import Note
 from dropship_tui.tui.widgets.package_cell import package_cell
 from dropship_tui.tui.widgets.progress import progress_bar
+from dropship_tui.tui.widgets.tracking_links import tracking_links
 from dropship_tui.tui.widgets.key_footer import KeyFooter
 
 SLA_STYLE = {
@@ -56,6 +60,8 @@ class Detail:
     activity: list[ActivityEntry]
     sla: SlaStatus
     edi: list[EdiDocument] = field(default_factory=list)
+    retailer: Retailer | None = None
+    """The store's retailer (the invoice's Bill to)."""
 
 
 def progress(percent: int, width: int) -> Text:
@@ -94,6 +100,8 @@ class OrderDetailScreen(OrderScreen):
                 tooltip="Correct the ship-to address (until packing slips are saved)"),
         Binding("u", "reopen", "Reopen", id="order.reopen",
                 tooltip="Undo the acknowledgement: back to New (warns first; not once invoiced)"),
+        Binding("c", "answer_request", "Answer cancel request", id="order.answer_request",
+                tooltip="Accept or reject the retailer's cancellation request (while one waits)"),
         Binding("p", "save_invoice", "Save invoice PDF", id="order.save_invoice", tooltip="Write the invoice as a PDF file"),
         Binding("r,ctrl+r", "reload", "Reload", id="order.reload", tooltip="Read the order again from the store"),
         Binding("right_square_bracket", "next_tab", "Next tab", show=False, id="order.next_tab", tooltip="Next tab"),
@@ -147,11 +155,12 @@ class OrderDetailScreen(OrderScreen):
                     yield self._canceled_table(order)
             with TabPane("Shipping", id="tab-shipping"):
                 yield self._shipping_table(order)
+                yield Static(tracking_links(order), id="tracking-links")
             with TabPane(f"Activity ({len(detail.activity)})", id="tab-activity"):
                 yield self._activity_table(detail.activity)
             if order.invoice is not None:
-                with TabPane("Invoice", id="tab-invoice"):
-                    yield from self._invoice(order)
+                with TabPane("Invoice", id="tab-invoice"), VerticalScroll(id="invoice-tab"):
+                    yield from self._invoice(order)  # scrolls: at 80x24 the totals are below
             with TabPane(edi_tab_title(detail.edi), id="tab-edi"):
                 yield edi_log(detail.edi)
         yield KeyFooter()
@@ -210,6 +219,8 @@ class OrderDetailScreen(OrderScreen):
             ("Progress", progress(sla.progress(order), 8 if with_total else 12)),
             ("Shipping", order.shipping_method or "—"),
         ]
+        if order.cancel_request is not None:
+            rows.append(("Cancel asked", request_cell(order.cancel_request)))
         if with_total:
             _, total = workflow.order_total(order)
             rows.append(("Total", Text(f"{money_text(total)} {terminal_text(order.currency)}", style="bold")))
@@ -285,14 +296,11 @@ class OrderDetailScreen(OrderScreen):
         return table
 
     def _shipping_table(self, order: Order) -> DataTable:
-        table = self._table("shipping", "Slip", "Units", "Contents", "Tracking number", "Carrier", "Package", "Tracking link")
+        table = self._table("shipping", "Slip", "Units", "Contents", "Tracking number", "Carrier", "Package")
         for slip in order.slips:
             contents = ", ".join(
                 f"{terminal_text(order.line(lid).sku)} ×{q}" for lid, q in slip.lines.items() if q
             )
-            link = Text(terminal_text(slip.tracking_url) or "—")
-            if slip.tracking_url:
-                link.stylize(Style(link=slip.tracking_url, underline=True))
             table.add_row(
                 Text(f"{slip.number} of {len(order.slips)}"),
                 Text(str(slip.units), justify="right"),
@@ -300,10 +308,9 @@ class OrderDetailScreen(OrderScreen):
                 Text(terminal_text(slip.tracking_number) or "— not yet"),
                 Text(terminal_text(slip.carrier) or "—"),
                 package_cell(slip),
-                link,
             )
         if not order.slips:
-            table.add_row(Text("—"), Text(""), Text("No packing slips saved yet"), *(Text("") for _ in range(4)))
+            table.add_row(Text("—"), Text(""), Text("No packing slips saved yet"), *(Text("") for _ in range(3)))
         return table
 
     def _activity_table(self, activity: list[ActivityEntry]) -> DataTable:
@@ -319,7 +326,7 @@ class OrderDetailScreen(OrderScreen):
 
     def _invoice(self, order: Order) -> ComposeResult:
         assert order.invoice is not None
-        bill_to = self.app.config.bill_to_name
+        bill_to = billing.bill_to(self.detail.retailer if self.detail else None, self.app.config.bill_to_name)
         sender, ship_to, meta = invoice_head(order.invoice, bill_to)
         with Horizontal(classes="invoice-head"):
             yield Static(sender)
@@ -343,7 +350,8 @@ class OrderDetailScreen(OrderScreen):
         except DomainError:
             pass
         edi = store.edi_documents(self.po_number)
-        return Detail(order, vendor, location, list(store.activity(self.po_number)), store.sla_status(order), edi)
+        return Detail(order, vendor, location, list(store.activity(self.po_number)), store.sla_status(order), edi,
+                      store.retailer())
 
     async def loaded(self, result: Any) -> None:
         self.detail = result
@@ -372,6 +380,8 @@ class OrderDetailScreen(OrderScreen):
             return False
         if action == "reopen" and (order is None or order.stage is not Stage.IN_PROGRESS):
             return False  # R15: offered while In progress (invoiced: pressing it says why not)
+        if action == "answer_request" and (order is None or pending(order) is None):
+            return False  # only while a request waits for the vendor's answer
         return True
 
     def on_screen_resume(self) -> None:
@@ -430,6 +440,29 @@ class OrderDetailScreen(OrderScreen):
 
         self.app.push_screen(AddressModal(order), chosen)
 
+    def action_answer_request(self) -> None:
+        order = self.order
+        if order is None:
+            return
+        problem = workflow.answer_problem(order, False)  # nothing waits
+        if problem:
+            self.show_error(WorkflowError(problem))
+            return
+
+        def chosen(answer: Answer | None) -> None:
+            if answer is not None:
+                self.call_store(
+                    lambda store: store.answer_cancellation(order.po_number, order.version, answer.accept, answer.reason),
+                    self._answered, write=True,
+                )
+
+        self.app.push_screen(CancelAnswerModal(order), chosen)
+
+    def _answered(self, order: Order) -> None:
+        said = "accepted: the order is canceled" if order.stage is Stage.CANCELED else "rejected"
+        self.notify(f"PO {order.po_number}: cancellation request {said}")
+        self.reload()
+
     def _address_saved(self, order: Order) -> None:
         self.notify(f"PO {order.po_number}: address corrected")
         self.reload()
@@ -443,4 +476,4 @@ class OrderDetailScreen(OrderScreen):
             return
         config = self.app.config
         web = self.app.is_web
-        self.call_store(lambda store: write_invoice_pdf(order, config, web), self.show_invoice_saved)
+        self.call_store(lambda store: write_invoice_pdf(store, order, config, web), self.show_invoice_saved)
