@@ -16,6 +16,12 @@ Figures:
   150 ms debounce is over, until its rows are on screen), a sort change: each from the
   key to the repaint with the new rows, median and worst of 20 (target < 50 ms).
 
+* a scrollbar jump to the middle of a long filtered, sorted or searched list (issue 16;
+  ``--scroll-jump`` runs only this part), from the jump to the frame with every row on
+  screen loaded (target < 50 ms);
+* the batch review of 1,000 marked orders (``--batch-review``), from pushing it to the
+  frame showing every line with its prefill (target < 0.6 s).
+
 A big order (``--big-order`` runs only this part): a 200-line order in a fresh store,
 step 1 (acknowledgement) and step 2 (prepare shipments) opened and typed in, at 120×36:
 
@@ -259,6 +265,84 @@ async def run_big_order(repeat: int) -> bool:
     return results
 
 
+JUMP_TARGET = 0.050
+"""A scrollbar jump to the middle: from the jump to the frame with every row on screen
+loaded (issue 16 item 2's 50 ms store page, plus the repaint)."""
+
+
+async def run_scroll_jump(db: Path, repeat: int) -> bool:
+    """Issue 16 item 6: the scrollbar dragged to the middle of a long filtered, sorted or
+    searched list (``scroll_to``, what a drag or a click on the bar does), timed from the
+    jump to the first frame whose rows are all loaded, at a new place each time (the
+    pages there are not held yet). The list is counted first, as the dashboard does
+    before a jump can happen (the scrollbar's length is the count)."""
+    from dropship_tui.domain.models import SlaStatus
+    from dropship_tui.store.base import OrderQuery, SortKey
+
+    views = [
+        ("at risk, customer desc", OrderQuery(sla=SlaStatus.AT_RISK, sort=SortKey.CUSTOMER, descending=True)),
+        ("all orders, progress", OrderQuery(sort=SortKey.PROGRESS)),
+        ("search 'M', customer", OrderQuery(search="M", sort=SortKey.CUSTOMER)),
+        ("search 'M', SLA desc", OrderQuery(search="M", sort=SortKey.SLA, descending=True)),
+    ]
+    results = True
+    store = SqliteStore(db, user="bench", clock=lambda: NOW)
+    app = DropshipApp(store, Config())
+    async with app.run_test(size=(120, 36)) as pilot:
+        paints = PaintClock(app)
+        lst = app.screen.query_one(OrderList)
+        await until(lambda: shown(lst), pilot)
+        for label, query in views:
+            lst.set_query(query)
+            await until(lambda query=query: shown(lst) and lst.query == query and not lst.counting, pilot, 120)
+            samples = []
+            for i in range(repeat):
+                # around the middle, a few pages apart: each jump lands where nothing is held
+                y = max(0, lst.total // 2 + (i - repeat // 2) * 7 * 64)
+                await pilot.pause()
+                paints.arm(lambda y=y: int(lst.scroll_offset.y) == min(y, int(lst.max_scroll_y)) and shown(lst))
+                start = time.perf_counter()
+                lst.scroll_to(y=y, animate=False)
+                samples.append(await paints.wait() - start)
+            results &= report(f"scrollbar jump: {label}", samples, JUMP_TARGET)
+            print(f"    ({lst.total:,} orders in the list)")
+    store.close()
+    return results
+
+
+REVIEW_TARGET = 0.6
+"""Seconds from ``A`` with 1,000 marked orders to the review on screen (issue 16 item 4)."""
+
+
+async def run_batch_review(db: Path, marked: int = 1000) -> bool:
+    """Issue 16 item 4: the batch review of ``marked`` New orders (the dashboard's
+    marks, its query without a filter), from pushing the screen to the first frame with
+    every order, its lines and their prefill (stock) on screen. Read-only: nothing is
+    acknowledged."""
+    from dropship_tui.domain.models import Stage
+    from dropship_tui.store.base import OrderQuery
+    from dropship_tui.tui.screens.batch_ack import BatchAckScreen
+
+    store = SqliteStore(db, user="bench", clock=lambda: NOW)
+    pos = [r.po_number for r in store.list_orders(OrderQuery(stage=Stage.NEW), limit=marked)]
+    app = DropshipApp(store, Config())
+    samples = []
+    async with app.run_test(size=(120, 36)) as pilot:
+        paints = PaintClock(app)
+        await until(lambda: shown(app.screen.query_one(OrderList)), pilot)
+        for _ in range(3):
+            screen = BatchAckScreen(pos, OrderQuery())
+            paints.arm(lambda screen=screen: app.screen is screen and screen.loaded)
+            start = time.perf_counter()
+            app.push_screen(screen)
+            samples.append(await paints.wait(120) - start)
+            lines = screen.table.row_count
+            app.pop_screen()
+            await pilot.pause(0.2)
+    store.close()
+    return report(f"batch review: {len(pos):,} orders ({lines:,} lines)", samples, REVIEW_TARGET)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=1_000_000)
@@ -266,13 +350,21 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "dropship-tui-bench")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--big-order", action="store_true", help="only the 200-line order's steps 1 and 2")
+    parser.add_argument("--scroll-jump", action="store_true", help="only the scrollbar jumps to the middle")
+    parser.add_argument("--batch-review", action="store_true", help="only the review of 1,000 marked orders")
     args = parser.parse_args()
     os.environ.setdefault("TZ", "UTC")
     time.tzset()
     ok = True
+    if args.scroll_jump or args.batch_review:
+        db = args.db or ensure_store(args.orders, args.cache)
+        run_one = run_scroll_jump(db, args.repeat) if args.scroll_jump else run_batch_review(db)
+        return 0 if asyncio.run(run_one) else 1
     if not args.big_order:
         db = args.db or ensure_store(args.orders, args.cache)
         ok = asyncio.run(run(db, args.repeat))
+        ok &= asyncio.run(run_scroll_jump(db, args.repeat))
+        ok &= asyncio.run(run_batch_review(db))
     ok &= asyncio.run(run_big_order(args.repeat))
     return 0 if ok else 1
 

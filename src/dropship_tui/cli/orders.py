@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from dropship_tui.cli import json_output
-from dropship_tui.cli.common import add_command, open_store
+from dropship_tui.cli.common import UsageError, add_command, open_store
 from dropship_tui.cli.values import SLAS, STAGES, choice, non_negative, option_names, po_number, sla_status, stage
-from dropship_tui.domain.models import OrderSummary
+from dropship_tui.domain.models import PO_MAX, OrderSummary
 from dropship_tui.store.base import OrderQuery, OrderStore, SortKey
 
 PAGE = 5000
@@ -52,6 +52,13 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="show at most N orders (default 50; 0 = all)",
     )
+    p.add_argument(
+        "--offset",
+        type=offset,
+        default=0,
+        metavar="N",
+        help="skip the first N orders of the list (for scripts reading it page by page)",
+    )
     p.add_argument("--csv", action="store_true", help="CSV with every column plus vendor, location and retailer PO (streamed)")
     p.set_defaults(func=run_orders)
 
@@ -72,11 +79,24 @@ def register(subparsers: Any) -> None:
 # --- orders ---------------------------------------------------------------------------
 
 
-def _pages(store: OrderStore, query: OrderQuery, wanted: int) -> Iterator[list[OrderSummary]]:
-    """The first ``wanted`` matching summaries, a page at a time."""
+OFFSET_MAX = PO_MAX
+"""The largest ``--offset`` (a list never holds more orders than there are PO numbers)."""
+
+
+def offset(text: str) -> int:
+    """``--offset``: a whole number from 0 to ``OFFSET_MAX`` (else a usage error)."""
+    value = non_negative(text)
+    if value > OFFSET_MAX:
+        raise argparse.ArgumentTypeError(f"--offset must be at most {OFFSET_MAX:,}, not {text!r}")
+    return value
+
+
+def _pages(store: OrderStore, query: OrderQuery, wanted: int, start: int = 0) -> Iterator[list[OrderSummary]]:
+    """The first ``wanted`` matching summaries from row ``start`` on, a page at a time
+    (each page from its offset: the store reads any page in constant time)."""
     done = 0
     while done < wanted:
-        page = store.list_orders(query, offset=done, limit=min(PAGE, wanted - done))
+        page = store.list_orders(query, offset=start + done, limit=min(PAGE, wanted - done))
         if not page:
             return
         done += len(page)
@@ -91,16 +111,21 @@ def run_orders(args: argparse.Namespace) -> int:
         sort=args.sort,
         descending=args.desc,
     )
+    start = getattr(args, "offset", 0)
+    if start and getattr(args, "csv", False):
+        raise UsageError("--offset does not apply to --csv (the CSV export is the whole list from its first row)")
     with open_store(args) as store:
-        total = store.count_orders(query)
-        wanted = args.limit or total
         if getattr(args, "csv", False):
-            _write_csv(row for page in _pages(store, query, wanted) for row in page)
+            from dropship_tui.cli import csv_export
+
+            csv_export.write_orders(store, query, args.limit)
             return 0
+        total = store.count_orders(query)
+        wanted = args.limit or max(0, total - start)
         if args.json:
             # Streamed page by page: `--limit 0 --json` on a million orders stays flat.
             json_output.print_json_list(
-                json_output.summary_json(row) for page in _pages(store, query, wanted) for row in page
+                json_output.summary_json(row) for page in _pages(store, query, wanted, start) for row in page
             )
             return 0
         from dropship_tui.cli import output
@@ -108,40 +133,26 @@ def run_orders(args: argparse.Namespace) -> int:
         if wanted > TABLE_MAX:
             write = sys.stdout.write
             for line in output.orders_plain(
-                row for page in _pages(store, query, wanted) for row in page
+                row for page in _pages(store, query, wanted, start) for row in page
             ):
                 write(line + "\n")
             return 0
-        rows = [row for page in _pages(store, query, wanted) for row in page]
+        rows = [row for page in _pages(store, query, wanted, start) for row in page]
     out = output.console()
+    if not rows and start and total:
+        out.print(output.plain(f"No orders past the first {start:,}: the list has {total:,}.", style="dim"))
+        return 0
     if not rows:
         out.print(output.plain("No orders match." if _filtered(query) else "No orders yet.", style="dim"))
         return 0
     out.print(output.orders_table(rows))
-    if len(rows) < total:
+    if start:
+        out.print(output.plain(f"orders {start + 1:,}-{start + len(rows):,} of {total:,} shown", style="dim"))
+    elif len(rows) < total:
         out.print(
             output.plain(f"{len(rows)} of {total} orders shown; use --limit N (0 = all) for more", style="dim")
         )
     return 0
-
-
-CSV_COLUMNS = (
-    "po_number", "order_number", "retailer_po_number", "vendor_code", "location_code",
-    "customer_name", "order_date", "stage", "sla_status", "progress", "total_units",
-)
-
-
-def _write_csv(rows: Iterator[OrderSummary]) -> None:
-    """One header row, then a row per order; names are written as they are (a CSV reader
-    gets them back exactly), times in ISO 8601 UTC."""
-    import csv
-
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for r in rows:
-        writer.writerow((r.po_number, r.order_number, r.retailer_po_number or "", r.vendor_code,
-                         r.location_code, r.customer_name, r.order_date.isoformat(), r.stage.value,
-                         r.sla_status.value, r.progress, r.total_units))
 
 
 def _filtered(query: OrderQuery) -> bool:

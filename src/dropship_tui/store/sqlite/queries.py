@@ -4,11 +4,18 @@ pages by offset — and one order with its activity.
 Counts come from counter tables kept by triggers (``schema``) wherever the filter
 allows, and from index ranges over the SLA marks otherwise; pages are read through the
 indexes in the order asked for, so no row's SLA status is computed to sort or filter.
+
+A page is read in two steps: its PO numbers by stepping through a narrow covering index
+(``page_indexes``: OFFSET skips index entries, not table rows, so the middle of a
+million-order list costs what its first page does), then those rows. A searched list
+reads its pages through ``search`` (a walk in order for common terms, the set of matches
+for rare ones, kept positions for deep pages).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from datetime import datetime
 
 from pydantic import ValidationError
@@ -20,9 +27,14 @@ from dropship_tui.domain.models import (
 from dropship_tui.domain.package_status import PackageStatus
 from dropship_tui.store.base import OrderQuery, SortKey, StageCounts
 from dropship_tui.store.sqlite.connection import SqliteBase
-from dropship_tui.store.sqlite.rows import RANK_STAGE, STAGE_RANK, from_us, name_key, status_from_marks, to_us
+from dropship_tui.store.sqlite import search
+from dropship_tui.store.sqlite.page_indexes import PAGE_INDEX, STAGE_INDEX
+from dropship_tui.store.sqlite.rows import RANK_STAGE, STAGE_RANK, from_us, status_from_marks, to_us
 
-_TOP = "\U0010ffff"  # sorts after any character: the upper bound of a prefix range
+DEEP = 2_000
+"""From this offset on, a searched list's page is read from its kept positions (built
+once: the walk to a deep offset would cost more)."""
+_CHUNK = 5_000
 
 SORT_COLUMNS = {
     SortKey.PO_NUMBER: None,
@@ -48,7 +60,9 @@ def sla_predicate(status: SlaStatus) -> str:
         return "sla_overdue_at <= :now"
     if status is SlaStatus.AT_RISK:
         return "sla_at_risk_at <= :now AND sla_overdue_at > :now"
-    return "sla_at_risk_at > :now"
+    # (both marks ahead, as ``sla.status_at`` says; the second one is also the range an
+    # index by overdue instant seeks to, instead of walking past every late order)
+    return "sla_at_risk_at > :now AND sla_overdue_at > :now"
 
 
 class DashboardQueries(SqliteBase):
@@ -103,7 +117,9 @@ class DashboardQueries(SqliteBase):
     def count_orders(self, query: OrderQuery) -> int:
         """The size of the (virtual) list: stage counters when only the stage filters;
         SLA counters for finished orders plus index ranges over the open ones when the SLA
-        status filters; a query otherwise."""
+        status filters; a searched list's kept positions (built here: the dashboard asks
+        for the count right after the first page, so its deep pages are then slices); a
+        query otherwise."""
         searching = bool(query.search.strip())
         # a location or package filter is counted by a query (indexes orders_location,
         # packages_status): the counters know only stage, SLA and vendor
@@ -112,14 +128,10 @@ class DashboardQueries(SqliteBase):
             counts = self.counts(query.vendor_code)
             return counts.of(query.stage) if query.stage is not None else counts.total
         with self.reading() as conn:
+            if searching and search.can_keep(conn):
+                return len(self._positions(conn, query, to_us(self._now())))
             if not searching and not narrowed:
                 return self._count_sla(conn, query)
-            if query.stage is None and query.sla is None and query.vendor_code is None and not narrowed:
-                params: dict[str, object] = {}
-                hits = _search_sql(query.search.strip(), params)
-                return conn.execute(
-                    f"SELECT count(DISTINCT po_number) FROM ({hits})", params
-                ).fetchone()[0]
             where, params = self._where(query)
             return conn.execute(
                 f"SELECT count(*) FROM orders WHERE {where}", params
@@ -172,40 +184,104 @@ class DashboardQueries(SqliteBase):
             return []
         now_us = to_us(self._now())
         with self.reading() as conn:
-            if query.sort is SortKey.SLA:
-                rows = self._page_by_sla(conn, query, offset, limit, now_us)
+            if query.search.strip():
+                pos = self._search_page(conn, query, offset, limit, now_us)
             else:
-                where, params = self._where(query, now_us)
-                direction = "DESC" if query.descending else "ASC"
-                column = SORT_COLUMNS[query.sort]
-                order_by = f"po_number {direction}"
-                if column is not None:
-                    order_by = f"{column} {direction}, {order_by}"
-                rows = conn.execute(
-                    f"SELECT {SUMMARY_COLUMNS} FROM orders WHERE {where} "
-                    f"ORDER BY {order_by} LIMIT :limit OFFSET :offset",
-                    {**params, "limit": limit, "offset": offset},
-                ).fetchall()
+                pos = self._page(conn, query, offset, limit, now_us, "index")
+            rows = _rows_of(conn, pos)
         return [_summary(row, now_us) for row in rows]
 
-    def _page_by_sla(
+    def _page(
+        self, conn: sqlite3.Connection, query: OrderQuery, offset: int, limit: int, now_us: int, how: str
+    ) -> list[int]:
+        """The PO numbers of one page. ``how``: "index" (no search: through the sort's
+        covering index), "walk" (a search tested row by row, in the sort's order) or
+        "set" (a search as the set of its matches)."""
+        if query.sort is SortKey.SLA:
+            parts = self._sla_parts(conn, query, now_us, how)
+            return _page_of_parts(conn, parts, offset, limit)
+        where, params = self._where(query, now_us, walk=how == "walk")
+        column, order_by = SORT_COLUMNS[query.sort], _order_by(query)
+        indexed = ""
+        key = column or "po_number"
+        # (a location's orders are an index range of their own: orders_location)
+        if how == "index" and query.location_code is None:
+            # One stage: its own index range in the sort's order (covering but for the SLA
+            # marks, so not for a deep page with an SLA filter too); else the page index.
+            if query.stage is not None and key in STAGE_INDEX and (query.sla is None or offset < DEEP):
+                indexed = f" INDEXED BY {STAGE_INDEX[key]}"
+            elif key in PAGE_INDEX:
+                indexed = f" INDEXED BY {PAGE_INDEX[key]}"
+        elif how == "walk":  # in the sort's order, whatever the planner guesses
+            indexed = f" INDEXED BY {PAGE_INDEX[column]}" if column in PAGE_INDEX else " NOT INDEXED"
+            if column == "order_date":
+                indexed = " INDEXED BY orders_order_date_sla"
+        return [
+            po for (po,) in conn.execute(
+                f"SELECT po_number FROM orders{indexed} WHERE {where} "
+                f"ORDER BY {order_by} LIMIT :limit OFFSET :offset",
+                {**params, "limit": limit, "offset": offset},
+            )
+        ]
+
+    def _search_page(
         self, conn: sqlite3.Connection, query: OrderQuery, offset: int, limit: int, now_us: int
-    ) -> list[tuple]:
+    ) -> list[int]:
+        """A searched list's page: a slice of its kept positions if there are any (or
+        the offset is deep); else walked in order within ``search.SCAN_BUDGET``; else
+        (a rare term) read from the set of its matches."""
+        pos = self.positions_cache.get(conn, query, now_us)
+        if pos is None and offset >= DEEP and search.can_keep(conn):
+            pos = self._positions(conn, query, now_us)
+        if pos is not None:
+            return pos[offset:offset + limit].tolist()
+        try:
+            with search.within(conn, search.SCAN_BUDGET):
+                return self._page(conn, query, offset, limit, now_us, "walk")
+        except search.OverBudget:
+            return self._page(conn, query, offset, limit, now_us, "set")
+
+    @property
+    def positions_cache(self) -> search.Positions:
+        # setdefault: one cache even when two threads ask first at once
+        return self.__dict__.setdefault("_positions_cache", search.Positions())
+
+    def _positions(self, conn: sqlite3.Connection, query: OrderQuery, now_us: int) -> array:
+        """Every PO of a searched list in its order (kept: ``search.Positions``)."""
+        pos = self.positions_cache.get(conn, query, now_us)
+        if pos is not None:
+            return pos
+        token = self.positions_cache.token(conn)
+        pos = array("q")
+        if query.sort is SortKey.SLA:
+            for sql, params in self._sla_parts(conn, query, now_us, "set"):
+                pos.extend(po for (po,) in conn.execute(sql, params))
+        else:
+            where, params = self._where(query, now_us)
+            pos.extend(po for (po,) in conn.execute(
+                f"SELECT po_number FROM orders WHERE {where} ORDER BY {_order_by(query)}", params
+            ))
+        self.positions_cache.put(query, token, now_us, pos)
+        return pos
+
+    def _sla_parts(
+        self, conn: sqlite3.Connection, query: OrderQuery, now_us: int, how: str
+    ) -> list[tuple[str, dict]]:
         """SLA sort: status rank (on time < at risk < overdue), then the overdue instant,
         then PO number; descending is the exact reverse. Each status is read in two parts,
         each one index range in index order: the open orders (by overdue instant) and the
-        finished ones (which keep their status; by PO), so no row's status is computed."""
+        finished ones (which keep their status; by PO), so no row's status is computed.
+        Returns each part's SELECT of PO numbers (without LIMIT) and its parameters."""
         statuses = [query.sla] if query.sla is not None else list(SLA_ORDER)
         direction = "DESC" if query.descending else "ASC"
         base = query.model_copy(update={"sla": None})
-        where, params = self._where(base, now_us)
+        where, params = self._where(base, now_us, walk=how == "walk")
         parts: list[tuple[str, str, str]] = []
-        # Without a search the parts are read through their own indexes, whatever the
-        # planner's statistics say (a wrong guess sorts a whole stage for 50 rows); with
-        # one, the planner may start from the (usually few) matching POs instead.
-        searching = bool(query.search.strip())
-        open_index = "" if searching else " INDEXED BY orders_open_due"
-        final_index = "" if searching else " INDEXED BY orders_final"
+        # Read through their own indexes (covering: no table row per skipped row),
+        # whatever the planner's statistics say (a wrong guess sorts a whole stage for 50
+        # rows); a search's set of matches is read from those POs instead.
+        open_index = "" if how == "set" else " INDEXED BY orders_open_due"
+        final_index = "" if how == "set" else " INDEXED BY orders_final"
         for status in statuses:
             open_part = (
                 f"stage_rank < 2 AND {sla_predicate(status)}",
@@ -224,27 +300,15 @@ class DashboardQueries(SqliteBase):
             parts.extend(pair)
         if query.descending:
             parts.reverse()
-        rows: list[tuple] = []
-        for part_where, order_by, indexed_by in parts:
-            seg_where = f"{where} AND {part_where}"
-            got = conn.execute(
-                f"SELECT {SUMMARY_COLUMNS} FROM orders{indexed_by} WHERE {seg_where} "
-                f"ORDER BY {order_by} LIMIT :limit OFFSET :offset",
-                {**params, "limit": limit - len(rows), "offset": offset},
-            ).fetchall()
-            rows.extend(got)
-            if len(rows) >= limit:
-                break
-            if got:
-                offset = 0
-            elif offset:
-                skipped = conn.execute(
-                    f"SELECT count(*) FROM orders WHERE {seg_where}", params
-                ).fetchone()[0]
-                offset = max(0, offset - skipped)
-        return rows
+        return [
+            (f"SELECT po_number FROM orders{indexed_by} WHERE {where} AND {part_where} "
+             f"ORDER BY {order_by}", params)
+            for part_where, order_by, indexed_by in parts
+        ]
 
-    def _where(self, query: OrderQuery, now_us: int | None = None) -> tuple[str, dict]:
+    def _where(self, query: OrderQuery, now_us: int | None = None, *, walk: bool = False) -> tuple[str, dict]:
+        """The filter and search as SQL; ``walk``: the search tested on each row
+        (``search.match_sql``) instead of as the set of its matches."""
         clauses = ["1"]
         params: dict[str, object] = {}
         if query.stage is not None:
@@ -264,8 +328,10 @@ class DashboardQueries(SqliteBase):
         if query.sla is not None or query.sort is SortKey.SLA:
             params["now"] = now_us if now_us is not None else to_us(self._now())
         term = query.search.strip()
-        if term:
-            clauses.append(f"po_number IN ({_search_sql(term, params)})")
+        if term and walk:
+            clauses.append(search.match_sql(term, params))
+        elif term:
+            clauses.append(f"po_number IN ({search.hits_sql(term, params)})")
         return " AND ".join(clauses), params
 
     # --- writes: one transaction each ---------------------------------------------------
@@ -280,37 +346,41 @@ def _exists(conn: sqlite3.Connection, po_number: int) -> bool:
     )
 
 
-def _search_sql(term: str, params: dict[str, object]) -> str:
-    """The POs a search term matches: PO number (exact), operator order number (exact or
-    prefix), customer first/last/full name (prefix, case-insensitive in any alphabet),
-    SKU / vendor SKU / UPC (exact), the retailer's PO number (exact or prefix), the
-    location code (exact)."""
-    key = name_key(term)
-    params.update(
-        term=term,
-        term_hi=term + _TOP,
-        key=key,
-        key_hi=key + _TOP,
-        term_upper=term.upper(),
-    )
-    parts = [
-        "SELECT po_number FROM orders WHERE order_number >= :term AND order_number < :term_hi",
-        "SELECT po_number FROM orders WHERE customer_key >= :key AND customer_key < :key_hi",
-        "SELECT po_number FROM orders WHERE last_key >= :key AND last_key < :key_hi",
-        "SELECT po_number FROM lines WHERE sku IN (:term, :term_upper)",
-        "SELECT po_number FROM lines WHERE vendor_sku IN (:term, :term_upper)",
-        "SELECT po_number FROM lines WHERE upc = :term",
-        # The retailer's PO (EDI BEG03), exact or by prefix (partial index orders_retailer_po).
-        "SELECT po_number FROM orders WHERE retailer_po >= :term AND retailer_po < :term_hi",
-        # The location (warehouse) code, exact (index orders_location; issue 14 item 5).
-        "SELECT po_number FROM orders WHERE location_code IN (:term, :term_upper)",
-    ]
-    po = po_number_or_none(term)
-    if po is not None:
-        params["po"] = po
-        parts.insert(0, "SELECT po_number FROM orders WHERE po_number = :po")
-    # UNION ALL: the IN (...) around it keeps each PO once anyway.
-    return " UNION ALL ".join(parts)
+def _order_by(query: OrderQuery) -> str:
+    """The sort (not SLA) as ORDER BY: its column, then the PO number, both one way."""
+    direction = "DESC" if query.descending else "ASC"
+    column = SORT_COLUMNS[query.sort]
+    return f"po_number {direction}" if column is None else f"{column} {direction}, po_number {direction}"
+
+
+def _page_of_parts(conn: sqlite3.Connection, parts: list[tuple[str, dict]], offset: int, limit: int) -> list[int]:
+    """One page over consecutive parts (``_sla_parts``): a part the offset passes is
+    counted, not read."""
+    pos: list[int] = []
+    for sql, params in parts:
+        got = [po for (po,) in conn.execute(
+            f"{sql} LIMIT :limit OFFSET :offset", {**params, "limit": limit - len(pos), "offset": offset}
+        )]
+        pos.extend(got)
+        if len(pos) >= limit:
+            break
+        if got:
+            offset = 0
+        elif offset:
+            skipped = conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+            offset = max(0, offset - skipped)
+    return pos
+
+
+def _rows_of(conn: sqlite3.Connection, pos: list[int]) -> list[tuple]:
+    """The summary rows of ``pos``, in that order (primary-key lookups)."""
+    by_po: dict[int, tuple] = {}
+    for start in range(0, len(pos), _CHUNK):
+        chunk = pos[start:start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(f"SELECT {SUMMARY_COLUMNS} FROM orders WHERE po_number IN ({marks})", chunk):
+            by_po[row[0]] = row
+    return [by_po[po] for po in pos if po in by_po]
 
 
 def _summary(row: tuple, now_us: int) -> OrderSummary:

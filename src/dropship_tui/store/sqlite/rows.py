@@ -8,7 +8,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime, timedelta, timezone
 
-from dropship_tui.domain import sla
+from dropship_tui.domain import sla, tracking
 from dropship_tui.domain.models import Order, SlaPolicy, SlaStatus, SlaThresholds, Stage
 from dropship_tui.store.sqlite.schema import SLA_NEVER, SLA_PAST
 
@@ -119,8 +119,11 @@ def line_rows(order: Order) -> list[tuple]:
 
 
 def tracking_rows(order: Order) -> list[tuple[str, int, int]]:
+    """The ``tracking`` index rows (R7: one slip per number): each number as
+    ``tracking.normalise`` compares it, so a number kept with its dashes still meets the
+    same number typed without them (and the undashed numbers older stores hold)."""
     return [
-        (slip.tracking_number, order.po_number, slip.number)
+        (tracking.normalise(slip.tracking_number), order.po_number, slip.number)
         for slip in order.slips
         if slip.tracking_number
     ]

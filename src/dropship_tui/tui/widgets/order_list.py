@@ -138,6 +138,7 @@ class OrderList(StoreWorkers, ScrollView, can_focus=True):
         """Changes whenever the rows shown change (the key of the rendered strips)."""
         self._pages: OrderedDict[int, list[OrderSummary]] = OrderedDict()
         self._pending: set[int] = set()
+        self._wanted: set[int] = set()  # pages asked for while painting, read after it together
         self._strips: LRUCache[tuple, Strip] = LRUCache(256)
         self._columns_cache: tuple[int, frozenset[str], list[Column]] | None = None
         self.extra_columns: frozenset[str] = frozenset()
@@ -230,6 +231,9 @@ class OrderList(StoreWorkers, ScrollView, can_focus=True):
             self._show_count(result)
         elif isinstance(result, Page):
             self._show_page(result)
+        elif isinstance(result, list):
+            for page in result:
+                self._show_page(page)
 
     def _failed(self, error: DomainError) -> None:  # a broken store must not kill the app
         self.post_message(self.Failed(self, error.message))
@@ -253,6 +257,7 @@ class OrderList(StoreWorkers, ScrollView, can_focus=True):
         self._shown_generation = result.generation
         self._pages.clear()
         self._pending.clear()
+        self._wanted.clear()
         if result.rows:
             self._pages[result.page] = result.rows
             self._notice_retailer_po(result.rows)
@@ -324,15 +329,25 @@ class OrderList(StoreWorkers, ScrollView, can_focus=True):
         if page in self._pending or page in self._pages:
             return
         self._pending.add(page)
+        self.fetches += 1
+        if not self._wanted:
+            self.call_later(self._fetch_wanted)
+        self._wanted.add(page)
+
+    def _fetch_wanted(self) -> None:
+        """Each run of neighbouring pages in one read (a jump's pages and prefetches: one walk)."""
+        wanted, self._wanted = self._wanted, set()
         generation, query = self._generation, self.query
         total = None if self.counting else self.total
-        self.fetches += 1
-        self.call_store(
-            lambda store: order_pages.page(store, generation, query, page, total, self._outdated),
-            self._arrived,
-            self._failed,
-            group="order-list-page",
-        )
+        for first, count in order_pages.runs(wanted & self._pending):
+            self.call_store(
+                lambda store, first=first, count=count: order_pages.pages(
+                    store, generation, query, first, count, total, self._outdated
+                ),
+                self._arrived,
+                self._failed,
+                group="order-list-page",
+            )
 
     # --- rendering -----------------------------------------------------------------
 

@@ -62,17 +62,27 @@ def exact_po_index(query: OrderQuery, page: int, rows: list[OrderSummary]) -> in
 
 def read_page(store: Store, query: OrderQuery, page: int, total: int | None) -> list[OrderSummary]:
     """One page of rows. Past the middle of a known total the page is read from the
-    other end (the reversed sort, a small offset) and turned around: SQLite walks every
-    row it skips, so "end" and the last pages cost what the first ones do."""
-    offset = page * PAGE_SIZE
-    if total is not None and total > PAGE_SIZE and offset > total // 2:
-        limit = min(PAGE_SIZE, total - offset)
+    other end (the reversed sort, a small offset) and turned around: the store steps
+    over every index entry it skips, so "end" and the last pages cost what the first
+    ones do. Not for a search: its deep pages are slices of the positions the store
+    keeps for that very query (the reversed one would build its own)."""
+    return read_pages(store, query, page, 1, total)[0]
+
+
+def read_pages(store: Store, query: OrderQuery, first: int, count: int, total: int | None) -> list[list[OrderSummary]]:
+    """Pages ``first`` .. ``first + count - 1`` in one read, as ``read_page`` reads one:
+    the pages a scrollbar jump shows and prefetches cost one walk to their offset, not
+    one each."""
+    offset, limit = first * PAGE_SIZE, count * PAGE_SIZE
+    if total is not None and total > PAGE_SIZE and offset > total // 2 and not query.search.strip():
+        limit = min(limit, total - offset)
         if limit <= 0:
-            return []
+            return [[] for _ in range(count)]
         reverse = query.model_copy(update={"descending": not query.descending})
-        rows = store.list_orders(reverse, offset=total - offset - limit, limit=limit)
-        return rows[::-1]
-    return store.list_orders(query, offset=offset, limit=PAGE_SIZE)
+        rows = store.list_orders(reverse, offset=total - offset - limit, limit=limit)[::-1]
+    else:
+        rows = store.list_orders(query, offset=offset, limit=limit)
+    return [rows[i * PAGE_SIZE:(i + 1) * PAGE_SIZE] for i in range(count)]
 
 
 def first_rows(
@@ -112,10 +122,23 @@ def count(app: Any, generation: int, query: OrderQuery, outdated: Outdated) -> C
     return None if outdated(generation) else Count(generation, total)
 
 
-def page(store: Store, generation: int, query: OrderQuery, number: int, total: int | None, outdated: Outdated) -> Page | None:
+def pages(
+    store: Store, generation: int, query: OrderQuery, first: int, count: int, total: int | None, outdated: Outdated
+) -> list[Page] | None:
     if outdated(generation):
         return None
-    return Page(generation, number, read_page(store, query, number, total))
+    return [Page(generation, first + i, rows) for i, rows in enumerate(read_pages(store, query, first, count, total))]
+
+
+def runs(numbers: set[int]) -> list[tuple[int, int]]:
+    """(first, count) of each run of consecutive page numbers."""
+    out: list[tuple[int, int]] = []
+    for n in sorted(numbers):
+        if out and out[-1][0] + out[-1][1] == n:
+            out[-1] = (out[-1][0], out[-1][1] + 1)
+        else:
+            out.append((n, 1))
+    return out
 
 
 FIND_LIMIT = 20_000
