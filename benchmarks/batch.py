@@ -1,7 +1,8 @@
-"""Batch acknowledgement in the TUI, and how many keys the common jobs take.
+"""Batch acknowledgement in the TUI and in the store, and how many keys the common jobs take.
 
-    python benchmarks/batch.py                  # 500 marked orders on a demo store
+    python benchmarks/batch.py                  # 500 marked orders on a demo store, then the rates
     python benchmarks/batch.py --marked 200
+    python benchmarks/batch.py --rate --runs 5  # the store's rates only (issue 16 item 5)
 
 Figures (the app runs headless at 120×36 through ``App.run_test``/Pilot, real SQLite):
 
@@ -17,6 +18,23 @@ Figures (the app runs headless at 120×36 through ``App.run_test``/Pilot, real S
   Completed: 4 of 5 units with a reason, 2 slips of 2, two tracking numbers, the invoice,
   done (aim ≤ 15). Each script checks the store at the end.
 
+Rates (target ≥ 2,000 orders/s, each order its own transaction; ``--runs`` runs each, the
+load average beside each run, as the box is shared):
+
+* ``ack --all-new`` on a 20,000-order demo store, start-up excluded: the whole process
+  on a fresh copy, less the same command run again on it (nothing New left: start-up,
+  the listing and exit);
+* ``SqliteStore.acknowledge_all`` of ``--rate-orders`` New orders on a copy of the
+  20,000-order store (fresh each run) and on a copy of the 1,000,000-order store
+  (``--big``, copied once into ``--work``: each run takes the next New orders); the
+  process CPU time per order is printed too, as it is steadier than the wall time;
+* after the runs, ``dropship-tui verify`` on each copy (the activity hash chain and the
+  invariants hold);
+* where the time goes: the CPU time per order of ``acknowledge_all`` and of the SQL it ran
+  (recorded, then replayed alone on a fresh copy), whole and without the scorecard sums'
+  triggers, without the order facts' upkeep, without the page indexes: the SQLite floor
+  of an acknowledgement, and what each piece of upkeep adds to it.
+
 Exit status 1 if a target is missed.
 """
 
@@ -24,7 +42,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -45,6 +69,7 @@ NOW = datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)
 CONFIRM_TARGET = 2.0
 KEYS_100_AIM = 6
 KEYS_PO82_AIM = 15
+RATE_TARGET = 2000
 
 
 async def settle(pilot, timeout: float = 60.0) -> None:
@@ -114,8 +139,6 @@ async def confirm_to_result(db: Path, marked: int) -> tuple[float, int, int, int
     src.close()
     if new < marked:
         raise SystemExit(f"the demo store has {new} New orders, fewer than {marked}")
-    import shutil
-
     shutil.copyfile(db, work)
     store = SqliteStore(work, user="bench", clock=lambda: NOW)
     dashboard.MARK_LIMIT = marked  # mark-all marks exactly ``marked`` orders
@@ -196,13 +219,224 @@ async def keys_for_po82(tmp: Path) -> tuple[int, list[str]]:
     return keys.count, keys.pressed
 
 
+# --- rates: orders acknowledged per second, each in its own transaction -------------------
+
+
+def load() -> str:
+    return "load " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def fresh_copy(src: Path, dest: Path) -> Path:
+    """``src`` copied to ``dest`` (no -wal/-shm: the cached stores are checkpointed)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(dest) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(src, dest)
+    return dest
+
+
+def ack_all_rate(path: Path, n: int) -> tuple[float, float, list[int]]:
+    """(orders/s wall, CPU µs per order, the POs acknowledged) of ``acknowledge_all`` over
+    the first ``n`` New orders of the store at ``path``."""
+    store = SqliteStore(path, user="bench", clock=lambda: NOW)
+    try:
+        pos = [s.po_number for s in store.list_orders(OrderQuery(stage=Stage.NEW), limit=n)]
+        cpu, wall = time.process_time(), time.perf_counter()
+        result = store.acknowledge_all(pos)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    finally:
+        store.close()
+    if result.failed or len(result.succeeded) != len(pos):
+        raise SystemExit(f"acknowledge_all failed {len(result.failed)}: {list(result.failed.items())[:3]}")
+    return len(pos) / wall, cpu / len(pos) * 1e6, pos
+
+
+def cli_ack_rate(path: Path) -> tuple[float, int]:
+    """(orders/s, how many) of ``ack --all-new`` on ``path``, start-up excluded."""
+    argv = [sys.executable, "-m", "dropship_tui", "ack", "--all-new", "--json", "--db", str(path)]
+    env = {**os.environ, "DROPSHIP_TUI_USER": "bench"}
+    started = time.perf_counter()
+    out = subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout
+    whole = time.perf_counter() - started
+    done = len(json.loads(out)["succeeded"])
+    started = time.perf_counter()
+    again = subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout
+    bare = time.perf_counter() - started
+    assert not json.loads(again)["succeeded"]
+    return done / max(whole - bare, 1e-9), done
+
+
+def verify_cli(path: Path) -> bool:
+    proc = subprocess.run([sys.executable, "-m", "dropship_tui", "verify", "--db", str(path)],
+                          capture_output=True, text=True)
+    print(f"    verify {path.name}: {(proc.stdout or proc.stderr).strip()}")
+    return proc.returncode == 0
+
+
+def verify_orders(path: Path, pos: list[int]) -> bool:
+    """The activity chain and invariants of ``pos`` only (a full ``verify`` of the
+    1,000,000-order store reads gigabytes)."""
+    from dropship_tui.domain.invariants import order_invariant_problems
+    from dropship_tui.domain.models import Order
+    from dropship_tui.store.sqlite import activity_chain
+
+    conn = sqlite3.connect(path)
+    bad = []
+    for po in pos:
+        previous = activity_chain.GENESIS
+        for at, user, action, details, stored in conn.execute(
+            "SELECT at, user, action, details, hash FROM activity WHERE po_number = ? ORDER BY id", (po,)
+        ):
+            if stored != activity_chain.entry_hash(previous, po, at, user, action, details):
+                bad.append(po)
+            previous = stored
+        (body,) = conn.execute("SELECT body FROM order_bodies WHERE po_number = ?", (po,)).fetchone()
+        order = Order.model_validate_json(body)
+        if order.stage is not Stage.IN_PROGRESS or order_invariant_problems(order):
+            bad.append(po)
+    conn.close()
+    print(f"    chains and invariants of the {len(pos):,} acknowledged orders: "
+          f"{'all hold' if not bad else f'{len(set(bad))} WRONG, e.g. PO {bad[0]}'}")
+    return not bad
+
+
+def spread(label: str, rates: list[float], extra: str = "") -> bool:
+    good = statistics.median(rates) >= RATE_TARGET
+    runs = ", ".join(f"{r:,.0f}" for r in rates)
+    print(f"{label:<52} median {statistics.median(rates):6,.0f}/s  best {max(rates):6,.0f}/s  "
+          f"(runs: {runs}){extra}   target ≥ {RATE_TARGET:,}/s   {'ok' if good else 'MISSED'}")
+    return good
+
+
+class Recorder:
+    """A store's connection that records every statement run on it, to replay them
+    without the Python around them (where an acknowledgement's time goes)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn, self.log = conn, []
+
+    def execute(self, sql: str, params=()):
+        self.log.append((sql, params, False))
+        return self.conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows):
+        rows = list(rows)
+        self.log.append((sql, rows, True))
+        return self.conn.executemany(sql, rows)
+
+    def __getattr__(self, name: str):
+        return getattr(self.conn, name)
+
+
+def _names(sqls: list[str], kind: str) -> list[str]:
+    return [re.search(rf"CREATE {kind} (?:IF NOT EXISTS )?(\w+)", sql).group(1) for sql in sqls]
+
+
+def split(src: Path, work: Path, n: int, runs: int) -> None:
+    """CPU µs per order of ``acknowledge_all`` over ``n`` New orders, and of its SQL
+    alone (every statement it ran, replayed on a fresh copy with the same connection
+    settings), whole and without each recent piece of upkeep, median of ``runs``."""
+    from dropship_tui.store.sqlite import page_indexes, scorecard_sums
+    from dropship_tui.store.sqlite.connection import connect
+
+    whole = [ack_all_rate(fresh_copy(src, work), n)[1] for _ in range(runs)]
+    store = SqliteStore(fresh_copy(src, work), user="bench", clock=lambda: NOW)
+    pos = [s.po_number for s in store.list_orders(OrderQuery(stage=Stage.NEW), limit=n)]
+    recorder = store._conn = Recorder(store._conn)  # the probe (its own run: recording costs)
+    store.acknowledge_all(pos)
+    store.close()
+    log, done = recorder.log, len(pos)
+    variants = {
+        "its SQL alone (the same statements replayed)": [],
+        "  without the scorecard sums' triggers": [f"DROP TRIGGER {t}" for t in _names(scorecard_sums.TRIGGERS, "TRIGGER")],
+        "  without order_facts upkeep at all": [f"DROP TRIGGER {t}" for t in _names(scorecard_sums.TRIGGERS, "TRIGGER")]
+        + ["DROP TRIGGER order_facts_update"],
+        "  without the page indexes": [f"DROP INDEX {i}" for i in page_indexes.PAGE_INDEX.values()],
+    }
+    replayed: dict[str, list[float]] = {label: [] for label in variants}
+    for _ in range(runs):
+        for label, drops in variants.items():
+            conn = connect(fresh_copy(src, work))
+            for sql in drops:
+                conn.execute(sql)
+            cpu = time.process_time()
+            for sql, params, many in log:
+                (conn.executemany if many else conn.execute)(sql, params)
+            replayed[label].append((time.process_time() - cpu) / done * 1e6)
+            conn.close()
+    print(f"where an acknowledgement's time goes: CPU µs per order, {done:,} orders of {src.name}, "
+          f"median of {runs} ({len(log) / done:.1f} statements per order; {load()})")
+    med = statistics.median
+    print(f"    {'acknowledge_all, whole (Python + SQLite)':<52} {med(whole):6,.0f}")
+    sql = med(replayed["its SQL alone (the same statements replayed)"])
+    for label, values in replayed.items():
+        delta = "" if not variants[label] else f"   ({med(values) - sql:+,.0f})"
+        print(f"    {label:<52} {med(values):6,.0f}{delta}")
+    print(f"    {'Python (the difference)':<52} {med(whole) - sql:6,.0f}")
+    print(f"    at most {1e6 / med(whole):,.0f} orders/s on one free core; "
+          f"the SQL alone allows {1e6 / sql:,.0f}/s (target {RATE_TARGET:,}/s: {1e6 / RATE_TARGET:,.0f} µs an order)")
+
+
+def rates(args: argparse.Namespace) -> bool:
+    """The rate figures (see the module docstring); True if every target is met."""
+    import _stores  # benchmarks/ is on sys.path when a script runs
+
+    ok = True
+    args.work.mkdir(parents=True, exist_ok=True)
+    small = _stores.ensure_store(20_000, args.cache, NOW)
+    copy = args.work / "ack-20000.db"
+    cli = []
+    for _ in range(args.runs):
+        rate, done = cli_ack_rate(fresh_copy(small, copy))
+        cli.append(rate)
+        print(f"    ack --all-new: {done:,} orders at {rate:,.0f}/s   ({load()})")
+    ok &= spread("ack --all-new, 20,000-order store (no start-up)", cli)
+    ok &= verify_cli(copy)
+    split(small, copy, args.rate_orders, args.runs)
+    walls, cpus = [], []
+    for _ in range(args.runs):
+        wall, cpu, _pos = ack_all_rate(fresh_copy(small, copy), args.rate_orders)
+        walls.append(wall), cpus.append(cpu)
+        print(f"    acknowledge_all: {args.rate_orders:,} orders at {wall:,.0f}/s, CPU {cpu:,.0f} µs/order   ({load()})")
+    ok &= spread(f"acknowledge_all, {args.rate_orders:,} of 20,000", walls,
+                 f"  CPU median {statistics.median(cpus):,.0f} µs/order")
+    ok &= verify_cli(copy)
+    if not args.big.exists():
+        print(f"acknowledge_all at 1,000,000: {args.big} is not there (yet): skipped")
+        return False
+    big = args.work / "ack-1000000.db"
+    print(f"    copying {args.big} to {big} …", flush=True)
+    fresh_copy(args.big, big)
+    walls, cpus, done = [], [], []
+    for _ in range(args.runs):
+        wall, cpu, pos = ack_all_rate(big, args.rate_orders)
+        walls.append(wall), cpus.append(cpu), done.extend(pos)
+        print(f"    acknowledge_all: {args.rate_orders:,} orders at {wall:,.0f}/s, CPU {cpu:,.0f} µs/order   ({load()})")
+    ok &= spread(f"acknowledge_all, {args.rate_orders:,} of 1,000,000", walls,
+                 f"  CPU median {statistics.median(cpus):,.0f} µs/order")
+    ok &= verify_orders(big, done)
+    if not args.keep:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(big) + suffix).unlink(missing_ok=True)
+    return ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--marked", type=int, default=500)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "dropship-tui-bench")
+    parser.add_argument("--rate", action="store_true", help="the rates only")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rate-orders", type=int, default=2000)
+    parser.add_argument("--big", type=Path, default=None, help="the 1,000,000-order store (default: in --cache)")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "dropship-tui-bench-batch",
+                        help="where the copies that get acknowledged go")
+    parser.add_argument("--keep", action="store_true", help="keep the copy of the 1,000,000-order store")
     args = parser.parse_args()
+    args.big = args.big or args.cache / "1000000.db"
     os.environ["TZ"] = "UTC"
     time.tzset()
+    if args.rate:
+        return 0 if rates(args) else 1
     ok = True
     db = demo_store(args.marked, args.cache)
     elapsed, short, count, new, opened = asyncio.run(confirm_to_result(db, args.marked))
@@ -220,6 +454,7 @@ def main() -> int:
     good = n82 <= KEYS_PO82_AIM
     ok &= good
     print(f"{'keys: PO 82 from New to Completed':<40} {n82:6d}     ({' '.join(pressed)})   aim ≤ {KEYS_PO82_AIM}   {'ok' if good else 'MISSED'}")
+    ok &= rates(args)
     return 0 if ok else 1
 
 

@@ -13,6 +13,7 @@ server's idempotency keys) runs first inside each write transaction and last bef
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import threading
@@ -29,6 +30,8 @@ from dropship_tui.store.base import Clock, StoreBusyError, utc_now
 from dropship_tui.store.sqlite import activity_chain, schema
 
 T = TypeVar("T")
+STATEMENT_CACHE = 512
+"""Prepared statements kept per connection (sqlite3's default is 128)."""
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
@@ -36,8 +39,12 @@ def connect(path: Path | str) -> sqlite3.Connection:
     recursive triggers on."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A write runs the same dozen statements per order; a long session also builds many
+    # dashboard queries (one text per filter and sort): room for all of them, so a batch
+    # acknowledgement never prepares a statement twice (sqlite3 caches by SQL text).
     conn = sqlite3.connect(
-        str(path), isolation_level=None, check_same_thread=False, timeout=10.0
+        str(path), isolation_level=None, check_same_thread=False, timeout=10.0,
+        cached_statements=STATEMENT_CACHE,
     )
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -69,9 +76,17 @@ def read_thresholds(conn: sqlite3.Connection) -> SlaThresholds:
     """The store's SLA thresholds (``meta`` 'sla_thresholds', "AT_RISK/OVERDUE"), else the
     default 0.8 / 1.0."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'sla_thresholds'").fetchone()
-    if row is None:
+    return _thresholds(None if row is None else row[0])
+
+
+@functools.lru_cache(maxsize=16)
+def _thresholds(value: str | None) -> SlaThresholds:
+    """``meta``'s text as thresholds, parsed once per distinct text: every write
+    transaction re-reads it (another process may have changed it), and a batch
+    acknowledgement is one transaction per order. The record is frozen, so it is shared."""
+    if value is None:
         return SlaThresholds()
-    at_risk, _, overdue = row[0].partition("/")
+    at_risk, _, overdue = value.partition("/")
     try:
         return SlaThresholds(at_risk=Decimal(at_risk), overdue=Decimal(overdue))
     except (ArithmeticError, ValueError):  # pragma: no cover - hand-edited meta

@@ -31,6 +31,8 @@ from dropship_tui.store.sqlite.imports import OrderImport, append_activity, inse
 from dropship_tui.store.sqlite.live import LiveQueries
 from dropship_tui.store.sqlite.queries import DashboardQueries
 from dropship_tui.store.sqlite.reports import ScorecardQueries
+from dropship_tui.store.sqlite.exports import OrderExports
+from dropship_tui.store.sqlite.retailer import RetailerSetting
 from dropship_tui.store.sqlite.rows import ORDER_COLUMNS, order_row, tracking_rows
 from dropship_tui.store.sqlite.stock import StockRecords
 
@@ -43,7 +45,8 @@ def invoice_number(n: int) -> str:
     return f"{INVOICE_PREFIX}{n:06d}"
 
 
-class SqliteStore(NamedActions, DashboardQueries, StockRecords, OrderImport, EdiRecords, LiveQueries, ScorecardQueries):
+class SqliteStore(NamedActions, DashboardQueries, StockRecords, OrderImport, EdiRecords, LiveQueries, ScorecardQueries,
+                  RetailerSetting, OrderExports):
     """The local store. ``SqliteStore.open()`` finds the file via ``resolve_db_path``."""
 
     def __init__(
@@ -169,6 +172,7 @@ class SqliteStore(NamedActions, DashboardQueries, StockRecords, OrderImport, Edi
         the group's orders not yet refused, with the reason."""
         result = BatchResult()
         pos = list(po_numbers)
+        rule = self._rule(AcknowledgeInFull())
         for start in range(0, len(pos), self.ACK_GROUP):
             group = pos[start:start + self.ACK_GROUP]
             done: list[int] = []
@@ -177,7 +181,7 @@ class SqliteStore(NamedActions, DashboardQueries, StockRecords, OrderImport, Edi
                 for po in group:
                     conn.execute("SAVEPOINT ack_one")
                     try:
-                        self._act_in(conn, po, None, self._rule(AcknowledgeInFull()))
+                        self._act_in(conn, po, None, rule)
                     except (WorkflowError, NotFoundError, InvalidInputError) as exc:
                         conn.execute("ROLLBACK TO ack_one")
                         result.failed[po] = exc.message
