@@ -55,3 +55,7 @@ def isolated_world(tmp_path_factory, monkeypatch):
 def anyio_backend():
     """Async tests (Pilot) run on anyio's pytest plugin, on asyncio only."""
     return "asyncio"
+
+
+# A real PostgreSQL for the store tests (issue 11): session server, fresh database per test.
+from pg_support import pg_cluster, pg_database, pg_url  # noqa: E402,F401

@@ -24,6 +24,7 @@ from dropship_tui.services.edi_import import import_edi
 from dropship_tui.services.edi_outbox import deliver, export_document
 from dropship_tui.services.edi_partners import add_partner
 from dropship_tui.store.base import OrderQuery
+from dropship_tui.store.opening import open_store_address
 from dropship_tui.store.sqlite.store import SqliteStore
 
 sys.path.insert(0, str(Path(__file__).parent / "edi"))
@@ -37,8 +38,9 @@ PARTNER = TradingPartner(
 )
 
 
-def make_store(path: Path, *, partner: bool = True, vendors: int = 1) -> SqliteStore:
-    store = SqliteStore(path, clock=lambda: f.NOW)
+def make_store(path: Path | str, *, partner: bool = True, vendors: int = 1) -> SqliteStore:
+    """``path``: a SQLite file, or a PostgreSQL address (issue 11)."""
+    store = open_store_address(path, clock=lambda: f.NOW)
     store.add_vendor(f.vendor("MYSTIC"))
     store.add_location(f.location("MYSTIC-WH1", "MYSTIC"))
     if vendors > 1:
@@ -51,11 +53,16 @@ def make_store(path: Path, *, partner: bool = True, vendors: int = 1) -> SqliteS
     return store
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = make_store(tmp_path / "edi.db")
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path):
+    s = make_store(request.getfixturevalue("pg_url") if request.param == "postgres" else tmp_path / "edi.db")
     yield s
     s.close()
+
+
+def address(store) -> str:
+    """What another process opens the store by: its file, or its PostgreSQL address."""
+    return str(getattr(store, "address", store.path))
 
 
 def segs(text: str) -> list[list[str]]:
@@ -212,8 +219,8 @@ def test_beg03_that_is_a_free_po_number_becomes_ours(store):
 
 WRITER = textwrap.dedent("""
     import sys
-    from dropship_tui.store.sqlite.store import SqliteStore
-    s = SqliteStore(sys.argv[1])
+    from dropship_tui.store.opening import open_store_address
+    s = open_store_address(sys.argv[1])
     out = [s.allocate_controls("BIGR").interchange for _ in range(int(sys.argv[2]))]
     print(" ".join(map(str, out)))
 """)
@@ -221,7 +228,7 @@ WRITER = textwrap.dedent("""
 
 def test_control_numbers_unique_under_two_writer_processes(store, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(store.path), "150"], stdout=subprocess.PIPE,
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, address(store), "150"], stdout=subprocess.PIPE,
                               text=True, env=env) for _ in range(2)]
     outs = [list(map(int, p.communicate(timeout=120)[0].split())) for p in procs]
     for numbers in outs:
@@ -234,8 +241,8 @@ def test_control_numbers_unique_under_two_writer_processes(store, tmp_path):
 KILLED = textwrap.dedent("""
     import os, signal, sys
     from dropship_tui.domain.actions import AcknowledgeInFull
-    from dropship_tui.store.sqlite.store import SqliteStore
-    s = SqliteStore(sys.argv[1])
+    from dropship_tui.store.opening import open_store_address
+    s = open_store_address(sys.argv[1])
     s.act(int(sys.argv[2]), None, AcknowledgeInFull())
     os.kill(os.getpid(), signal.SIGKILL)  # after the action committed, before any delivery
 """)
@@ -245,13 +252,13 @@ def test_outbox_survives_sigkill_then_watch_once_delivers_exactly_once(store, tm
     import_edi(store, interchange(set_850()))
     po = only_order(store)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    killed = subprocess.run([sys.executable, "-c", KILLED, str(store.path), str(po)], env=env, timeout=60)
+    killed = subprocess.run([sys.executable, "-c", KILLED, address(store), str(po)], env=env, timeout=60)
     assert killed.returncode == -signal.SIGKILL
     inbox, outbox = tmp_path / "in", tmp_path / "out"
     inbox.mkdir()
     # a crash between "marked sent" and the rename left a temporary file of a sent doc
     cmd = [sys.executable, "-m", "dropship_tui", "edi", "watch", "--inbox", str(inbox), "--outbox", str(outbox),
-           "--once", "--settle", "0", "--db", str(store.path)]
+           "--once", "--settle", "0", "--db", address(store)]
     for _ in range(2):
         run = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
         assert run.returncode == 0, run.stderr

@@ -24,9 +24,15 @@ UPS = "1Z999AA10123456784"
 WH1, WH2 = "MYSTIC-WH1", "MYSTIC-WH2"
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = SqliteStore(tmp_path / "store.db", user="jordan", clock=lambda: NOW)
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path):
+    """The same stock tests on both engines (issue 11: a fresh PostgreSQL database each)."""
+    if request.param == "postgres":
+        from dropship_tui.store.postgres.store import PostgresStore
+
+        s = PostgresStore(request.getfixturevalue("pg_url"), user="jordan", clock=lambda: NOW)
+    else:
+        s = SqliteStore(tmp_path / "store.db", user="jordan", clock=lambda: NOW)
     s.add_vendor(vendor())
     s.add_vendor(vendor("OTHER"))
     s.add_location(location(WH1))

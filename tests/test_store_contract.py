@@ -1,5 +1,6 @@
 """The ``Store`` contract: every rule, refusal and conflict behaves the same against the
-local SQLite store and against ``RemoteStore`` talking to the real server on 127.0.0.1.
+local SQLite store, against ``RemoteStore`` talking to the real server on 127.0.0.1, and
+against ``PostgresStore`` on a real PostgreSQL (``pg_support``: a fresh database each).
 
 Each test gets a fresh store seeded with vendors MYSTIC and OTHER, a location each and
 MYSTIC's SKU mappings; the acting user is ``jordan`` (a MYSTIC admin on the server)."""
@@ -35,13 +36,20 @@ UPS2 = "1Z5R89390357567127"
 OOS = Reason(code=ReasonCode.OUT_OF_STOCK)
 
 
-@pytest.fixture(params=["sqlite", "remote"])
+@pytest.fixture(params=["sqlite", "remote", "postgres"])
 def store(request, tmp_path) -> Store:
     if request.param == "sqlite":
         local = SqliteStore(tmp_path / "local.db", user="jordan", clock=fixed_clock)
         seed(local)
         yield local
         local.close()
+    elif request.param == "postgres":
+        from dropship_tui.store.postgres.store import PostgresStore
+
+        pg = PostgresStore(request.getfixturevalue("pg_url"), user="jordan", clock=fixed_clock)
+        seed(pg)
+        yield pg
+        pg.close()
     else:
         backend = fresh_backend(request.getfixturevalue("live_server"), tmp_path / "server.db")
         remote = backend.remote("jordan")
@@ -296,7 +304,7 @@ def test_two_clients_one_wins(store):
 
 
 def test_stock_for_an_order(store, request):
-    if request.node.callspec.params["store"] == "sqlite":
+    if request.node.callspec.params["store"] in ("sqlite", "postgres"):
         store.set_stock("V-SKU-123", "MYSTIC-WH1", 3)
     else:  # stock levels are set on the server
         request.getfixturevalue("live_server").app.state.store.set_stock("V-SKU-123", "MYSTIC-WH1", 3)

@@ -128,6 +128,18 @@ def open_store(args: argparse.Namespace, *, create: bool = False) -> Iterator[St
         finally:
             remote.close()
         return
+    from dropship_tui.store.paths import resolve_store_address
+
+    address = resolve_store_address(getattr(args, "db", None))
+    if isinstance(address, str):  # a PostgreSQL address (issue 11)
+        from dropship_tui.store.opening import open_store_address
+
+        store = open_store_address(address, user=acting_user(args))
+        try:
+            yield store
+        finally:
+            store.close()
+        return
     path = db_path(args)
     if create:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         # an explicit TEXTUAL_COLOR_SYSTEM (or NO_COLOR) from the user wins.
         os.environ.setdefault("TEXTUAL_COLOR_SYSTEM", "256")
     from dropship_tui.tui.app import DropshipApp
+    from dropship_tui.store.paths import resolve_store_address
     from dropship_tui.store.sqlite.store import SqliteStore
 
     user = acting_user(args)
@@ -74,6 +75,12 @@ def run(args: argparse.Namespace) -> int:
         from dropship_tui.documents.delivery import DOCUMENTS_ENV, default_dir
 
         os.environ.setdefault(DOCUMENTS_ENV, str(default_dir() / "demo"))
+    elif isinstance(address := resolve_store_address(getattr(args, "db", None)), str):
+        from dropship_tui.store.opening import open_store_address  # PostgreSQL (issue 11)
+        from dropship_tui.store.postgres.address import describe
+
+        store = open_store_address(address, user=user)
+        label = describe(address)
     else:
         path = store_path(args, config)
         path.parent.mkdir(parents=True, exist_ok=True)

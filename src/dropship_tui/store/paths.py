@@ -1,5 +1,6 @@
 """Where the local store lives: an explicit path, else ``$DROPSHIP_TUI_DB``, else the
-platform's user data directory (``platformdirs``)."""
+platform's user data directory (``platformdirs``). Either may instead be a PostgreSQL
+address (``postgresql://user@host/db``): ``resolve_store_address`` keeps it as it is."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import os
 from pathlib import Path
 
 import platformdirs
+
+from dropship_tui.store.postgres.address import is_postgres
 
 APP_NAME = "dropship-tui"
 ENV_VAR = "DROPSHIP_TUI_DB"
@@ -25,4 +28,13 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     env = os.environ.get(ENV_VAR, "").strip()
     if env:
         return Path(env).expanduser()
+    return default_db_path()
+
+
+def resolve_store_address(explicit: str | os.PathLike[str] | None = None) -> Path | str:
+    """As ``resolve_db_path``, except that a PostgreSQL address (explicit or from
+    ``$DROPSHIP_TUI_DB``) is returned as the string it is (``store.opening``)."""
+    for candidate in (explicit, os.environ.get(ENV_VAR)):
+        if candidate is not None and str(candidate).strip():
+            return str(candidate).strip() if is_postgres(str(candidate)) else resolve_db_path(candidate)
     return default_db_path()

@@ -37,6 +37,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from dropship_tui.domain.errors import InvalidInputError
+from dropship_tui.domain.models import Retailer
 from dropship_tui.store.base import utc_now
 from dropship_tui.store.demo.bulk import bulk_load
 from dropship_tui.store.demo.domain_path import run_batch
@@ -66,9 +67,14 @@ class DemoSummary:
     fast: bool
 
 
+DEMO_RETAILER = Retailer(name="Northwind Outfitters Inc.", address=("500 Market St", "San Francisco CA 94105", "US"))
+"""The operator the demo's invoices bill (the seeds never name one; issue 13)."""
+
+
 def setup(store: SqliteStore, seed: int) -> list[Product]:
-    """Vendors, locations, catalog, mappings and a few stock levels."""
+    """Vendors, locations, catalog, mappings, a few stock levels and the retailer."""
     catalog = demo_catalog(seed)
+    store.set_retailer(DEMO_RETAILER)
     store.add_vendor(MYSTIC)
     store.add_vendor(ALPINE)
     store.add_location_group(WEST_GROUP)
@@ -102,6 +108,7 @@ def build_demo(
     fast = orders > FAST_THRESHOLD if fast is None else fast
     own = not isinstance(target, SqliteStore)
     store = SqliteStore(target, clock=lambda: now) if own else target
+    fast = fast and getattr(store, "bulk_loads", True)  # PostgreSQL: through the actions
     try:
         with store.lock:
             if store.connection.execute("SELECT 1 FROM orders LIMIT 1").fetchone():

@@ -1,0 +1,27 @@
+"""Store addresses: ``postgresql://user@host/db`` (or ``postgres://``) names a PostgreSQL
+store; anything else is a SQLite file path. Messages name a database without its
+password."""
+
+from __future__ import annotations
+
+import re
+
+from dropship_tui.domain.errors import DomainError
+
+SCHEMES = ("postgresql://", "postgres://")
+
+
+class StoreAddressError(DomainError):
+    """The store at an address cannot be opened (no server there, bad credentials, no
+    such database): one line, nothing changed."""
+
+    code = "store_unavailable"
+
+
+def is_postgres(address: object) -> bool:
+    return isinstance(address, str) and address.strip().lower().startswith(SCHEMES)
+
+
+def describe(address: str) -> str:
+    """The address as messages show it: the password replaced by ``***``."""
+    return re.sub(r"(://[^:/@?#]*:)[^@/?#]*@", r"\1***@", address.strip())
