@@ -52,6 +52,7 @@ COMMANDS: dict[str, Command] = {
     "report": Command("report", "reports: the vendor scorecard, open orders at risk, canceled items"),
     "setup-log": Command("catalog", "who changed which setup record, old -> new"),
     "verify": Command("verify", "check the store: activity chains, triggers, integrity, order invariants"),
+    "migrate": Command("migrate", "copy a whole store into a new, empty one (SQLite to PostgreSQL), verified"),
     "edi": Command("edi", "X12 EDI: import 850s, export 855/856/810/846, partners, watch a folder"),
 }
 

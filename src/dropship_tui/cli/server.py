@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from dropship_tui.cli import json_output
-from dropship_tui.cli.common import add_action, add_command, db_path
+from dropship_tui.cli.common import add_action, add_command
 from dropship_tui.cli.registry import COMMANDS
 from dropship_tui.domain.errors import InvalidInputError
+
+MAX_WORKERS = 64
 
 
 def register(subparsers: Any) -> None:
@@ -30,6 +34,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--ssl-keyfile", metavar="PEM", default=None, help="the certificate's private key")
     p.add_argument("--log-level", choices=["debug", "info", "warning", "error"], default="info",
                    help="server log level (info logs every request; never a token)")
+    p.add_argument("--workers", type=int, metavar="N", default=1,
+                   help="serve the API from N processes on the one port (default 1; docs/deploy.md)")
     served = p.add_argument_group("serving the app itself (docs/serve.md)")
     served.add_argument("--ssh-port", type=int, metavar="PORT", default=None,
                         help="also serve the app over SSH: users log in with their key (users keys add)")
@@ -98,12 +104,20 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run_logout)
 
 
-def _server_store(args: argparse.Namespace):
-    from dropship_tui.server.backend import ServerStore
+def _address(args: argparse.Namespace) -> Path | str:
+    """The store to serve: a SQLite file (its folder made) or a PostgreSQL address."""
+    from dropship_tui.store.paths import resolve_store_address
 
-    path = db_path(args)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return ServerStore(path, user="server")
+    address = resolve_store_address(getattr(args, "db", None))
+    if isinstance(address, Path):
+        address.parent.mkdir(parents=True, exist_ok=True)
+    return address
+
+
+def _server_store(args: argparse.Namespace):
+    from dropship_tui.server.backend import open_server_store
+
+    return open_server_store(_address(args), user="server")
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -113,15 +127,23 @@ def run_serve(args: argparse.Namespace) -> int:
 
     if not 0 < args.port < 65536:
         raise InvalidInputError(f"--port must be from 1 to 65535, not {args.port}")
-    path = db_path(args)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not 0 < args.workers <= MAX_WORKERS:
+        raise InvalidInputError(f"--workers must be from 1 to {MAX_WORKERS}, not {args.workers}")
+    path = _address(args)
     if args.ssh_port is not None or args.web_port is not None:
+        if args.workers > 1:
+            raise InvalidInputError(
+                "--workers serves the API only: the SSH and web sessions (--ssh-port, "
+                "--web-port) live in one process; run them from a 'serve' of their own"
+            )
         from dropship_tui.cli.serving import run_serving
 
         return run_serving(args, path)
+    if args.workers > 1:
+        return _serve_workers(args, path)
     app = create_app(path)
     scheme = "https" if args.ssl_certfile else "http"
-    print(f"Serving {path} on {scheme}://{args.host}:{args.port} (Ctrl-C stops)", file=sys.stderr)
+    print(f"Serving {app.state.store.path} on {scheme}://{args.host}:{args.port} (Ctrl-C stops)", file=sys.stderr)
     try:
         uvicorn.run(
             app, host=args.host, port=args.port, log_level=args.log_level,
@@ -130,6 +152,29 @@ def run_serve(args: argparse.Namespace) -> int:
         )
     finally:
         app.state.store.close()
+    return 0
+
+
+def _serve_workers(args: argparse.Namespace, path: Path | str) -> int:
+    """N uvicorn worker processes on one socket, each with the app of ``worker_app``: the
+    store is opened (and migrated) once here first, so the workers only open it."""
+    import uvicorn
+
+    from dropship_tui.server.app import WORKER_STORE_ENV
+    from dropship_tui.server.backend import open_server_store
+
+    store = open_server_store(path, user="server")
+    where = store.path
+    store.close()
+    os.environ[WORKER_STORE_ENV] = str(path)
+    scheme = "https" if args.ssl_certfile else "http"
+    print(f"Serving {where} on {scheme}://{args.host}:{args.port} with {args.workers} workers "
+          "(Ctrl-C stops)", file=sys.stderr)
+    uvicorn.run(
+        "dropship_tui.server.app:worker_app", factory=True, workers=args.workers,
+        host=args.host, port=args.port, log_level=args.log_level,
+        ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile, proxy_headers=False,
+    )
     return 0
 
 
@@ -144,16 +189,16 @@ def run_users_add(args: argparse.Namespace) -> int:
         key_text = read_key_file(args.ssh_key)
     store = _server_store(args)
     try:
-        with store.lock:
+        with store.admin_connection() as conn:
             if key_text is not None:
                 from dropship_tui.cli.serving import check_new_key
 
-                check_new_key(store.connection, key_text)  # refused before the user is made
-            token = auth.add_user(store.connection, args.name, role=role, vendor_code=args.vendor)
+                check_new_key(conn, key_text)  # refused before the user is made
+            token = auth.add_user(conn, args.name, role=role, vendor_code=args.vendor)
             if key_text is not None:
                 from dropship_tui.server.serving import keys
 
-                keys.add_key(store.connection, args.name, key_text)
+                keys.add_key(conn, args.name, key_text)
     finally:
         store.close()
     if getattr(args, "json", False):
@@ -170,8 +215,8 @@ def run_users_revoke(args: argparse.Namespace) -> int:
 
     store = _server_store(args)
     try:
-        with store.lock:
-            auth.revoke_user(store.connection, args.name)
+        with store.admin_connection() as conn:
+            auth.revoke_user(conn, args.name)
     finally:
         store.close()
     print(f"User {args.name.strip()} revoked: its token no longer works.")
@@ -183,8 +228,8 @@ def run_users_list(args: argparse.Namespace) -> int:
 
     store = _server_store(args)
     try:
-        with store.lock:
-            users = auth.list_users(store.connection)
+        with store.admin_connection() as conn:
+            users = auth.list_users(conn)
     finally:
         store.close()
     if getattr(args, "json", False):

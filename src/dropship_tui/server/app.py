@@ -9,6 +9,9 @@ one SQLite store to many vendors and users (``dropship-tui serve``).
   Bad input never gets a 500.
 - Responses are gzip-compressed; every GET carries a weak ETag and answers 304 to a
   matching ``If-None-Match``.
+- Stateless: ``serve --workers N`` runs N processes of this app (``worker_app``), and
+  several servers may serve one store; what a request needs lives in the store
+  (``backend``), so any of them answers any request alike.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 import os
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -45,11 +49,14 @@ from dropship_tui.server.routes import catalog as routes_catalog
 from dropship_tui.server.routes import reports as routes_reports
 from dropship_tui.server.routes import live as routes_live
 from dropship_tui.server.auth import ForbiddenError, UnauthorizedError
-from dropship_tui.server.backend import ServerStore
+from dropship_tui.server.backend import ServerStore, open_server_store
 
 log = logging.getLogger("dropship_tui.server")
 
 GZIP_MIN_SIZE = 200
+WORKER_STORE_ENV = "DROPSHIP_TUI_SERVE_STORE"
+"""The store a ``serve --workers N`` worker serves: set by ``serve`` for the processes
+uvicorn starts (they import the app by name, so it cannot be handed over in memory)."""
 
 
 class ErrorBody(BaseModel):
@@ -122,20 +129,38 @@ def _validation_message(exc: RequestValidationError, route: str = "") -> tuple[s
     return "; ".join(problems) or "Malformed request", problems
 
 
+def worker_app() -> FastAPI:
+    """The app of one ``serve --workers N`` process (uvicorn calls this in each worker:
+    ``factory=True``): the store ``$DROPSHIP_TUI_SERVE_STORE``, closed when the worker
+    stops."""
+    return create_app(os.environ[WORKER_STORE_ENV], close_on_shutdown=True)
+
+
 def create_app(
     store: str | os.PathLike[str] | Callable[[], ServerStore],
     clock: Clock | None = None,
+    *,
+    close_on_shutdown: bool = False,
 ) -> FastAPI:
-    """``store`` is the SQLite file to serve or a factory returning a ``ServerStore``.
+    """``store`` is the store to serve (a SQLite file or a ``postgresql://`` address) or
+    a factory returning a ``ServerStore``.
     The store (``app.state.store``) is open from here on; whoever created the app closes
-    it (``app.state.store.close()``) once the server has stopped."""
+    it (``app.state.store.close()``) once the server has stopped, or the app itself at
+    its shutdown with ``close_on_shutdown`` (a worker process, which nobody else sees)."""
     if callable(store):
         backend = store()
     else:
-        backend = ServerStore(store, user="server", clock=clock or utc_now)
+        backend = open_server_store(store, user="server", clock=clock or utc_now)
     backend.prune_idempotency()
 
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if close_on_shutdown:
+            app.state.store.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="dropship-tui API",
         version=__version__,
         description="Remote mode of dropship-tui: the Store protocol over HTTP, plus the "

@@ -1,22 +1,31 @@
-"""The server's store: ``SqliteStore`` with a per-request acting user and idempotent writes.
+"""The server's store: the store with a per-request acting user and idempotent writes
+(``ServerStore`` on SQLite, its PostgreSQL twin from ``open_server_store``).
 
-One ``ServerStore`` serves every request: its one write connection (WAL) and the store's
-lock serialise the writes, which is what SQLite does with writers anyway, while each
-request thread reads on a connection of its own (``separate_reads``), so no read waits
-behind a write. Two more things differ from the local store:
+On SQLite one ``ServerStore`` serves every request: its one write connection (WAL) and
+the store's lock serialise the writes, which is what SQLite does with writers anyway,
+while each request thread reads on a connection of its own (``separate_reads``), so no
+read waits behind a write. On PostgreSQL the request threads share a connection pool and
+take no lock. Two more things differ from the local store:
 
 - the acting user (recorded in the activity) is per thread, set by the route for the
   authenticated user, never taken from the client;
 - a write may run under an idempotency key (``IdempotencyHook``, the store's write hook):
-  inside the write's own ``BEGIN IMMEDIATE`` transaction the (user, key) row is checked
-  first (a hit raises ``Replay`` with the stored response, nothing is written) and the
+  inside the write's own transaction the (user, key) row is claimed first (a key
+  already there raises ``Replay`` with the stored response, nothing is written) and the
   response is stored before ``COMMIT``. So a retry after a lost response is answered
   from the table and never applied twice, and two racing requests with one key cannot
   both write.
+
+Stateless (``serve --workers N``, or several servers on one file): a request needs
+nothing one process remembers. Keys, tokens and sessions are rows; an ETag is a hash of
+the body; the live-changes token comes from the store's activity; and the server keeps no
+vendor or policy cache (another process may change them at any time) and reads the SLA
+thresholds from the store when it reports them.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -26,9 +35,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from dropship_tui.domain.errors import InvalidInputError, NotFoundError, WorkflowError
-from dropship_tui.domain.models import Order
+from dropship_tui.domain.models import Order, SlaThresholds
 from dropship_tui.store.base import BatchResult, StoreBusyError
 from dropship_tui.store.sqlite import SqliteStore
+from dropship_tui.store.sqlite.connection import read_thresholds
+
+PG_POOL = 16
+"""Connections one PostgreSQL server process holds at most (its request threads share them)."""
 
 
 class Replay(Exception):
@@ -69,15 +82,25 @@ class IdempotencyHook:
         self._local.keyed = value
 
     def begin(self, conn: sqlite3.Connection) -> None:
+        """Claim the key with a row of our own (``INSERT … ON CONFLICT DO NOTHING``): on
+        PostgreSQL a second transaction with the key waits here until the first ends,
+        then finds its row and replays it; on SQLite the write lock already queues
+        them. A claim that comes to nothing rolls back with the write."""
         keyed = self.keyed
         if keyed is None or keyed.stored:
+            return
+        claimed = conn.execute(
+            "INSERT INTO idempotency(user, key, status, body, created_at) VALUES (?, ?, 0, '', ?) "
+            "ON CONFLICT DO NOTHING",
+            (keyed.user, keyed.key, self._now().isoformat()),
+        ).rowcount
+        if claimed == 1:
             return
         row = conn.execute(
             "SELECT status, body FROM idempotency WHERE user = ? AND key = ?",
             (keyed.user, keyed.key),
         ).fetchone()
-        if row is not None:
-            raise Replay(row[0], row[1])
+        raise Replay(row[0], row[1])
 
     def finish(self, conn: sqlite3.Connection, result: object) -> None:
         keyed = self.keyed
@@ -85,21 +108,49 @@ class IdempotencyHook:
             return
         if keyed.body is None and isinstance(result, Order):
             keyed.body = result.model_dump_json()
-        if keyed.body is not None:
-            conn.execute(
-                "INSERT INTO idempotency(user, key, status, body, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (keyed.user, keyed.key, keyed.status, keyed.body, self._now().isoformat()),
-            )
-            keyed.stored = True
+        if keyed.body is None:  # nothing to answer a retry with: give the key back
+            conn.execute("DELETE FROM idempotency WHERE user = ? AND key = ?", (keyed.user, keyed.key))
+            return
+        conn.execute(
+            "UPDATE idempotency SET status = ?, body = ? WHERE user = ? AND key = ?",
+            (keyed.status, keyed.body, keyed.user, keyed.key),
+        )
+        keyed.stored = True
 
 
-class ServerStore(SqliteStore):
+class Serving:
+    """What the server adds to a store of either engine (``ServerStore`` on SQLite,
+    ``PgServerStore`` on PostgreSQL): the per-thread acting user and key, the
+    scoping lookups, batch acknowledgement once per PO."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._local = threading.local()
         self._idempotency = IdempotencyHook(lambda: self.clock())
         kwargs.setdefault("separate_reads", True)
         super().__init__(*args, hook=self._idempotency, **kwargs)
+
+    def _caches(self, conn: sqlite3.Connection) -> bool:
+        """Never: another server process on the store may change a vendor or a location's
+        policy between two of our requests, and a cache here would not hear of it (a
+        policy is two primary-key lookups)."""
+        return False
+
+    @contextmanager
+    def admin_connection(self) -> Iterator[Any]:
+        """A connection for the user admin (``dropship-tui users``), in autocommit mode:
+        SQLite's one connection under the store's lock, or a pooled PostgreSQL one."""
+        if hasattr(self, "raw_connection"):
+            with self.raw_connection() as conn:
+                yield conn
+            return
+        with self.lock:
+            yield self.connection
+
+    def current_thresholds(self) -> SlaThresholds:
+        """The store's thresholds as stored now (another process may have changed them
+        since this one last wrote)."""
+        with self.reading() as conn:
+            return read_thresholds(conn)
 
     # --- per-thread acting user and key -----------------------------------------------
 
@@ -125,10 +176,9 @@ class ServerStore(SqliteStore):
         """Forget stored responses older than ``keep`` (a client retries for seconds,
         not days). One statement: its own transaction, under no key."""
         cutoff = (self.clock() - keep).isoformat()
-        with self.lock:
-            return self.connection.execute(
-                "DELETE FROM idempotency WHERE created_at < ?", (cutoff,)
-            ).rowcount
+        return self._transaction(
+            lambda conn: conn.execute("DELETE FROM idempotency WHERE created_at < ?", (cutoff,)).rowcount
+        )
 
     # --- scoping helpers ----------------------------------------------------------------
 
@@ -166,3 +216,24 @@ class ServerStore(SqliteStore):
             else:
                 result.succeeded.append(po)
         return result
+
+
+class ServerStore(Serving, SqliteStore):
+    """The server's SQLite store (one file; several server processes may share it)."""
+
+
+def open_server_store(address: str | os.PathLike[str], **options: Any) -> Any:
+    """The server's store at ``address``: ``ServerStore`` on a SQLite file, its
+    PostgreSQL twin on a ``postgresql://`` address (imported only then)."""
+    from dropship_tui.store.postgres.address import is_postgres
+
+    if not is_postgres(address):
+        return ServerStore(address, **options)
+    from dropship_tui.store.postgres.store import PostgresStore
+
+    class PgServerStore(Serving, PostgresStore):
+        """The server's PostgreSQL store: no lock between requests (``separate_reads``),
+        a pool of connections shared by the request threads."""
+
+    options.setdefault("pool_size", PG_POOL)
+    return PgServerStore(str(address).strip(), **options)

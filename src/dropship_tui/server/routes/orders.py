@@ -20,6 +20,7 @@ from dropship_tui.domain.models import (
     Location,
     Order,
     OrderSummary,
+    Retailer,
     SlaPolicy,
     SlaStatus,
     Stage,
@@ -50,6 +51,8 @@ class WhoAmI(BaseModel):
     vendor_code: str | None
     at_risk: str
     overdue: str
+    retailer: Retailer | None = None
+    """The store's retailer (invoices' Bill to), None when unset."""
 
 
 class Count(BaseModel):
@@ -101,11 +104,12 @@ QueryDep = Annotated[OrderQuery, Depends(order_query)]
 
 @router.get("/me", response_model=WhoAmI, tags=["session"])
 def me(request: Request, store: StoreDep, caller: Caller) -> Response:
+    thresholds = store.current_thresholds()
     return read(
         request,
         WhoAmI(
             name=caller.name, role=caller.role.value, vendor_code=caller.vendor_code,
-            at_risk=str(store.thresholds.at_risk), overdue=str(store.thresholds.overdue),
+            at_risk=str(thresholds.at_risk), overdue=str(thresholds.overdue), retailer=store.retailer(),
         ),
     )
 
