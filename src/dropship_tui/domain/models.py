@@ -401,3 +401,29 @@ class OrderSummary(Record):
     total_units: int = 0
     location_code: str = ""
     retailer_po_number: str | None = None
+
+
+RETAILER_NAME_MAX = 100
+"""The retailer's name on invoices (one line of the Bill to block)."""
+RETAILER_ADDRESS_LINES = 4
+"""Bill to lines under the name (street, city line, country ...)."""
+
+
+def _bill_to_line(value: str) -> str:
+    # Printed on every invoice and shown in a terminal: one printable line, trimmed.
+    value = value.strip()
+    if not value or not value.isprintable():
+        raise ValueError("must be one line of printable text")
+    return value
+
+
+BillToLine = Annotated[str, Field(max_length=RETAILER_NAME_MAX), AfterValidator(_bill_to_line)]
+
+
+class Retailer(Record):
+    """Who invoices are billed to: the operator, the retailer that places the purchase
+    orders (R8's "Bill to"). A store setting, so every user of a store bills the same
+    retailer (``settings retailer``; ``billing.bill_to`` when unset)."""
+
+    name: BillToLine
+    address: tuple[BillToLine, ...] = Field(default=(), max_length=RETAILER_ADDRESS_LINES)

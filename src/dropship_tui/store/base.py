@@ -18,7 +18,7 @@ from __future__ import annotations
 
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import StrEnum
@@ -26,6 +26,7 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dropship_tui.domain import order_csv
 from dropship_tui.domain.errors import DomainError
 from dropship_tui.domain.edi import EdiDocument
 from dropship_tui.domain.scorecard import Scorecard
@@ -33,6 +34,7 @@ from dropship_tui.domain.setup import SetupChange
 from dropship_tui.domain.package_status import PackageStatus
 from dropship_tui.domain.models import (
     ActivityEntry,
+    Retailer,
     Location,
     LocationGroup,
     Order,
@@ -163,6 +165,16 @@ class OrderStore(Protocol):
     def activity(self, po_number: int) -> list[ActivityEntry]:
         """Newest first."""
         ...
+    def order_rows(self, query: OrderQuery, limit: int | None = None) -> Iterator[order_csv.Row]:
+        """The orders CSV's rows (``domain.order_csv``) of ``query``'s list, in its
+        order, streamed (the first ``limit`` when given)."""
+        ...
+    def sla_report_rows(self, vendor_code: str | None = None) -> Iterator[tuple]:
+        """``report sla``'s rows (``order_csv.SLA_COLUMNS``), streamed."""
+        ...
+    def canceled_item_rows(self, start: datetime, end: datetime, vendor_code: str | None = None) -> Iterator[tuple]:
+        """``report canceled-items``' rows (``order_csv.CANCELED_COLUMNS``), streamed."""
+        ...
     def sla_policy_for(self, order: Order) -> SlaPolicy: ...
     def sla_status(self, order: Order) -> SlaStatus: ...
 
@@ -273,6 +285,13 @@ class SetupStore(Protocol):
         ...
     def setup_log(self, vendor_code: str | None = None, limit: int = 100) -> list[SetupChange]:
         """The setup log, newest first (who changed which setup record, old → new)."""
+        ...
+    def retailer(self) -> Retailer | None:
+        """The retailer invoices bill (R8's Bill to; ``settings retailer``), None if unset
+        (``billing.bill_to`` then decides)."""
+        ...
+    def set_retailer(self, retailer: Retailer | None) -> None:
+        """Set the store's retailer (None: clear it); local stores only."""
         ...
     def import_orders(self, orders: Sequence[Order]) -> int:
         """All or nothing: a PO already in the store refuses the whole batch."""

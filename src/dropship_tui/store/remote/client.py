@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, NoReturn
@@ -29,12 +29,13 @@ import httpx
 from pydantic import TypeAdapter
 from pydantic_core import to_jsonable_python
 
-from dropship_tui.domain import sla
+from dropship_tui.domain import order_csv, sla
 from dropship_tui.domain.actions import Action
 from dropship_tui.domain.edi import EdiDocument
 from dropship_tui.domain.errors import NotFoundError
 from dropship_tui.domain.models import (
     ActivityEntry,
+    Retailer,
     Location,
     LocationGroup,
     Order,
@@ -43,6 +44,7 @@ from dropship_tui.domain.models import (
     SlaPolicy,
     SlaStatus,
     SlaThresholds,
+    Stage,
     Vendor,
     po_number_or_none,
 )
@@ -54,6 +56,7 @@ from dropship_tui.store.base import (
     Clock,
     NotAvailableRemotely,
     OrderQuery,
+    SortKey,
     StageCounts,
     StockImportResult,
     StockLevel,
@@ -144,6 +147,7 @@ class RemoteStore(NamedActions):
         self.role: str = me["role"]
         self.vendor_code: str | None = me["vendor_code"]
         self.thresholds = SlaThresholds(at_risk=Decimal(me["at_risk"]), overdue=Decimal(me["overdue"]))
+        self._retailer = Retailer.model_validate(me["retailer"]) if me.get("retailer") else None
 
     @classmethod
     def open(cls, url: str, **kwargs: Any) -> RemoteStore:
@@ -214,6 +218,35 @@ class RemoteStore(NamedActions):
                 break
             offset, limit = offset + page, limit - page
         return rows
+
+    def order_rows(self, query: OrderQuery, limit: int | None = None) -> Iterator[order_csv.Row]:
+        """Page by page over ``GET /orders`` (the server's pages are the rows)."""
+        return (order_csv.row(r) for r in self._summaries(query, limit))
+
+    def _summaries(self, query: OrderQuery, limit: int | None = None) -> Iterator[OrderSummary]:
+        offset, left = 0, limit or None
+        while left is None or left > 0:
+            page = self.list_orders(query, offset=offset, limit=min(PAGE_MAX, left or PAGE_MAX))
+            yield from page
+            if len(page) < min(PAGE_MAX, left or PAGE_MAX):
+                return
+            offset += len(page)
+            left = None if left is None else left - len(page)
+
+    def sla_report_rows(self, vendor_code: str | None = None) -> Iterator[tuple]:
+        """The list's at-risk and overdue open orders, each read for its SLA marks."""
+        for status in (SlaStatus.OVERDUE, SlaStatus.AT_RISK):
+            for stage in (Stage.NEW, Stage.IN_PROGRESS):
+                for summary in self._summaries(OrderQuery(stage=stage, sla=status, vendor_code=vendor_code)):
+                    order = self.get_order(summary.po_number)
+                    policy = self.policy_for_location(order.location_code)
+                    yield order_csv.sla_row(order, status, sla.sla_marks(order, policy, self.thresholds))
+
+    def canceled_item_rows(self, start: datetime, end: datetime, vendor_code: str | None = None) -> Iterator[tuple]:
+        """The orders by date, each in the period read for its canceled items."""
+        for summary in self._summaries(OrderQuery(vendor_code=vendor_code, sort=SortKey.ORDER_DATE)):
+            if start <= summary.order_date < end:
+                yield from order_csv.canceled_rows(self.get_order(summary.po_number))
 
     def get_order(self, po_number: int) -> Order:
         return Order.model_validate_json(self._http.request("GET", self._po_path(po_number)))
@@ -405,3 +438,10 @@ class RemoteStore(NamedActions):
 
     def set_sla_thresholds(self, thresholds: SlaThresholds) -> int:
         _local_only("Setting the SLA thresholds")
+
+    def retailer(self) -> Retailer | None:
+        """The server store's retailer, as ``GET /me`` said when this store was opened."""
+        return self._retailer
+
+    def set_retailer(self, retailer: Retailer | None) -> None:
+        _local_only("Setting the retailer")

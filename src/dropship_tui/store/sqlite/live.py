@@ -9,6 +9,7 @@ writes of the connection itself, such as the server's own.)"""
 
 from __future__ import annotations
 
+from dropship_tui.domain import tracking
 from dropship_tui.domain.package_status import PackageStatus
 from dropship_tui.store.base import StoreChanges
 from dropship_tui.store.sqlite.connection import SqliteBase
@@ -45,11 +46,13 @@ class LiveQueries(SqliteBase):
             return [po for (po,) in conn.execute(sql + " ORDER BY p.po_number", args)]
 
     def find_tracking(self, number: str, vendor_code: str | None = None) -> tuple[int, int] | None:
-        """(PO, slip) of the slip holding this tracking number as stored, or None."""
+        """(PO, slip) of the slip holding this tracking number however dashed or spaced
+        (the index holds ``tracking.normalise`` forms, see ``rows.tracking_rows``), or None."""
+        key = tracking.normalise(number)
         sql = "SELECT t.po_number, t.slip FROM tracking t JOIN orders o ON o.po_number = t.po_number WHERE t.number = ?"
-        args: tuple[str, ...] = (number,)
+        args: tuple[str, ...] = (key,)
         if vendor_code is not None:
-            sql, args = sql + " AND o.vendor_code = ?", (number, vendor_code)
+            sql, args = sql + " AND o.vendor_code = ?", (key, vendor_code)
         with self.reading() as conn:
             row = conn.execute(sql, args).fetchone()
         return None if row is None else (row[0], row[1])

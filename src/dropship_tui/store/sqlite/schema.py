@@ -35,6 +35,8 @@ from dropship_tui.store.sqlite import package_tables
 from dropship_tui.store.sqlite import facts_tables, setup_log
 from dropship_tui.store.sqlite import edi_snapshots
 from dropship_tui.store.sqlite import location_index
+from dropship_tui.store.sqlite import scorecard_sums
+from dropship_tui.store.sqlite import page_indexes
 
 SLA_PAST = -(2**62)
 SLA_NEVER = 2**62
@@ -386,17 +388,20 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v
     facts_tables.step,
     edi_snapshots.step,
     location_index.step,
+    scorecard_sums.step,
+    page_indexes.step,
 ]
 
-_DROPPED = V4_DROPPED + V5_DROPPED + V6_DROPPED
+_DROPPED = V4_DROPPED + V5_DROPPED + V6_DROPPED + page_indexes.REPLACED_ORDERS
 INDEXES = [
-    sql for sql in V1_INDEXES + V2_INDEXES + V4_INDEXES + V5_INDEXES + V6_INDEXES
+    sql for sql in V1_INDEXES + V2_INDEXES + V4_INDEXES + V5_INDEXES + V6_INDEXES + page_indexes.BUILT
     if not any(f" {name} " in sql or f" {name}\n" in sql for name in _DROPPED)
 ]
 """Every secondary index of the store's tables in the current schema (bulk loads drop and
 rebuild these)."""
 INDEX_NAMES = [re.search(r"EXISTS (\w+)", sql).group(1) for sql in INDEXES]
-COUNTERS = {"orders_count_": (RECOUNT, COUNT_TRIGGERS), "orders_sla_count_": (SLA_RECOUNT, SLA_COUNT_TRIGGERS)}
+COUNTERS = {"orders_count_": (RECOUNT, COUNT_TRIGGERS), "orders_sla_count_": (SLA_RECOUNT, SLA_COUNT_TRIGGERS),
+            "scorecard_": (scorecard_sums.BACKFILL, scorecard_sums.TRIGGERS)}
 """Trigger-kept counters: (recount statements, triggers), by trigger name prefix."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
