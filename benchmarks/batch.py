@@ -307,59 +307,80 @@ def spread(label: str, rates: list[float], extra: str = "") -> bool:
     return good
 
 
-class Recorder:
+class Recorder(sqlite3.Connection):
     """A store's connection that records every statement run on it, to replay them
-    without the Python around them (where an acknowledgement's time goes)."""
+    without the Python around them (where an acknowledgement's time goes). A real
+    ``sqlite3.Connection`` (``recording`` opens the store on one): the store keeps the
+    scorecard facts only on an SQLite connection."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn, self.log = conn, []
+    log: list | None = None
+    """Where the statements go (None: not recording yet)."""
 
     def execute(self, sql: str, params=()):
-        self.log.append((sql, params, False))
-        return self.conn.execute(sql, params)
+        if self.log is not None:
+            self.log.append((sql, params, False))
+        return super().execute(sql, params)
 
     def executemany(self, sql: str, rows):
-        rows = list(rows)
-        self.log.append((sql, rows, True))
-        return self.conn.executemany(sql, rows)
+        if self.log is not None:
+            rows = list(rows)
+            self.log.append((sql, rows, True))
+        return super().executemany(sql, rows)
 
-    def __getattr__(self, name: str):
-        return getattr(self.conn, name)
+
+def recording(path: Path) -> tuple[SqliteStore, list]:
+    """The store at ``path`` on a ``Recorder`` (opened, and upgraded, before recording)."""
+    connect = sqlite3.connect
+    sqlite3.connect = lambda *a, **k: connect(*a, factory=Recorder, **k)
+    try:
+        store = SqliteStore(path, user="bench", clock=lambda: NOW)
+    finally:
+        sqlite3.connect = connect
+    log: list = []
+    store._conn.log = log
+    return store, log
 
 
 def _names(sqls: list[str], kind: str) -> list[str]:
     return [re.search(rf"CREATE {kind} (?:IF NOT EXISTS )?(\w+)", sql).group(1) for sql in sqls]
 
 
+FACTS_STATEMENTS = ("UPDATE order_facts ", "DELETE FROM canceled_units ", "INSERT OR REPLACE INTO canceled_units")
+"""The statements of the store's own facts upkeep (``facts_upkeep.sync``)."""
+
+
 def split(src: Path, work: Path, n: int, runs: int) -> None:
     """CPU µs per order of ``acknowledge_all`` over ``n`` New orders, and of its SQL
-    alone (every statement it ran, replayed on a fresh copy with the same connection
-    settings), whole and without each recent piece of upkeep, median of ``runs``."""
-    from dropship_tui.store.sqlite import page_indexes, scorecard_sums
+    alone (every statement it ran, replayed on a fresh, upgraded copy with the same
+    connection settings), whole and without each recent piece of upkeep, median of
+    ``runs``."""
+    from dropship_tui.store.sqlite import page_indexes, schema, scorecard_sums
     from dropship_tui.store.sqlite.connection import connect
 
     whole = [ack_all_rate(fresh_copy(src, work), n)[1] for _ in range(runs)]
-    store = SqliteStore(fresh_copy(src, work), user="bench", clock=lambda: NOW)
+    store, log = recording(fresh_copy(src, work))  # the probe (its own run: recording costs)
     pos = [s.po_number for s in store.list_orders(OrderQuery(stage=Stage.NEW), limit=n)]
-    recorder = store._conn = Recorder(store._conn)  # the probe (its own run: recording costs)
+    del log[:]
     store.acknowledge_all(pos)
     store.close()
-    log, done = recorder.log, len(pos)
-    variants = {
-        "its SQL alone (the same statements replayed)": [],
-        "  without the scorecard sums' triggers": [f"DROP TRIGGER {t}" for t in _names(scorecard_sums.TRIGGERS, "TRIGGER")],
-        "  without order_facts upkeep at all": [f"DROP TRIGGER {t}" for t in _names(scorecard_sums.TRIGGERS, "TRIGGER")]
-        + ["DROP TRIGGER order_facts_update"],
-        "  without the page indexes": [f"DROP INDEX {i}" for i in page_indexes.PAGE_INDEX.values()],
+    done = len(pos)
+    sums = [f"DROP TRIGGER {t}" for t in _names(scorecard_sums.TRIGGERS, "TRIGGER")]
+    variants = {  # label: (what is dropped first, which recorded statements are left out)
+        "its SQL alone (the same statements replayed)": ([], ()),
+        "  without the scorecard sums' triggers": (sums, ()),
+        "  without order_facts upkeep at all": (sums, FACTS_STATEMENTS),
+        "  without the page indexes": ([f"DROP INDEX {i}" for i in page_indexes.PAGE_INDEX.values()], ()),
     }
     replayed: dict[str, list[float]] = {label: [] for label in variants}
     for _ in range(runs):
-        for label, drops in variants.items():
+        for label, (drops, left_out) in variants.items():
             conn = connect(fresh_copy(src, work))
+            schema.migrate(conn)
             for sql in drops:
                 conn.execute(sql)
+            statements = [entry for entry in log if not entry[0].startswith(left_out)] if left_out else log
             cpu = time.process_time()
-            for sql, params, many in log:
+            for sql, params, many in statements:
                 (conn.executemany if many else conn.execute)(sql, params)
             replayed[label].append((time.process_time() - cpu) / done * 1e6)
             conn.close()
@@ -369,7 +390,7 @@ def split(src: Path, work: Path, n: int, runs: int) -> None:
     print(f"    {'acknowledge_all, whole (Python + SQLite)':<52} {med(whole):6,.0f}")
     sql = med(replayed["its SQL alone (the same statements replayed)"])
     for label, values in replayed.items():
-        delta = "" if not variants[label] else f"   ({med(values) - sql:+,.0f})"
+        delta = "" if not variants[label][0] else f"   ({med(values) - sql:+,.0f})"
         print(f"    {label:<52} {med(values):6,.0f}{delta}")
     print(f"    {'Python (the difference)':<52} {med(whole) - sql:6,.0f}")
     print(f"    at most {1e6 / med(whole):,.0f} orders/s on one free core; "

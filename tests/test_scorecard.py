@@ -152,7 +152,7 @@ def test_an_upgraded_store_gets_the_same_facts_its_triggers_keep(store):
     before = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
     conn.execute("BEGIN IMMEDIATE")
     for name in ("order_facts_insert", "order_facts_update"):
-        conn.execute(f"DROP TRIGGER {name}")
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
     for t in tables:
         conn.execute(f"DROP TABLE {t}")
     facts_tables.step(conn)

@@ -140,7 +140,7 @@ def test_an_upgraded_store_gets_the_sums_its_triggers_keep(store):
         kind, name = sql.split()[1], sql.split()[2]
         conn.execute(f"DROP {kind} {name}")
     for name in ("order_facts_insert", "order_facts_update"):
-        conn.execute(f"DROP TRIGGER {name}")
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
     for sql in facts_tables.TABLES[2:]:  # the body triggers as the facts step made them
         conn.execute(sql)
     scorecard_sums.step(conn)

@@ -21,9 +21,10 @@ orders only).
 Triggers on ``order_facts`` and ``canceled_units`` keep the sums in the writer's own
 transaction. ``order_facts`` was kept by ``INSERT OR REPLACE``, which fires no delete
 trigger, so this step replaces the two triggers on ``order_bodies`` with ones that delete
-the old facts before inserting the new. The backfill is the same sums as grouped
-statements (also what a bulk load runs after loading with these triggers dropped:
-``schema.COUNTERS``).
+the old facts before inserting the new (a later step, ``facts_upkeep``, drops the UPDATE
+one: the store updates a facts row in place, and ``UPDATE_TRIGGER`` moves its sums). The
+backfill is the same sums as grouped statements (also what a bulk load runs after
+loading with these triggers dropped: ``schema.COUNTERS``).
 """
 
 from __future__ import annotations
@@ -98,8 +99,7 @@ _DAY_KEY = "day = {r}ordered_at / 86400 AND " + _WHERE
 _HOUR_KEY = "hour = {r}ordered_at / 3600 AND " + _WHERE
 _SHIP_KIND = "CASE WHEN {ships} THEN 's' ELSE 'x' END"
 
-TRIGGERS = [
-    f"""CREATE TRIGGER scorecard_facts_insert AFTER INSERT ON order_facts BEGIN
+_ADD = f"""
         INSERT INTO scorecard_hours(hour, vendor_code, location_code, stage, orders, ordered_units, accepted_units,
                                     unanswered, unshipped)
             VALUES (NEW.ordered_at / 3600, NEW.vendor_code, NEW.location_code, NEW.stage, 1,
@@ -117,8 +117,9 @@ TRIGGERS = [
                    {_SHIP_KIND.format(ships=SHIPS.format(r='NEW.'))}, {_ship('NEW.')}, 1
             WHERE NEW.shipped_at IS NOT NULL
             ON CONFLICT DO UPDATE SET orders = orders + 1;
-    END""",
-    f"""CREATE TRIGGER scorecard_facts_delete AFTER DELETE ON order_facts BEGIN
+    """
+"""A facts row's part of the sums added (``NEW`` the row)."""
+_REMOVE = f"""
         UPDATE scorecard_hours SET orders = orders - 1,
                ordered_units = ordered_units - {_units('OLD.', 'ordered_units')},
                accepted_units = accepted_units - {_units('OLD.', 'accepted_units')},
@@ -130,7 +131,16 @@ TRIGGERS = [
         UPDATE scorecard_delays SET orders = orders - 1
             WHERE OLD.shipped_at IS NOT NULL AND {_DAY_KEY.format(r='OLD.')}
               AND kind = {_SHIP_KIND.format(ships=SHIPS.format(r='OLD.'))} AND hours = {_ship('OLD.')};
-    END""",
+    """
+"""A facts row's part of the sums taken off (``OLD`` the row)."""
+
+UPDATE_TRIGGER = f"CREATE TRIGGER scorecard_facts_update AFTER UPDATE ON order_facts BEGIN {_REMOVE}{_ADD}END"
+"""The store updates a facts row in place (``facts_upkeep``): the old row's part off, the
+new row's on."""
+
+TRIGGERS = [
+    f"CREATE TRIGGER scorecard_facts_insert AFTER INSERT ON order_facts BEGIN {_ADD}END",
+    f"CREATE TRIGGER scorecard_facts_delete AFTER DELETE ON order_facts BEGIN {_REMOVE}END",
     """CREATE TRIGGER scorecard_cancels_insert AFTER INSERT ON canceled_units BEGIN
         INSERT INTO scorecard_cancels(hour, vendor_code, reason_code, units, lines)
             SELECT f.ordered_at / 3600, f.vendor_code, NEW.reason_code, NEW.units, 1
@@ -142,6 +152,7 @@ TRIGGERS = [
             WHERE reason_code = OLD.reason_code AND (hour, vendor_code) =
                 (SELECT f.ordered_at / 3600, f.vendor_code FROM order_facts AS f WHERE f.po_number = OLD.po_number);
     END""",
+    UPDATE_TRIGGER,
 ]
 
 # The old facts go first (their sums come off while ``canceled_units`` can still find its

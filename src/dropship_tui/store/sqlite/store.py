@@ -3,8 +3,9 @@
 Every workflow action is one transaction (``connection.SqliteBase._transaction``): load
 the order, check the version the caller read, call the rule in ``domain.workflow`` (the
 store never decides anything a rule decides), write the new order guarded by
-``WHERE version = ?``, keep the tracking numbers, stock reservations and invoice numbers
-in step, append the activity entries, commit. Any exception rolls everything back.
+``WHERE version = ?``, keep the tracking numbers, stock reservations, invoice numbers and
+scorecard facts (``facts_upkeep``) in step, append the activity entries, commit. Any
+exception rolls everything back.
 
 The rest of the protocol lives in one module per job: ``queries`` (the dashboard),
 ``stock``, ``setup``, ``imports`` (order import), ``sla_admin`` (policies, thresholds and
@@ -25,6 +26,7 @@ from dropship_tui.domain.workflow import Change, Ctx
 from dropship_tui.store.actions import NamedActions
 from dropship_tui.store.base import BatchResult, Clock, StoreBusyError, utc_now
 from dropship_tui.store.paths import resolve_db_path
+from dropship_tui.store.sqlite import facts_upkeep
 from dropship_tui.store.sqlite.connection import WriteHook
 from dropship_tui.store.sqlite.edi_store import EdiRecords, record_due
 from dropship_tui.store.sqlite.imports import OrderImport, append_activity, insert_tracking
@@ -129,6 +131,8 @@ class SqliteStore(NamedActions, DashboardQueries, StockRecords, OrderImport, Edi
         conn.execute(
             "UPDATE order_bodies SET body = ? WHERE po_number = ?", (new_row[-1], new.po_number)
         )
+        if isinstance(conn, sqlite3.Connection):  # PostgreSQL's body triggers keep its facts
+            facts_upkeep.sync(conn, old, new)
         self._sync_tracking(conn, old, new)
         _sync_reservations(conn, old, new)
         if new.invoice is not None and old.invoice is None:
