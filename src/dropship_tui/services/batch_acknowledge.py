@@ -4,7 +4,7 @@ and shows what they return; the quantities and reasons in between are the user's
 
 Both take the store's lock once per order, not for the whole batch: other reads (the
 dashboard's pages) go on between orders, and one refusal never blocks or undoes the
-others."""
+others. The review's prefill is one stock read for all its orders (``prefill_all``)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from dropship_tui.domain.errors import ConflictError, DomainError
 from dropship_tui.domain.models import Order, Reason, Stage
 from dropship_tui.domain.words import units
 from dropship_tui.services.batch import hidden_by
-from dropship_tui.services.prefill import prefill
+from dropship_tui.services.prefill import prefill_all
 from dropship_tui.store.base import OrderQuery, Store
 
 
@@ -37,7 +37,8 @@ class BatchReview:
 
 def read_review(store: Store, pos: Sequence[int], query: OrderQuery | None) -> BatchReview:
     """Every order of ``pos``, one at a time under the store's lock (``query``: the
-    dashboard's, when the orders were marked under it, to count those it hides)."""
+    dashboard's, when the orders were marked under it, to count those it hides), then
+    the prefill of all the New ones in one stock read (``prefill_all``)."""
     review = BatchReview()
     hidden: set[int] = set()
     if query is not None:
@@ -53,8 +54,9 @@ def read_review(store: Store, pos: Sequence[int], query: OrderQuery | None) -> B
             if order.stage is not Stage.NEW:
                 review.skipped[po] = f"{order.stage.label}, not New"
                 continue
-            review.prefill[po] = prefill(store, order)
         review.orders.append(order)
+    with store.lock:
+        review.prefill = prefill_all(store, review.orders)
     review.hidden = len({o.po_number for o in review.orders} & hidden)
     return review
 

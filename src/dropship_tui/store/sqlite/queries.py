@@ -14,8 +14,10 @@ for rare ones, kept positions for deep pages).
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from array import array
+from collections.abc import Callable
 from datetime import datetime
 
 from pydantic import ValidationError
@@ -138,43 +140,49 @@ class DashboardQueries(SqliteBase):
             ).fetchone()[0]
 
     def _count_sla(self, conn: sqlite3.Connection, query: OrderQuery) -> int:
-        status, stage, vendor = query.sla, query.stage, query.vendor_code
-        assert status is not None
-        total = 0
-        if stage is None or not stage.is_open:
+        assert query.sla is not None
+        size = self._sla_sizes(conn, query, to_us(self._now()))
+        assert size is not None
+        return sum(size(i) for i in range(len(_sla_layout(query))))
+
+    def _count_part(
+        self, conn: sqlite3.Connection, status: SlaStatus, is_open: bool,
+        stage: Stage | None, vendor: str | None, now_us: int, late: dict[str, int],
+    ) -> int:
+        """The size of one part of ``_sla_parts``: finished orders from the SLA counters;
+        open ones from index ranges over their marks (and the stage counters). ``late``:
+        the range counts made so far (each is needed by two statuses)."""
+        if not is_open:
             sql = "SELECT coalesce(sum(n), 0) FROM sla_counts WHERE final_sla = ?"
             params: list[object] = [status.value]
             if stage is not None:
                 sql, params = sql + " AND stage = ?", [*params, stage.value]
             if vendor is not None:
                 sql, params = sql + " AND vendor_code = ?", [*params, vendor]
-            total += conn.execute(sql, params).fetchone()[0]
-        if stage is None or stage.is_open:
-            base = "stage_rank < 2"
-            named: dict[str, object] = {"now": to_us(self._now())}
-            if stage is not None:
-                base += " AND stage_rank = :stage"
-                named["stage"] = STAGE_RANK[stage]
-            if vendor is not None:
-                base += " AND vendor_code = :vendor"
-                named["vendor"] = vendor
+            return conn.execute(sql, params).fetchone()[0]
+        base = "stage_rank < 2"
+        named: dict[str, object] = {"now": now_us}
+        if stage is not None:
+            base += " AND stage_rank = :stage"
+            named["stage"] = STAGE_RANK[stage]
+        if vendor is not None:
+            base += " AND vendor_code = :vendor"
+            named["vendor"] = vendor
 
-            def count(predicate: str) -> int:
-                return conn.execute(
+        def count(predicate: str) -> int:
+            if predicate not in late:
+                late[predicate] = conn.execute(
                     f"SELECT count(*) FROM orders WHERE {base} AND {predicate}", named
                 ).fetchone()[0]
+            return late[predicate]
 
-            if status is SlaStatus.OVERDUE:
-                total += count("sla_overdue_at <= :now")
-            elif status is SlaStatus.AT_RISK:
-                total += count("sla_at_risk_at <= :now") - count("sla_overdue_at <= :now")
-            else:
-                counts = self.counts(vendor)
-                open_total = (
-                    counts.of(stage) if stage is not None else counts.new + counts.in_progress
-                )
-                total += open_total - count("sla_at_risk_at <= :now")
-        return total
+        if status is SlaStatus.OVERDUE:
+            return count("sla_overdue_at <= :now")
+        if status is SlaStatus.AT_RISK:
+            return count("sla_at_risk_at <= :now") - count("sla_overdue_at <= :now")
+        counts = self.counts(vendor)
+        open_total = counts.of(stage) if stage is not None else counts.new + counts.in_progress
+        return open_total - count("sla_at_risk_at <= :now")
 
     def list_orders(
         self, query: OrderQuery, *, offset: int = 0, limit: int = 50
@@ -199,7 +207,12 @@ class DashboardQueries(SqliteBase):
         "set" (a search as the set of its matches)."""
         if query.sort is SortKey.SLA:
             parts = self._sla_parts(conn, query, now_us, how)
-            return _page_of_parts(conn, parts, offset, limit)
+            size = self._sla_sizes(conn, query, now_us) if how == "index" and offset else None
+            if size is None:
+                return _page_of_parts(conn, parts, offset, limit)
+            flipped = query.model_copy(update={"descending": not query.descending})
+            backwards = self._sla_parts(conn, flipped, now_us, how)[::-1]
+            return _page_of_parts(conn, parts, offset, limit, size, backwards)
         where, params = self._where(query, now_us, walk=how == "walk")
         column, order_by = SORT_COLUMNS[query.sort], _order_by(query)
         indexed = ""
@@ -228,13 +241,23 @@ class DashboardQueries(SqliteBase):
         self, conn: sqlite3.Connection, query: OrderQuery, offset: int, limit: int, now_us: int
     ) -> list[int]:
         """A searched list's page: a slice of its kept positions if there are any (or
-        the offset is deep); else walked in order within ``search.SCAN_BUDGET``; else
-        (a rare term) read from the set of its matches."""
+        the offset is deep); else, sorted by customer, merged from the search's parts
+        (``search.by_customer``: a walk would cross the 370,000 orders named in other
+        alphabets before the first 'M'); else walked in order; else (a rare term) read
+        from the set of its matches. Each try but the last within ``search.SCAN_BUDGET``."""
         pos = self.positions_cache.get(conn, query, now_us)
         if pos is None and offset >= DEEP and search.can_keep(conn):
             pos = self._positions(conn, query, now_us)
         if pos is not None:
             return pos[offset:offset + limit].tolist()
+        if query.sort is SortKey.CUSTOMER:  # merged from parts in customer order
+            where, params = self._where(query.model_copy(update={"search": ""}), now_us)
+            try:
+                with search.within(conn, search.SCAN_BUDGET):
+                    term = query.search.strip()
+                    return search.by_customer(conn, term, where, params, query.descending, offset + limit)[offset:]
+            except search.OverBudget:
+                pass
         try:
             with search.within(conn, search.SCAN_BUDGET):
                 return self._page(conn, query, offset, limit, now_us, "walk")
@@ -272,39 +295,41 @@ class DashboardQueries(SqliteBase):
         each one index range in index order: the open orders (by overdue instant) and the
         finished ones (which keep their status; by PO), so no row's status is computed.
         Returns each part's SELECT of PO numbers (without LIMIT) and its parameters."""
-        statuses = [query.sla] if query.sla is not None else list(SLA_ORDER)
         direction = "DESC" if query.descending else "ASC"
         base = query.model_copy(update={"sla": None})
         where, params = self._where(base, now_us, walk=how == "walk")
-        parts: list[tuple[str, str, str]] = []
+        parts: list[tuple[str, str]] = []
         # Read through their own indexes (covering: no table row per skipped row),
         # whatever the planner's statistics say (a wrong guess sorts a whole stage for 50
         # rows); a search's set of matches is read from those POs instead.
         open_index = "" if how == "set" else " INDEXED BY orders_open_due"
         final_index = "" if how == "set" else " INDEXED BY orders_final"
-        for status in statuses:
-            open_part = (
-                f"stage_rank < 2 AND {sla_predicate(status)}",
-                f"sla_overdue_at {direction}, po_number {direction}",
-                open_index,
-            )
-            final_part = (
-                "final_sla = :final_" + status.value, f"po_number {direction}", final_index
-            )
-            params["final_" + status.value] = status.value
-            # Finished overdue orders come first (their mark is always past); finished
-            # on-time and at-risk ones last (theirs never comes).
-            pair = [final_part, open_part] if status is SlaStatus.OVERDUE else [open_part, final_part]
-            if query.stage is not None:
-                pair = [p for p in pair if (p is open_part) == query.stage.is_open]
-            parts.extend(pair)
-        if query.descending:
-            parts.reverse()
-        return [
-            (f"SELECT po_number FROM orders{indexed_by} WHERE {where} AND {part_where} "
-             f"ORDER BY {order_by}", params)
-            for part_where, order_by, indexed_by in parts
-        ]
+        for status, is_open in _sla_layout(query):
+            if is_open:
+                parts.append((
+                    f"{open_index} WHERE {where} AND stage_rank < 2 AND {sla_predicate(status)}",
+                    f"sla_overdue_at {direction}, po_number {direction}",
+                ))
+            else:
+                params["final_" + status.value] = status.value
+                parts.append((f"{final_index} WHERE {where} AND final_sla = :final_{status.value}",
+                              f"po_number {direction}"))
+        return [(f"SELECT po_number FROM orders{part} ORDER BY {order_by}", params) for part, order_by in parts]
+
+    def _sla_sizes(self, conn: sqlite3.Connection, query: OrderQuery, now_us: int) -> Callable[[int], int] | None:
+        """part index -> its size (``_count_part``; each read once, when first asked), in
+        ``_sla_parts``'s order, when the filter is one the counters know (stage, SLA,
+        vendor): a deep page then skips whole parts without reading them."""
+        if query.search.strip() or query.location_code is not None or query.package_exception:
+            return None
+        layout, late = _sla_layout(query), {}
+
+        @functools.cache
+        def size(i: int) -> int:
+            status, is_open = layout[i]
+            return self._count_part(conn, status, is_open, query.stage, query.vendor_code, now_us, late)
+
+        return size
 
     def _where(self, query: OrderQuery, now_us: int | None = None, *, walk: bool = False) -> tuple[str, dict]:
         """The filter and search as SQL; ``walk``: the search tested on each row
@@ -353,11 +378,46 @@ def _order_by(query: OrderQuery) -> str:
     return f"po_number {direction}" if column is None else f"{column} {direction}, po_number {direction}"
 
 
-def _page_of_parts(conn: sqlite3.Connection, parts: list[tuple[str, dict]], offset: int, limit: int) -> list[int]:
+def _sla_layout(query: OrderQuery) -> list[tuple[SlaStatus, bool]]:
+    """The parts of the SLA sort, in the list's order: (status, open?). Each status has
+    its open orders (by overdue instant) and its finished ones (which keep their status;
+    by PO); finished overdue orders come first (their mark is always past), finished
+    on-time and at-risk ones last (theirs never comes)."""
+    layout: list[tuple[SlaStatus, bool]] = []
+    for status in [query.sla] if query.sla is not None else list(SLA_ORDER):
+        pair = [(status, False), (status, True)] if status is SlaStatus.OVERDUE else [(status, True), (status, False)]
+        if query.stage is not None:
+            pair = [p for p in pair if p[1] == query.stage.is_open]
+        layout.extend(pair)
+    return layout[::-1] if query.descending else layout
+
+
+def _page_of_parts(
+    conn: sqlite3.Connection, parts: list[tuple[str, dict]], offset: int, limit: int,
+    size: Callable[[int], int] | None = None, backwards: list[tuple[str, dict]] | None = None,
+) -> list[int]:
     """One page over consecutive parts (``_sla_parts``): a part the offset passes is
-    counted, not read."""
+    skipped by its ``size`` (from the counters) or else counted, not read. With sizes,
+    the page's rows in the latter half of a part are read from its end (``backwards``:
+    the same parts, each in the other direction), so no part is stepped through for more
+    than half its length."""
     pos: list[int] = []
-    for sql, params in parts:
+    for i, (sql, params) in enumerate(parts):
+        if size is not None and offset >= size(i):
+            offset -= size(i)
+            continue
+        if size is not None and backwards is not None and offset > size(i) // 2:
+            take = min(limit - len(pos), size(i) - offset)
+            back_sql, back_params = backwards[i]
+            got = [po for (po,) in conn.execute(
+                f"{back_sql} LIMIT :limit OFFSET :offset",
+                {**back_params, "limit": take, "offset": size(i) - offset - take},
+            )]
+            pos.extend(reversed(got))
+            offset = 0
+            if len(pos) >= limit:
+                break
+            continue
         got = [po for (po,) in conn.execute(
             f"{sql} LIMIT :limit OFFSET :offset", {**params, "limit": limit - len(pos), "offset": offset}
         )]

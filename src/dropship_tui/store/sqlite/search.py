@@ -11,6 +11,10 @@ or location code (exact). It is asked two ways:
   stops after its 64 rows: for a common term that is a few hundred rows. A rare term
   walks far, so that walk runs under a budget (``within``) and gives way to the set.
 
+Sorted by customer, a common term's matches lie far from where a walk starts (370,000
+orders named in other alphabets come before the first 'M' descending): ``by_customer``
+merges the term's parts, each already in customer order, and stops after a page.
+
 Deep pages of a search (a scrollbar jump into 161,000 matches) are read from
 ``Positions``: the matching PO numbers in the list's order, built once per query (with
 its count, which the dashboard asks for after the first page) and kept while the store
@@ -18,6 +22,7 @@ is unchanged, so any page is a slice."""
 
 from __future__ import annotations
 
+import heapq
 import sqlite3
 import threading
 import time
@@ -58,13 +63,19 @@ _LINES = (
 )
 
 
-def hits_sql(term: str, params: dict[str, object]) -> str:
-    """The POs ``term`` matches, each index range its own part (a PO may come twice)."""
+_NAMES = (
+    "SELECT po_number FROM orders WHERE customer_key >= :key AND customer_key < :key_hi",
+    "SELECT po_number FROM orders WHERE last_key >= :key AND last_key < :key_hi",
+)
+
+
+def hits_sql(term: str, params: dict[str, object], *, names: bool = True) -> str:
+    """The POs ``term`` matches, each index range its own part (a PO may come twice);
+    ``names=False``: all but the customer's names (``by_customer`` reads those itself)."""
     po = _bind(term, params)
     parts = [
         "SELECT po_number FROM orders WHERE order_number >= :term AND order_number < :term_hi",
-        "SELECT po_number FROM orders WHERE customer_key >= :key AND customer_key < :key_hi",
-        "SELECT po_number FROM orders WHERE last_key >= :key AND last_key < :key_hi",
+        *(_NAMES if names else ()),
         *_LINES,
         # The retailer's PO (EDI BEG03), exact or by prefix (partial index orders_retailer_po).
         "SELECT po_number FROM orders WHERE retailer_po >= :term AND retailer_po < :term_hi",
@@ -91,6 +102,56 @@ def match_sql(term: str, params: dict[str, object]) -> str:
     if po is not None:
         tests.insert(0, "po_number = :po")
     return "(" + " OR ".join(tests) + ")"
+
+
+_LAST_NAMES = (
+    "WITH RECURSIVE last(k) AS ("
+    "SELECT min(last_key) FROM orders WHERE last_key >= :key AND last_key < :key_hi "
+    "UNION ALL SELECT (SELECT min(last_key) FROM orders WHERE last_key > last.k AND last_key < :key_hi) "
+    "FROM last WHERE last.k IS NOT NULL) SELECT k FROM last WHERE k IS NOT NULL"
+)
+"""Each distinct last name the term starts, one index seek each (a skip scan)."""
+
+
+def by_customer(
+    conn: sqlite3.Connection, term: str, where: str, params: dict[str, object], descending: bool, n: int
+) -> list[int]:
+    """The first ``n`` POs ``term`` matches under the filter ``where`` (no search in
+    it), in customer order (then PO), read as a merge of parts each already in that
+    order: the customers whose name starts with the term (a range of the customer page
+    index), those whose last name does (per last name, a range of
+    ``orders_last_customer``: see ``search_indexes``), the rest (order number, SKU...)
+    as one small sorted set. Each part stops after its ``n`` rows, so a common term
+    costs what a rare one does, wherever in the list its matches lie. Run it within a
+    budget: many last names, or a large "rest" (a SKU on every tenth order), are slower."""
+    d = "DESC" if descending else "ASC"
+    params = {**params, "n": n}
+    rest = hits_sql(term, params, names=False)
+    tail = f"ORDER BY customer_key {d}, po_number {d} LIMIT :n"
+    head = "SELECT customer_key, po_number FROM orders"
+    parts = [
+        (f"{head} INDEXED BY orders_page_customer WHERE {where} AND customer_key >= :key "
+         f"AND customer_key < :key_hi {tail}", params),
+        (f"{head} WHERE {where} AND po_number IN ({rest}) {tail}", params),
+    ]
+    parts += [
+        (f"{head} INDEXED BY orders_last_customer WHERE {where} AND last_key = :last {tail}", {**params, "last": last})
+        for (last,) in conn.execute(_LAST_NAMES, params).fetchall()
+    ]
+    cursors = [conn.execute(sql, p) for sql, p in parts]
+    try:
+        pos: list[int] = []
+        seen: set[int] = set()
+        for _, po in heapq.merge(*cursors, reverse=descending):
+            if po not in seen:  # (a customer and last name both starting with the term)
+                seen.add(po)
+                pos.append(po)
+                if len(pos) == n:
+                    break
+        return pos
+    finally:
+        for cursor in cursors:  # unfinished statements: reset now, not when collected
+            cursor.close()
 
 
 class OverBudget(Exception):
