@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from dropship_tui.cli import json_output
-from dropship_tui.cli.common import UsageError, add_command, db_path, open_store
+from dropship_tui.cli.common import UsageError, add_command, open_store
 from dropship_tui.cli.values import non_negative, positive
 from dropship_tui.domain.errors import InvalidInputError
 from dropship_tui.domain.words import plural
@@ -117,9 +117,9 @@ def run_demo(args: argparse.Namespace) -> int:
 
     if getattr(args, "api", None):
         raise UsageError("demo builds a local store file; use --db PATH, not --api")
-    path = db_path(args)
     options: dict[str, Any] = {k: v for k, v in (("orders", args.orders), ("seed", args.seed)) if v is not None}
     with open_store(args, create=True) as store:
+        path = store.path  # a file, or a PostgreSQL address without its password
         if store.counts().total:
             raise InvalidInputError(
                 f"{path} already has orders; the demo needs an empty store (use --db NEW.db)"

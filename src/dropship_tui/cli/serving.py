@@ -41,8 +41,8 @@ def keys_add(args: argparse.Namespace, store) -> int:
 
     key_text = read_key_file(args.key_file)
     try:
-        with store.lock:
-            fingerprint = keys.add_key(store.connection, args.name, key_text)
+        with store.admin_connection() as conn:
+            fingerprint = keys.add_key(conn, args.name, key_text)
     finally:
         store.close()
     if getattr(args, "json", False):
@@ -56,8 +56,8 @@ def keys_list(args: argparse.Namespace, store) -> int:
     from dropship_tui.server.serving import keys
 
     try:
-        with store.lock:
-            listed = keys.list_keys(store.connection, args.name)
+        with store.admin_connection() as conn:
+            listed = keys.list_keys(conn, args.name)
     finally:
         store.close()
     if getattr(args, "json", False):
@@ -76,8 +76,8 @@ def keys_remove(args: argparse.Namespace, store) -> int:
     from dropship_tui.server.serving import keys
 
     try:
-        with store.lock:
-            keys.remove_key(store.connection, args.name, args.fingerprint)
+        with store.admin_connection() as conn:
+            keys.remove_key(conn, args.name, args.fingerprint)
     finally:
         store.close()
     print(f"Key {args.fingerprint.strip()} removed from {args.name.strip()}: new logins with it are refused.")
@@ -100,7 +100,20 @@ def session_api(args: argparse.Namespace) -> str:
     return f"http://{'[' + host + ']' if ':' in host else host}:{args.port}"
 
 
-def run_serving(args: argparse.Namespace, path: Path) -> int:
+def data_dir(args: argparse.Namespace, address: Path | str) -> Path:
+    """Where the SSH host key and the sessions' settings and documents live: ``--data-dir``,
+    else the store file's folder; a PostgreSQL store has none, so the user data folder
+    the default store file would be in."""
+    if args.data_dir:
+        return Path(args.data_dir)
+    if isinstance(address, Path):
+        return address.parent
+    from dropship_tui.store.paths import default_db_path
+
+    return default_db_path().parent
+
+
+def run_serving(args: argparse.Namespace, path: Path | str) -> int:
     import uvicorn
 
     from dropship_tui.server.app import create_app
@@ -119,7 +132,7 @@ def run_serving(args: argparse.Namespace, path: Path) -> int:
         raise InvalidInputError("--web-certfile and --web-keyfile go together")
     options = ServeOptions(
         host=args.host, ssh_port=args.ssh_port, web_port=args.web_port, session_api=session_api(args),
-        data_dir=Path(args.data_dir) if args.data_dir else path.parent,
+        data_dir=data_dir(args, path),
         limits=SessionLimits(args.max_sessions_per_user, args.max_sessions, args.idle_timeout),
         web_certfile=args.web_certfile, web_keyfile=args.web_keyfile,
         web_secure_cookie=args.web_secure_cookie,
@@ -132,7 +145,7 @@ def run_serving(args: argparse.Namespace, path: Path) -> int:
     where = [f"API on {args.host}:{args.port}"]
     where += [f"SSH on {args.host}:{args.ssh_port}"] if args.ssh_port else []
     where += [f"web on {args.host}:{args.web_port}"] if args.web_port else []
-    print(f"Serving {path}: {', '.join(where)} (Ctrl-C stops)", file=sys.stderr)
+    print(f"Serving {app.state.store.path}: {', '.join(where)} (Ctrl-C stops)", file=sys.stderr)
     try:
         asyncio.run(serve(app, http, options))
     finally:

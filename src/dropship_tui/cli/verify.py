@@ -1,5 +1,6 @@
 """``verify``: check a local store (the activity chains, the append-only triggers,
-``integrity_check``, the order invariants; ``store.sqlite.verify``). Exit 0 with a one-line
+``integrity_check``, the order invariants; ``store.sqlite.verify``), or a PostgreSQL store
+(the same but ``integrity_check``; ``store.postgres.verify``). Exit 0 with a one-line
 summary when all holds; else one line per PO found wrong (and per problem of the file
 itself) on stdout, then the summary on stderr, exit 1. See docs/cli.md "verify"."""
 
@@ -20,7 +21,8 @@ def register(subparsers: Any) -> None:
         "activity chain (a changed, inserted or removed entry breaks it), the triggers "
         "that keep the log append-only, SQLite's integrity_check, and for every "
         "acknowledged or canceled order: ordered = accepted + canceled on each line, and "
-        "the packing slips hold exactly the accepted units. Local stores only.",
+        "the packing slips hold exactly the accepted units. Local stores and PostgreSQL "
+        "stores (--db postgresql://…: no integrity_check there), not --api.",
     )
     p.set_defaults(func=run_verify)
 
@@ -36,13 +38,19 @@ def run_verify(args: argparse.Namespace) -> int:
     from dropship_tui.domain.errors import InvalidInputError
     from dropship_tui.store.sqlite.verify import VerifyFailedError, verify_file
 
-    path = db_path(args)
-    if not path.is_file():
-        raise missing_store(path)
-    try:
-        report = verify_file(path)
-    except sqlite3.DatabaseError as exc:  # not a store, or too damaged to read
-        raise InvalidInputError(f"cannot verify the store {path}: {exc}") from exc
+    from dropship_tui.store.paths import resolve_store_address
+
+    address = resolve_store_address(getattr(args, "db", None))
+    if isinstance(address, str):  # a PostgreSQL address (issue 11)
+        report = _verify_postgres(args)
+    else:
+        path = db_path(args)
+        if not path.is_file():
+            raise missing_store(path)
+        try:
+            report = verify_file(path)
+        except sqlite3.DatabaseError as exc:  # not a store, or too damaged to read
+            raise InvalidInputError(f"cannot verify the store {path}: {exc}") from exc
     lines = [f"store: {p}" for p in report.store_problems] + [
         f"PO {po}: {'; '.join(problems)}" for po, problems in report.order_problems.items()
     ]
@@ -66,3 +74,13 @@ def run_verify(args: argparse.Namespace) -> int:
     if not report.ok:
         raise VerifyFailedError(report.summary())
     return 0
+
+
+def _verify_postgres(args: argparse.Namespace) -> Any:
+    """The PostgreSQL store's report (``store.postgres.verify``), opened as every command
+    opens it (an unreachable server or a foreign database: one line)."""
+    from dropship_tui.cli.common import open_store
+    from dropship_tui.store.postgres.verify import verify_store
+
+    with open_store(args) as store:
+        return verify_store(store)

@@ -1,6 +1,6 @@
 """What a served session needs from the store, in one place for SSH and the web: who a key
 or token is, and the session token its app acts with (each store call in a thread, under
-the store's write lock where it writes, so a busy store never stalls the event loop)."""
+the store's write lock where it writes (``admin_connection``: either engine), so a busy store never stalls the event loop)."""
 
 from __future__ import annotations
 
@@ -32,15 +32,15 @@ class SessionStore:
 
     async def open_token(self, name: str, kind: str) -> str:
         def opening() -> str:
-            with self.store.lock:
-                return keys.open_session_token(self.store.connection, name, kind)
+            with self.store.admin_connection() as conn:
+                return keys.open_session_token(conn, name, kind)
 
         return await asyncio.to_thread(opening)
 
     async def close_token(self, token: str) -> None:
         def closing() -> None:
-            with self.store.lock:
-                keys.close_session_token(self.store.connection, token)
+            with self.store.admin_connection() as conn:
+                keys.close_session_token(conn, token)
 
         await asyncio.to_thread(closing)
 
@@ -48,5 +48,5 @@ class SessionStore:
         """Every session token goes (at the server's start and when it stops): no token
         outlives the server that made its session. Synchronous, so it is done before the
         process exits. One ``serve`` per store, then (docs/serve.md)."""
-        with self.store.lock:
-            keys.close_all_session_tokens(self.store.connection)
+        with self.store.admin_connection() as conn:
+            keys.close_all_session_tokens(conn)

@@ -27,6 +27,7 @@ from typing import Protocol, Self, TypeVar
 from dropship_tui.domain.models import SlaPolicy, SlaThresholds, Vendor
 from dropship_tui.domain.workflow import Ctx
 from dropship_tui.store.base import Clock, StoreBusyError, utc_now
+from dropship_tui.store.postgres.address import refuse_url_path
 from dropship_tui.store.sqlite import activity_chain, schema
 
 T = TypeVar("T")
@@ -38,6 +39,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit), WAL, foreign keys and
     recursive triggers on."""
     path = Path(path)
+    refuse_url_path(path)  # "postgresql://…" as a Path: no folders "postgresql:" made
     path.parent.mkdir(parents=True, exist_ok=True)
     # A write runs the same dozen statements per order; a long session also builds many
     # dashboard queries (one text per filter and sort): room for all of them, so a batch

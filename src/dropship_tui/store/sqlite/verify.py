@@ -46,6 +46,8 @@ class VerifyReport:
     """Problems of the file as a whole (triggers, integrity_check)."""
     order_problems: dict[int, list[str]] = field(default_factory=dict)
     """PO -> what is wrong with it, in PO order."""
+    checks: str = "the activity chains, the append-only triggers, integrity_check and the order invariants"
+    """What was checked, as the summary names it (PostgreSQL has no integrity_check)."""
 
     @property
     def ok(self) -> bool:
@@ -57,10 +59,7 @@ class VerifyReport:
     def summary(self) -> str:
         checked = f"{self.orders} orders and {self.entries} activity entries"
         if self.ok:
-            return (
-                f"verified {checked}: the activity chains, the append-only triggers, "
-                "integrity_check and the order invariants all hold"
-            )
+            return f"verified {checked}: {self.checks} all hold"
         found = []
         if self.order_problems:
             n = len(self.order_problems)
@@ -95,14 +94,20 @@ def verify_connection(conn: sqlite3.Connection) -> VerifyReport:
                 f"the trigger {name} is missing: the activity log could be rewritten "
                 "(opening the store with dropship-tui re-creates it)"
             )
-        for po, problem in _chain_problems(conn, report):
-            report.add(po, problem)
-        for po, problem in _order_problems(conn, report):
-            report.add(po, problem)
+        check_orders(conn, report)
     finally:
         conn.execute("COMMIT")
-    report.order_problems = dict(sorted(report.order_problems.items()))
     return report
+
+
+def check_orders(conn: sqlite3.Connection, report: VerifyReport) -> None:
+    """The checks both engines share (the SQL is portable): every order's activity chain
+    and invariants, into ``report`` (its problems then in PO order)."""
+    for po, problem in _chain_problems(conn, report):
+        report.add(po, problem)
+    for po, problem in _order_problems(conn, report):
+        report.add(po, problem)
+    report.order_problems = dict(sorted(report.order_problems.items()))
 
 
 def _chain_problems(conn: sqlite3.Connection, report: VerifyReport) -> Iterator[tuple[int, str]]:
