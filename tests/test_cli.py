@@ -602,6 +602,27 @@ def test_ack_all_new_reports_failures_and_exits_1(monkeypatch, capsys, tmp_path)
     assert "PO 83: PO 83 was changed by someone else; reload" in out
 
 
+def _wait_until_reading_stdin(pid: int, timeout: float = 60.0) -> None:
+    """Block until the process sleeps in a pipe read (Linux ``wchan``), so the signal
+    lands where the test means it to on a loaded machine, not during start-up; where
+    ``/proc`` has no wchan, fall back to a fixed wait."""
+    import time
+
+    wchan = Path(f"/proc/{pid}/wchan")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if wchan.read_text().endswith("pipe_read"):
+                time.sleep(0.2)  # still there: not a read during start-up
+                if wchan.read_text().endswith("pipe_read"):
+                    return
+        except OSError:
+            time.sleep(2.0)
+            return
+        time.sleep(0.05)
+    raise AssertionError("the command never waited on stdin")
+
+
 def test_sigint_exits_130_without_traceback(cli_):
     import signal
     import time
@@ -610,10 +631,10 @@ def test_sigint_exits_130_without_traceback(cli_):
         [sys.executable, "-m", "dropship_tui", "import", "-", "--db", str(cli_.db)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_.env,
     )
-    time.sleep(2.0)  # by then reading stdin, which never ends
+    _wait_until_reading_stdin(proc.pid)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 130
+    assert proc.returncode == 130, err
     assert err == "" and out == ""
 
 
