@@ -48,14 +48,15 @@ stage filter tested on the page index's own stage column): dropped, so an
 acknowledgement (it changes the stage, the SLA marks and the progress) updates 12
 indexes instead of 10, not 15. ``orders_stage_progress`` stays: progress goes with the
 stage (New orders are all at 0), so "New, by progress, descending" would walk nearly
-all of ``orders_page_progress`` for its first rows; ``orders_stage_customer`` stays for
-the same use (and older stores' migrations are tested to have it)."""
+all of ``orders_page_progress`` for its first rows (``stage_progress_index`` later
+widens it with the SLA marks); ``orders_stage_customer`` stays for the same use (and older
+stores' migrations are tested to have it)."""
 
 STAGE_INDEX = {
     "po_number": "orders_page_stage",
     "stage_rank": "orders_page_stage",
     "customer_key": "orders_stage_customer",
-    "progress": "orders_stage_progress",
+    "progress": "orders_stage_progress_sla",  # (stage_progress_index)
     "order_date": "orders_stage_order_date_sla",
 }
 """Sort column -> the index that holds one stage's orders in that order."""

@@ -37,6 +37,10 @@ DEEP = 2_000
 """From this offset on, a searched list's page is read from its kept positions (built
 once: the walk to a deep offset would cost more)."""
 _CHUNK = 5_000
+STAGE_INDEX_HAS_MARKS = {"po_number", "stage_rank", "order_date", "progress"}
+"""Sort columns whose ``STAGE_INDEX`` holds both SLA marks: a deep page of one stage with
+an SLA filter tests them on the index entries it skips (the customer one would read a
+table row for each)."""
 
 SORT_COLUMNS = {
     SortKey.PO_NUMBER: None,
@@ -219,9 +223,11 @@ class DashboardQueries(SqliteBase):
         key = column or "po_number"
         # (a location's orders are an index range of their own: orders_location)
         if how == "index" and query.location_code is None:
-            # One stage: its own index range in the sort's order (covering but for the SLA
-            # marks, so not for a deep page with an SLA filter too); else the page index.
-            if query.stage is not None and key in STAGE_INDEX and (query.sla is None or offset < DEEP):
+            # One stage: its own index range in the sort's order (for a deep page with an
+            # SLA filter too, only if that index holds the SLA marks); else the page index.
+            if query.stage is not None and key in STAGE_INDEX and (
+                query.sla is None or offset < DEEP or key in STAGE_INDEX_HAS_MARKS
+            ):
                 indexed = f" INDEXED BY {STAGE_INDEX[key]}"
             elif key in PAGE_INDEX:
                 indexed = f" INDEXED BY {PAGE_INDEX[key]}"

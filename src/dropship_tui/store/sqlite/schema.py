@@ -39,6 +39,7 @@ from dropship_tui.store.sqlite import scorecard_sums
 from dropship_tui.store.sqlite import page_indexes
 from dropship_tui.store.sqlite import facts_upkeep
 from dropship_tui.store.sqlite import search_indexes
+from dropship_tui.store.sqlite import stage_progress_index
 
 SLA_PAST = -(2**62)
 SLA_NEVER = 2**62
@@ -394,11 +395,13 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v
     page_indexes.step,
     facts_upkeep.step,
     search_indexes.step,
+    stage_progress_index.step,
 ]
 
-_DROPPED = V4_DROPPED + V5_DROPPED + V6_DROPPED + page_indexes.REPLACED_ORDERS + search_indexes.REPLACED
+_DROPPED = V4_DROPPED + V5_DROPPED + V6_DROPPED + page_indexes.REPLACED_ORDERS + search_indexes.REPLACED + stage_progress_index.REPLACED
 INDEXES = [
     sql for sql in V1_INDEXES + V2_INDEXES + V4_INDEXES + V5_INDEXES + V6_INDEXES + page_indexes.BUILT + search_indexes.BUILT
+    + stage_progress_index.BUILT
     if not any(f" {name} " in sql or f" {name}\n" in sql for name in _DROPPED)
 ]
 """Every secondary index of the store's tables in the current schema (bulk loads drop and
