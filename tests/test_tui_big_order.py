@@ -1,7 +1,8 @@
 """A 200-line order through both steps by keys alone (issue 13 item 9): the real app on a
 real SQLite store, the results read back from the store. The speed of the same screens is
 ``benchmarks/tui.py --big-order``'s to measure; this checks that the virtual grid edits
-the right line far down the order."""
+the right line far down the order, and what the speed-ups keep true: no stylesheet read
+as a step opens and notes changed in place still grow when they need a row more."""
 
 from __future__ import annotations
 
@@ -89,3 +90,69 @@ async def test_a_200_line_order_is_acknowledged_and_packed_by_keys(tmp_path):
     for line_id, units in accepted.items():  # every accepted unit is in exactly one slip
         assert sum(s.get(line_id, 0) for s in slips) == units
     assert [e.action for e in store.activity(82)][:1] == ["Packing slips saved"]
+
+
+async def test_opening_the_steps_reads_no_stylesheet(tmp_path):
+    """The step screens' stylesheet and their widgets' default CSS are read as the app
+    starts (``tui.step_styles``): opening step 1 or step 2 adds no source, so Textual
+    neither parses every stylesheet again nor restyles every screen (a third of opening
+    step 1 on a 200-line order)."""
+    lines = [factories.line(i, qty=5, sku=f"SKU-{i}") for i in range(1, 4)]
+    app = make_app(tmp_path, orders=[factories.order(po=82, lines=lines)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        sources = set(app.stylesheet.source)
+        app.push_screen(AcknowledgeScreen(82))
+        await settle(pilot)
+        assert isinstance(app.screen, AcknowledgeScreen) and app.screen.grid.rows == 3
+        app.pop_screen()
+        app.store.acknowledge(82, None, {line.line_id: 5 for line in lines}, {})
+        app.push_screen(PrepareShipmentsScreen(82))
+        await settle(pilot)
+        assert isinstance(app.screen, PrepareShipmentsScreen) and app.screen.grid.rows == 3
+        assert set(app.stylesheet.source) == sources
+
+
+async def test_the_short_warning_grows_with_the_short_lines(tmp_path):
+    """Most keys change the warning in place (no relayout); one that makes it wrap to
+    another row lays it out again: every short line stays readable."""
+    lines = [factories.line(i, qty=5, sku=f"SKU-{i}") for i in range(1, LINES + 1)]
+    app = make_app(tmp_path, orders=[factories.order(po=82, lines=lines)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(AcknowledgeScreen(82))
+        await settle(pilot)
+        warning = app.screen.query_one("#short-warning")
+        heights = []
+        for _ in range(12):
+            await pilot.press("4", "down")
+            await settle(pilot)
+            heights.append(warning.size.height)
+        assert heights[-1] > heights[0] >= 1
+        text = " ".join(screen_text(app).split())
+        assert "12 lines are short" in text and "SKU-12 4 of 5" in text
+
+
+async def test_step_2_lists_three_plan_problems_then_counts_the_rest(tmp_path):
+    """A key that adds a problem on a big order changes the count line, not the height."""
+    lines = [factories.line(i, qty=5, sku=f"SKU-{i}") for i in range(1, LINES + 1)]
+    app = make_app(tmp_path, orders=[factories.order(po=82, lines=lines)])
+    app.store.acknowledge(82, None, {line.line_id: 5 for line in lines}, {})
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.push_screen(PrepareShipmentsScreen(82))
+        await settle(pilot)
+        screen = app.screen
+        screen.grid.field.focus()
+        problems = screen.query_one("#plan-problems")
+        for _ in range(5):
+            await pilot.press("4", "down")
+        await settle(pilot)
+        assert problems.content.plain.split("\n") == [
+            "✗ 1 unit of SKU-1 is not on any slip",
+            "✗ 1 unit of SKU-2 is not on any slip",
+            "✗ 1 unit of SKU-3 is not on any slip",
+            "… and 2 more (the Placed column shows each line)",
+        ]
+        assert problems.size.height == 4
+

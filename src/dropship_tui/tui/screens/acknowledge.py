@@ -32,7 +32,7 @@ from dropship_tui.tui.messages import BackToDashboard, ShowOrder
 from dropship_tui.tui.modals.reason import ReasonModal
 from dropship_tui.tui.screens.order_screen import StepScreen, order_title
 from dropship_tui.tui.widgets.line_grid import CellEditor, EditorSpec, GridColumn, GridHead, LineGrid
-from dropship_tui.tui.widgets.note import Note, same_content
+from dropship_tui.tui.widgets.note import Note, same_content, update_in_place
 from dropship_tui.tui.widgets.scan_field import ScanField
 from dropship_tui.tui.widgets.step_indicator import StepIndicator
 from dropship_tui.tui.widgets.key_footer import KeyFooter
@@ -133,7 +133,7 @@ class AcknowledgeScreen(StepScreen):
         await self.show_order(order)
 
     async def show_order(self, order: Order) -> None:
-        self.query_one("#title", Static).update(order_title(order, "Step 1 of 2"))
+        update_in_place(self.query_one("#title", Static), order_title(order, "Step 1 of 2"))
         self.fields = {
             line.line_id: self.typed.get(line.line_id, str(self.prefill[line.line_id])) for line in order.lines
         }
@@ -287,8 +287,11 @@ class AcknowledgeScreen(StepScreen):
         self.show_line_problem()
         if not same_content(text, self._warning):  # unchanged (most keys): no relayout
             self._warning = text
-            warning.set_class(bool(short), "shown")
-            warning.update(text)
+            if warning.has_class("shown") == bool(short):
+                update_in_place(warning, text)  # as many rows as before (most keys): no relayout
+            else:
+                warning.set_class(bool(short), "shown")
+                warning.update(text)
             self.call_after_refresh(self.fit_lines)  # the warning may take a line more or less
 
     def show_line_problem(self) -> None:

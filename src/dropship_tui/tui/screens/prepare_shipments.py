@@ -29,13 +29,13 @@ from dropship_tui.tui.messages import ShowOrder
 from dropship_tui.tui.printing import hand_over, write_packing_slips
 from dropship_tui.tui.screens.order_screen import StepScreen, order_title
 from dropship_tui.tui.screens.pack_by_scan import PackByScan
-from dropship_tui.tui.screens.slip_tracking import SlipTracking
+from dropship_tui.tui.screens.slip_tracking import SlipTracking, no_slips_hint
 from dropship_tui.tui.widgets.key_order import QtyField
-from dropship_tui.tui.widgets.note import Note, error_text
+from dropship_tui.tui.widgets.note import Note, error_text, update_in_place
 from dropship_tui.tui.widgets.qty_input import QtyInput
 from dropship_tui.tui.widgets.scan_field import ScanField
 from dropship_tui.tui.widgets.line_grid import CellEditor, EditorSpec, GridHead, LineGrid
-from dropship_tui.tui.widgets.slip_grid import grid_columns, line_label, placed_text, plan_summary
+from dropship_tui.tui.widgets.slip_grid import grid_columns, line_label, placed_text, plan_summary, problems_text
 from dropship_tui.tui.widgets.step_indicator import StepIndicator
 from dropship_tui.tui.widgets.tracking_rows import TrackingInput
 from dropship_tui.tui.widgets.key_footer import KeyFooter
@@ -64,6 +64,8 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
         self.typed_tracking: dict[int, tuple[str, str]] = {}
         self.confirm_drop = False
         self.built = False
+        self.footer_invoiced = False
+        """Whether the footer's keys were last worked out for an invoiced order."""
         self._lines: list = []
         """The lines the grid shows (those with accepted units), row by row."""
 
@@ -92,7 +94,8 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
                 yield Button("Save slips  ctrl+s", variant="primary", id="save-slips", compact=True)
                 yield Button("Print packing slips  ctrl+o", id="print-slips", compact=True)
             yield Static(Text("Tracking numbers", style="bold"), classes="section-title")
-            yield Vertical(id="tracking-section")
+            with Vertical(id="tracking-section"):
+                yield no_slips_hint()
             yield Static("", id="invoice-note")
             with Horizontal(classes="actions"):
                 yield Button("Generate invoice  ctrl+g", variant="success", id="generate-invoice", compact=True)
@@ -111,7 +114,7 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
         await self.show_order(order)
 
     async def show_order(self, order: Order) -> None:
-        self.query_one("#title", Static).update(order_title(order, "Step 2 of 2"))
+        update_in_place(self.query_one("#title", Static), order_title(order, "Step 2 of 2"))
         if not self.built:
             # First load: the saved slips, else one slip with everything (one keystroke).
             if order.slips:
@@ -144,7 +147,9 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
     def show_invoiced(self) -> None:
         """Back from the invoice: the slip fields read-only, ctrl+g opens the invoice."""
         invoiced = self.invoiced
-        self.refresh_bindings()  # the footer drops "Save slips"
+        if invoiced != self.footer_invoiced:  # the footer drops "Save slips" (a recompose)
+            self.footer_invoiced = invoiced
+            self.refresh_bindings()
         for field in self.query(QtyInput):
             if field.id == "slip-count" or isinstance(field, CellEditor):
                 field.disabled = invoiced
@@ -253,9 +258,7 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
         problems = workflow.slip_plan_problems(order, plan)
         # Most keys change neither (a relayout each would be most of a key's time).
         self.query_one("#summary", Note).update(plan_summary(order, plan, self.saved_plan()))
-        self.query_one("#plan-problems", Note).update(
-            Text("\n".join(f"✗ {p}" for p in problems), style="bold red") if problems else ""
-        )
+        self.query_one("#plan-problems", Note).update(problems_text(problems) if problems else "")
 
     def unsaved_changes(self) -> str | None:
         """What quitting now would lose, for the app's quit guard (None: nothing)."""

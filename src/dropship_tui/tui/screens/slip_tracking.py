@@ -19,6 +19,12 @@ from dropship_tui.tui.widgets.note import error_text
 from dropship_tui.tui.widgets.tracking_rows import TrackingInput, invoice_note, tracking_row, tracking_state
 
 
+def no_slips_hint() -> Static:
+    """What the tracking section says before the slips are saved."""
+    return Static(Text("Save the packing slips first; then each slip gets its tracking number.", style="dim"),
+                  classes="hint no-slips")
+
+
 class SlipTracking:
     """Mixin for the prepare-shipments screen (put it first in the bases)."""
 
@@ -28,13 +34,13 @@ class SlipTracking:
     async def build_tracking(self) -> None:
         section = self.query_one("#tracking-section", Vertical)
         order = self.order
-        await section.remove_children()
         if order is None or not order.slips:
-            await section.mount(
-                Static(Text("Save the packing slips first; then each slip gets its tracking number.", style="dim"), classes="hint")
-            )
+            if not section.query(".no-slips"):  # composed with it: no remount as it opens
+                await section.remove_children()
+                await section.mount(no_slips_hint())
             self.refresh_invoice_note()
             return
+        await section.remove_children()
         rows = []
         for slip in order.slips:
             number, carrier = self.typed_tracking.get(slip.number) or (slip.tracking_number or "", "")

@@ -20,6 +20,21 @@ def same_content(a: Any, b: Any) -> bool:
     return not isinstance(a, Text) or (a.style, a.justify, a.overflow) == (b.style, b.justify, b.overflow)
 
 
+def update_in_place(widget: Static, content: Any) -> None:
+    """``widget.update(content)`` without the relayout of the whole screen a ``Static``
+    asks for, when the new content takes as many rows as the old at its width (a fixed or
+    container-given width; ``width: auto`` always lays out). The step screens change their
+    notes on most keys; on a 200-line order a relayout each was most of a key's time."""
+    width, rows = widget.content_size
+    declared = widget.styles.width
+    if not width or not widget.display or (declared is not None and declared.is_auto):
+        Static.update(widget, content)  # Static's own (a Note's would skip it as shown)
+        return
+    Static.update(widget, content, layout=False)
+    if widget.get_content_height(widget.content_size, widget.app.size, width) != rows:
+        widget.refresh(layout=True)
+
+
 class Note(Static):
     """A message line that takes no room while it is empty. The same text again changes
     nothing (no relayout: the step screens set their notes on every key)."""
@@ -33,8 +48,12 @@ class Note(Static):
         if same_content(content, self._shown):
             return
         self._shown = content
-        super().update(content, **kwargs)
-        self.display = bool(getattr(content, "plain", content))
+        shown = bool(getattr(content, "plain", content))
+        if kwargs or shown != self.display:
+            super().update(content, **kwargs)
+            self.display = shown
+        else:
+            update_in_place(self, content)
 
 
 def error_text(error: DomainError) -> Text:

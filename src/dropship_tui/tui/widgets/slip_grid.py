@@ -14,6 +14,10 @@ from dropship_tui.tui.widgets.line_grid import GridColumn
 
 DENSE = 6
 """Above this many slips the grid's headers and cells get narrower."""
+PROBLEMS_SHOWN = 3
+"""The plan's problems listed under the grid; past these, one line counts the rest (the
+Placed column shows each line's): on a 200-line order the list grew or shrank a row on
+most keys, and a relayout each was most of the key's time (issue 13 item 9)."""
 
 
 def grid_columns(count: int, narrow: bool) -> list[GridColumn]:
@@ -50,6 +54,14 @@ def placed_text(placed: int, accepted: int, short: bool) -> Text:
         return Text(f"{placed}/{accepted} −{gap}" if short else f"{placed} of {accepted}: {gap} unplaced", style="bold yellow")
     over = placed - accepted
     return Text(f"{placed}/{accepted} +{over}" if short else f"{placed} of {accepted}: {over} too many", style="bold red")
+
+
+def problems_text(problems: Sequence[str]) -> Text:
+    """The plan's problems, at most ``PROBLEMS_SHOWN`` then how many more."""
+    shown = [f"✗ {terminal_text(p)}" for p in problems[:PROBLEMS_SHOWN]]  # they quote SKUs
+    if len(problems) > PROBLEMS_SHOWN:
+        shown.append(f"… and {len(problems) - PROBLEMS_SHOWN} more (the Placed column shows each line)")
+    return Text("\n".join(shown), style="bold red")
 
 
 def plan_summary(order: Order, plan: Sequence[Mapping[int, int]], saved: list[dict[int, int]] | None) -> Text:
