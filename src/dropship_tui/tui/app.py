@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable
 from functools import partial
 
+from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.geometry import Offset
@@ -30,6 +31,8 @@ from dropship_tui.tui.frames import Frames
 from dropship_tui.tui.keymap import check_keymap, clean_keymap
 from dropship_tui.tui.modals.confirm import ConfirmModal
 from dropship_tui.tui.modals.help import HelpScreen, screen_keys
+from dropship_tui.tui import step_styles
+from dropship_tui.tui.idle_gc import CHECK_EVERY, IdleCollector
 from dropship_tui.tui.navigation import Navigation, bound_classes
 from dropship_tui.tui.textual_updates import (
     can_diff,
@@ -127,7 +130,9 @@ class DropshipApp(Navigation):
         self._first_held = 0.0
         self._last_busy = 0.0
         self._hold_timer: Timer | None = None
+        self._collector = IdleCollector()  # full GCs between keys (issue 13 item 9)
         super().__init__()
+        step_styles.preload(self)  # opening step 1 then parses no stylesheet (issue 13 item 9)
         if self.low_bandwidth:
             self.animation_level = "none"
         if config.theme in self.available_themes:
@@ -137,11 +142,21 @@ class DropshipApp(Navigation):
             self.set_keymap(keymap)
 
     def on_mount(self) -> None:
+        self._collector.start()
+        self.set_interval(CHECK_EVERY, self._collector.tick)
         if self._frames is not None:
             self.app_resume_signal.subscribe(self, lambda _app: self._forget_frame())
             self._hold_timer = self.set_interval(0.02, self._check_hold, pause=True)
         self.open_dashboard()
         self._check_keymap()
+
+    def on_unmount(self) -> None:
+        self._collector.stop()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self._collector.saw_input()
+        await super().on_event(event)
 
     # --- low bandwidth: the frame diff ----------------------------------------------
 

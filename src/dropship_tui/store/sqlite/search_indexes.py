@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from dropship_tui.store.sqlite.page_indexes import replace_indexes
+
 LAST_CUSTOMER = "CREATE INDEX IF NOT EXISTS orders_last_customer ON orders(last_key, customer_key)"
 BUILT = [LAST_CUSTOMER]
 """For ``schema.INDEXES`` (what bulk loads drop and rebuild)."""
@@ -20,9 +22,4 @@ REPLACED = ["orders_last_name"]
 
 
 def step(conn: sqlite3.Connection) -> None:
-    conn.execute(LAST_CUSTOMER)
-    for name in REPLACED:
-        conn.execute(f"DROP INDEX IF EXISTS {name}")
-    analyzed = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()
-    if analyzed and conn.execute("SELECT 1 FROM sqlite_stat1 WHERE tbl = 'orders' LIMIT 1").fetchone():
-        conn.execute("ANALYZE orders_last_customer")  # as page_indexes.step says why
+    replace_indexes(conn, BUILT, REPLACED, ["orders_last_customer"])

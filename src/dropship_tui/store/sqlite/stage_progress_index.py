@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from dropship_tui.store.sqlite.page_indexes import replace_indexes
+
 STAGE_PROGRESS = (
     "CREATE INDEX IF NOT EXISTS orders_stage_progress_sla "
     "ON orders(stage_rank, progress, po_number, sla_at_risk_at, sla_overdue_at, vendor_code)"
@@ -28,9 +30,4 @@ REPLACED = ["orders_stage_progress"]
 
 
 def step(conn: sqlite3.Connection) -> None:
-    conn.execute(STAGE_PROGRESS)
-    for name in REPLACED:
-        conn.execute(f"DROP INDEX IF EXISTS {name}")
-    analyzed = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()
-    if analyzed and conn.execute("SELECT 1 FROM sqlite_stat1 WHERE tbl = 'orders' LIMIT 1").fetchone():
-        conn.execute("ANALYZE orders_stage_progress_sla")  # as page_indexes.step says why
+    replace_indexes(conn, BUILT, REPLACED, ["orders_stage_progress_sla"])
