@@ -139,3 +139,29 @@ async def test_the_poll_runs_under_an_open_order_on_its_own(tmp_path):
             if any("was changed by ann" in m for m in said(app)):
                 break
         assert any(m.startswith("PO 82 was changed by ann: ") for m in said(app))
+
+
+async def test_the_users_own_acknowledgement_is_not_taken_for_someone_elses(tmp_path):
+    """The detail stays open under the steps: the user's own save on step 1, seen by the
+    poll, must not make the covered detail say the order "was changed by" them (it reads
+    the order again when it comes back to the front)."""
+    app = make_app(tmp_path, orders=[factories.order(), factories.order(po=83)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        dashboard(app).poll_changes()  # the first look takes the token
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OrderDetailScreen)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # acknowledged in full: step 2 opens
+        await settle(pilot)
+        assert isinstance(app.screen, PrepareShipmentsScreen)
+        dashboard(app).poll_changes()
+        await settle(pilot)
+        assert not [m for m in said(app) if "was changed" in m]
+        await pilot.press("escape")  # back on the detail: read again, no notice
+        await settle(pilot)
+        assert isinstance(app.screen, OrderDetailScreen)
+        assert "In progress" in screen_text(app) and "was changed" not in screen_text(app)

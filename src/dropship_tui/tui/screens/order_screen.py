@@ -117,8 +117,11 @@ class OrderScreen(StoreWorkers, Screen):
 
     def on_orders_changed(self, message: OrdersChanged) -> None:
         """The live poll saw this order change: read its version and newest activity
-        (who, what) and say so when it is newer than the one shown."""
-        if self.order is None or self.po_number not in message.po_numbers:
+        (who, what) and say so when it is newer than the one shown. Only the screen in
+        front: one covered by another (the detail under the steps) reads the order again
+        when it comes back, and would otherwise take the user's own save above it for
+        someone else's."""
+        if self.order is None or self.po_number not in message.po_numbers or self.app.screen is not self:
             return
         po = self.po_number
         self.call_store(lambda store: (store.get_order(po).version, store.activity(po)[:1]),
@@ -126,8 +129,8 @@ class OrderScreen(StoreWorkers, Screen):
                         group="order-changed", exclusive=True)
 
     def _changed_elsewhere(self, version: int, newest: list[Any]) -> None:
-        if self.order is None or self.busy or version <= self.order.version:
-            return  # our own save (on its way or done), or already read again
+        if self.order is None or self.busy or version <= self.order.version or self.app.screen is not self:
+            return  # our own save (on its way or done), already read again, or covered since
         what = terminal_text(newest[0].action) if newest else ""
         who = f" by {terminal_text(newest[0].user)}: {what[:1].lower()}{what[1:]}" if newest else ""
         self.stale = f"PO {self.po_number} was changed{who} — press {self.reload_key()} to reload"
