@@ -113,9 +113,10 @@ async def test_opening_the_steps_reads_no_stylesheet(tmp_path):
         assert set(app.stylesheet.source) == sources
 
 
-async def test_the_short_warning_grows_with_the_short_lines(tmp_path):
-    """Most keys change the warning in place (no relayout); one that makes it wrap to
-    another row lays it out again: every short line stays readable."""
+async def test_the_short_warning_keeps_one_row_and_counts_the_rest(tmp_path):
+    """The warning takes one row however many lines are short (it grew a row every few
+    keys, each a relayout of the screen): the count first, the first SKUs, how many more.
+    Each row's Problem column still says how many units it is short."""
     lines = [factories.line(i, qty=5, sku=f"SKU-{i}") for i in range(1, LINES + 1)]
     app = make_app(tmp_path, orders=[factories.order(po=82, lines=lines)])
     async with app.run_test(size=(80, 24)) as pilot:
@@ -128,9 +129,11 @@ async def test_the_short_warning_grows_with_the_short_lines(tmp_path):
             await pilot.press("4", "down")
             await settle(pilot)
             heights.append(warning.size.height)
-        assert heights[-1] > heights[0] >= 1
+        assert heights == [1] * 12
         text = " ".join(screen_text(app).split())
-        assert "12 lines are short" in text and "SKU-12 4 of 5" in text
+        assert "12 lines are short" in text and "SKU-1 4 of 5" in text and "1 unit short" in text
+        shown = warning.content.plain
+        assert "SKU-3 4 of 5" in shown and "SKU-4 " not in shown and "and 9 more" in shown
 
 
 async def test_step_2_lists_three_plan_problems_then_counts_the_rest(tmp_path):
@@ -156,3 +159,30 @@ async def test_step_2_lists_three_plan_problems_then_counts_the_rest(tmp_path):
         ]
         assert problems.size.height == 4
 
+
+
+async def test_step_2_summary_names_six_lines_of_a_slip_then_counts_the_rest(tmp_path):
+    """A 200-line slip's contents took several rows, wrapped again on every key and lost or
+    gained a row when a line went to or from 0 (a relayout): six, then how many more."""
+    lines = [factories.line(i, qty=5, sku=f"SKU-{i}") for i in range(1, LINES + 1)]
+    app = make_app(tmp_path, orders=[factories.order(po=82, lines=lines)])
+    app.store.acknowledge(82, None, {line.line_id: 5 for line in lines}, {})
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.push_screen(PrepareShipmentsScreen(82))
+        await settle(pilot)
+        screen = app.screen
+        screen.grid.field.focus()
+        summary = screen.query_one("#summary")
+        height = summary.size.height
+        assert summary.content.plain.split("\n")[0] == (
+            "Packing slip 1: 1000 units  (SKU-1 ×5, SKU-2 ×5, SKU-3 ×5, SKU-4 ×5, SKU-5 ×5, SKU-6 ×5, "
+            "… and 194 more lines)"
+        )
+        await pilot.press("0")
+        await settle(pilot)
+        assert summary.content.plain.split("\n")[0] == (
+            "Packing slip 1: 995 units  (SKU-2 ×5, SKU-3 ×5, SKU-4 ×5, SKU-5 ×5, SKU-6 ×5, SKU-7 ×5, "
+            "… and 193 more lines)"
+        )
+        assert summary.size.height == height

@@ -61,6 +61,12 @@ problem (80 columns: every one stays, as R2 lists them, narrower; below, at 60x2
 and then vendor SKU go rather than the product being cut to a sliver)."""
 
 
+SHORT_SHOWN = 3
+"""The short lines the warning names; past these it counts the rest (their rows say how
+many units short, the reason modal lists each): on a 200-line order the list grew a row
+every few keys, and each such key laid the screen out again (issue 13 item 9)."""
+
+
 class AcknowledgeScreen(StepScreen):
     BINDINGS = [
         Binding("ctrl+s", "acknowledge", "Acknowledge order", id="ack.confirm",
@@ -281,9 +287,11 @@ class AcknowledgeScreen(StepScreen):
             text.append(
                 ", ".join(
                     f"{terminal_text(line.sku)} {values[line.line_id]} of {line.quantity_ordered}"
-                    for line in short
+                    for line in short[:SHORT_SHOWN]
                 )
             )
+            if count > SHORT_SHOWN:
+                text.append(f" … and {count - SHORT_SHOWN} more (each row says how many units short)")
         self.show_line_problem()
         if not same_content(text, self._warning):  # unchanged (most keys): no relayout
             self._warning = text
@@ -292,7 +300,7 @@ class AcknowledgeScreen(StepScreen):
             else:
                 warning.set_class(bool(short), "shown")
                 warning.update(text)
-            self.call_after_refresh(self.fit_lines)  # the warning may take a line more or less
+            self.call_after_refresh(self.fit_lines)  # shown or hidden, the warning takes a row more or less
 
     def show_line_problem(self) -> None:
         """The cursor line's refusal in full, wrapped (its column has room for a few words)."""

@@ -9,11 +9,15 @@ from collections.abc import Mapping, Sequence
 from rich.text import Text
 
 from dropship_tui.domain.models import Line, Order
-from dropship_tui.domain.words import terminal_text, units
+from dropship_tui.domain.words import plural, terminal_text, units
 from dropship_tui.tui.widgets.line_grid import GridColumn
 
 DENSE = 6
 """Above this many slips the grid's headers and cells get narrower."""
+CONTENTS_SHOWN = 6
+"""The lines a slip's summary names; past these it counts the rest (the grid shows each):
+a 200-line slip's contents wrapped over several rows, were wrapped again on every key
+and grew or shrank a row (a relayout) whenever a line's count went to or from 0."""
 PROBLEMS_SHOWN = 3
 """The plan's problems listed under the grid; past these, one line counts the rest (the
 Placed column shows each line's): on a 200-line order the list grew or shrank a row on
@@ -67,12 +71,16 @@ def problems_text(problems: Sequence[str]) -> Text:
 def plan_summary(order: Order, plan: Sequence[Mapping[int, int]], saved: list[dict[int, int]] | None) -> Text:
     """Each package's units and contents, then whether the plan is the saved one."""
     summary = Text()
+    skus = {line.line_id: line.sku for line in order.lines}
     for n, slip in enumerate(plan, start=1):
         if n > 1:
             summary.append("\n")
         summary.append(f"Packing slip {n}: ", style="bold")
         summary.append(units(sum(slip.values())))
-        contents = [f"{terminal_text(order.line(lid).sku)} ×{q}" for lid, q in slip.items() if q]
+        placed = [(lid, q) for lid, q in slip.items() if q]
+        contents = [f"{terminal_text(skus[lid])} ×{q}" for lid, q in placed[:CONTENTS_SHOWN]]
+        if len(placed) > CONTENTS_SHOWN:
+            contents.append(f"… and {plural(len(placed) - CONTENTS_SHOWN, 'more line', 'more lines')}")
         if contents:
             summary.append("  (" + ", ".join(contents) + ")", style="dim")
     if saved is not None:
