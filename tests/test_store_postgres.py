@@ -17,7 +17,7 @@ from dropship_tui.domain.actions import AcknowledgeInFull
 from dropship_tui.domain.errors import ConflictError, WorkflowError
 from dropship_tui.domain.models import Stage
 from dropship_tui.store.opening import open_store_address
-from dropship_tui.store.postgres import idempotency, schema
+from dropship_tui.store.postgres import schema
 from dropship_tui.store.postgres.address import StoreAddressError, describe
 from dropship_tui.store.postgres.adapter import PgConnection, PgIntegrityError, translate
 from dropship_tui.store.postgres.store import PostgresStore
@@ -211,30 +211,41 @@ def test_counters_stay_exact_under_concurrent_writers(two):
     assert recount == {"new": 4, "in_progress": 16}
 
 
-def test_one_idempotency_key_is_applied_once_across_processes(two):
-    a, b = two
-    claimed = threading.Event()
-    replies: dict[str, object] = {}
+def test_one_idempotency_key_is_applied_once_across_processes(pg_url):
+    """The server's own hook (``backend.IdempotencyHook``) on two server stores: the
+    second write under the key waits for the first's transaction, then replays the
+    answer it stored; a write that rolls back gives its key back."""
+    from dropship_tui.server.backend import KeyedWrite, Replay, open_server_store
 
-    def first(conn: PgConnection) -> None:
-        replies["a"] = idempotency.claim(conn, "ann", "k-1", "t")
-        claimed.set()
-        threading.Event().wait(0.3)  # b's claim waits for this transaction meanwhile
-        idempotency.keep(conn, "ann", "k-1", 200, '{"ok": 1}')
+    a, b = (open_server_store(pg_url, user="server", clock=fixed_clock) for _ in range(2))
+    seed(a)
+    a.import_orders([f.order(po) for po in (100, 101)])
+    claimed, replies = threading.Event(), {}
 
     def second() -> None:
         claimed.wait()
-        replies["b"] = b._transaction(lambda conn: idempotency.claim(conn, "ann", "k-1", "t"))
+        try:
+            with b.acting("ann", KeyedWrite("ann", "k-1")):
+                b.acknowledge_in_full(100)
+        except Replay as replay:
+            replies["b"] = (replay.status, replay.body)
 
     t = threading.Thread(target=second)
     t.start()
-    a._transaction(first)
+    first = KeyedWrite("ann", "k-1", body='{"ok": 1}')
+    with a.acting("ann", first), a.unit_of_work():  # the key is claimed first
+        a.acknowledge_in_full(100)
+        claimed.set()
+        threading.Event().wait(0.3)  # b's claim waits for this transaction meanwhile
     t.join()
-    assert replies == {"a": None, "b": (200, '{"ok": 1}')}
-    # a rolled-back write gives its key back
-    with pytest.raises(RuntimeError):
-        a._transaction(lambda conn: (idempotency.claim(conn, "ann", "k-2", "t"), _boom()))
-    assert b._transaction(lambda conn: idempotency.claim(conn, "ann", "k-2", "t")) is None
+    assert replies == {"b": (200, '{"ok": 1}')}
+    with pytest.raises(RuntimeError), a.acting("ann", KeyedWrite("ann", "k-2", body="{}")), a.unit_of_work():
+        a.acknowledge_in_full(101)
+        _boom()
+    with b.acting("ann", KeyedWrite("ann", "k-2")):
+        assert b.acknowledge_in_full(101).stage is Stage.IN_PROGRESS
+    a.close()
+    b.close()
 
 
 def _boom() -> None:

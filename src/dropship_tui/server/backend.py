@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from dropship_tui.domain.errors import InvalidInputError, NotFoundError, WorkflowError
+from dropship_tui.domain.errors import ConflictError, InvalidInputError, NotFoundError, WorkflowError
 from dropship_tui.domain.models import Order, SlaThresholds
 from dropship_tui.store.base import BatchResult, StoreBusyError
 from dropship_tui.store.sqlite import SqliteStore
@@ -64,6 +64,12 @@ class KeyedWrite:
     stored: bool = False
 
 
+IDEMPOTENCY_WAIT_S = 10
+"""How long a request waits for another one still running with its Idempotency-Key (on
+PostgreSQL, another server process) before it is answered 409: waiters never hold every
+pooled connection for as long as a slow write runs."""
+
+
 class IdempotencyHook:
     """The ``WriteHook`` that makes a write under a key happen once: ``begin`` replays a
     key already stored, ``finish`` stores the response with the write. The key in force
@@ -89,11 +95,24 @@ class IdempotencyHook:
         keyed = self.keyed
         if keyed is None or keyed.stored:
             return
-        claimed = conn.execute(
-            "INSERT INTO idempotency(user, key, status, body, created_at) VALUES (?, ?, 0, '', ?) "
-            "ON CONFLICT DO NOTHING",
-            (keyed.user, keyed.key, self._now().isoformat()),
-        ).rowcount
+        waits = not isinstance(conn, sqlite3.Connection)  # PostgreSQL: for another process's write
+        if waits:
+            conn.execute(f"SET LOCAL lock_timeout = '{int(IDEMPOTENCY_WAIT_S * 1000)}ms'")
+        try:
+            claimed = conn.execute(
+                "INSERT INTO idempotency(user, key, status, body, created_at) VALUES (?, ?, 0, '', ?) "
+                "ON CONFLICT DO NOTHING",
+                (keyed.user, keyed.key, self._now().isoformat()),
+            ).rowcount
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlstate", None) == "55P03":  # lock_not_available: still running
+                raise ConflictError(
+                    "a request with this Idempotency-Key is still being applied: nothing was done; "
+                    "send it again in a moment for its answer"
+                ) from None
+            raise
+        if waits:
+            conn.execute("SET LOCAL lock_timeout = DEFAULT")
         if claimed == 1:
             return
         row = conn.execute(

@@ -323,6 +323,8 @@ def import_edi(store: SqliteStore, text: str, source: str = "") -> EdiImportRepo
     known = [(ic, p) for ic in result.interchanges if (p := run.partner(ic)) is not None]
     for start in range(0, max(len(known), 1), CHUNK):
         with store.unit_of_work():
+            store.lock_edi_imports()
+            run.next_po = max(run.next_po, store.highest_po_number())  # another import's, now committed
             run.catalog.free.clear()
             chunk = [j for ic, p in known[start:start + CHUNK] if (j := run.judge(ic, p)) is not None]
             run.write(chunk)

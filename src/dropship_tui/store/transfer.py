@@ -8,7 +8,10 @@ in ``COPY_ORDER`` (a row's references are copied before it). The tables are read
 the schema: one the source has and this module names in neither ``COPY_ORDER`` nor
 ``SKIPPED`` is copied last (``tests/test_store_transfer.py`` fails until it is named).
 
-* The target must be empty (a store just created is): else ``TargetNotEmptyError``.
+* The target must be empty (a store just created is): else ``TargetNotEmptyError``. It
+  is checked with the target held against other writers (SQLite: the write lock;
+  PostgreSQL: every table locked in EXCLUSIVE mode, which needs the owner), so nothing
+  lands in it between the check and the copy.
 * Rows stream in chunks (``CHUNK``): a store of a million orders is never in memory.
 * It is one transaction on the target: anything that fails (a constraint, a count or a
   checksum that disagrees) rolls all of it back, and the target stays empty. The source
@@ -16,7 +19,11 @@ the schema: one the source has and this module names in neither ``COPY_ORDER`` n
 * A table the target's triggers fill from the rows copied before it (the stage and SLA
   counters, the scorecard's facts) is emptied and then copied too, so it ends up exactly
   as in the source; on PostgreSQL the target's own triggers are switched off for the
-  copy instead (the owner runs it), which is also much faster.
+  copy instead (the owner runs it), which is also much faster. Only a table that was
+  empty (or seeded) at the check is ever emptied: what is in it then was written by this
+  very transaction.
+* A SQLite target's invoice counter (``sequences``) is moved past the highest invoice
+  number copied (a PostgreSQL source gives numbers from its own sequence instead).
 * Verified: each table's row count and a checksum of its rows in key order agree
   between source and target before the target commits.
 """
@@ -56,8 +63,12 @@ SKIPPED = {
 """Tables deliberately not copied, and why."""
 
 ENGINE_ONLY = {("activity", "xid")}
-"""Columns one engine keeps for itself (PostgreSQL's writing transaction id): not
-copied, the target fills its own."""
+"""Columns one engine keeps for itself (PostgreSQL's writing transaction id): never
+copied, not even between two PostgreSQL databases (their transaction counters differ);
+the target fills its own."""
+
+LOCK_TIMEOUT_S = 30
+"""How long a PostgreSQL target's tables are waited for (a server still using it)."""
 
 SEEDED = ("meta", "sequences")
 """Tables a store just created may already hold rows in (its defaults): replaced."""
@@ -189,8 +200,8 @@ def plan(source: dict[str, dict[str, str]], target: dict[str, dict[str, str]],
 
 def shared_columns(table: str, source: dict[str, str], target: dict[str, str]) -> dict[str, str]:
     """The source's columns that are copied: those the target has too (``plan`` made
-    sure only ``ENGINE_ONLY`` ones are left out)."""
-    return {c: kind for c, kind in source.items() if c in target}
+    sure only ``ENGINE_ONLY`` ones are missing there), but never an ``ENGINE_ONLY`` one."""
+    return {c: kind for c, kind in source.items() if c in target and (table, c) not in ENGINE_ONLY}
 
 
 def _checksum(digest: Any, rows: Sequence[tuple]) -> None:
@@ -235,6 +246,46 @@ def _triggers(target: Any, tables: Sequence[str], on: bool) -> None:
         target.raw.execute(f"ALTER TABLE {quoted(table)} {'ENABLE' if on else 'DISABLE'} TRIGGER USER")
 
 
+def _hold(target: Any, tables: Sequence[str]) -> None:
+    """PostgreSQL: every table locked against writes (reads still go on) until the copy
+    commits, then the triggers off; both need the tables' owner, so the app role is
+    told to run it as the owner. SQLite: ``BEGIN IMMEDIATE`` holds the write lock."""
+    if is_sqlite(target):
+        return
+    import psycopg
+
+    names = ", ".join(quoted(t) for t in tables)
+    try:
+        target.raw.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_S}s'")
+        target.raw.execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
+        target.raw.execute("SET LOCAL lock_timeout = DEFAULT")
+        _triggers(target, tables, on=False)
+    except psycopg.errors.InsufficientPrivilege:
+        raise InvalidInputError(
+            "migrate needs the target database's owner (the role that owns its tables), not the app "
+            "role: run it as the owner (docs/deploy.md); nothing was copied"
+        ) from None
+    except psycopg.errors.LockNotAvailable:
+        raise InvalidInputError(
+            f"the target store is in use (its tables stayed locked for {LOCK_TIMEOUT_S} s): stop the "
+            "servers on it and run migrate again; nothing was copied"
+        ) from None
+
+
+def sync_invoice_counter(target: Any) -> None:
+    """SQLite target: the invoice counter (``sequences`` 'invoice', the last number given)
+    moved past the highest invoice number copied, so the next invoice takes the next
+    number at once (SQLite skips taken numbers one probe at a time)."""
+    from dropship_tui.store.sqlite.store import INVOICE_PREFIX
+
+    start = len(INVOICE_PREFIX) + 1
+    target.execute(
+        "UPDATE sequences SET value = max(value, coalesce((SELECT max(CAST(substr(number, ?) AS INTEGER)) "
+        "FROM invoices WHERE number GLOB ?), 0)) WHERE name = 'invoice'",
+        (start, f"{INVOICE_PREFIX}[0-9]*"),
+    )
+
+
 def _has_rows(conn: Any, table: str) -> bool:
     return conn.execute(f"SELECT 1 FROM {quoted(table)} LIMIT 1").fetchone() is not None
 
@@ -254,7 +305,9 @@ def copy_store(source: Any, target: Any, *, where: str = "the target", chunk: in
     """Copy every table of ``source`` (but ``skip``) into the empty ``target`` (both in
     autocommit mode, at the same schema version: open them as stores first), verify,
     commit. ``after_copy(target)`` runs inside the target's transaction after the rows
-    are in (PostgreSQL: move the id sequences on). Raises before anything is committed."""
+    are in (PostgreSQL: move the id sequences on); a SQLite target's invoice counter is
+    moved on after the checks (``sync_invoice_counter``). Raises before anything is
+    committed."""
     started = time.perf_counter()
     source_tables, target_tables = columns_of(source), columns_of(target)
     tables = plan(source_tables, target_tables, skip)
@@ -263,8 +316,8 @@ def copy_store(source: Any, target: Any, *, where: str = "the target", chunk: in
     try:
         target.execute("BEGIN IMMEDIATE")
         try:
+            _hold(target, tables)
             refuse_non_empty(target, tables, where)
-            _triggers(target, tables, on=False)
             copied = {t: shared_columns(t, source_tables[t], target_tables[t]) for t in tables}
             expected = {}
             for table in tables:
@@ -278,6 +331,8 @@ def copy_store(source: Any, target: Any, *, where: str = "the target", chunk: in
                 after_copy(target)
             for table in tables:
                 report.tables.append(_check(target, table, copied[table], expected[table], source))
+            if is_sqlite(target):
+                sync_invoice_counter(target)
             target.execute("COMMIT")
         except BaseException:
             _end(target, commit=False)
@@ -298,7 +353,9 @@ def _copy_table(source: Any, target: Any, table: str, source_columns: dict[str, 
                 target_columns: dict[str, str], chunk: int, progress: Progress | None) -> tuple[int, str]:
     columns = list(source_columns)
     key = key_of(source, table, columns)
-    if _has_rows(target, table):  # filled by a trigger from rows copied before it, or seeded
+    # Empty at the check but for SEEDED, and held since: rows now are the target's
+    # defaults or what its triggers wrote from the rows copied before this table.
+    if _has_rows(target, table):
         target.execute(f"DELETE FROM {quoted(table)}")
     convert = _converters([target_columns[c] for c in columns])
     digest, count = hashlib.sha256(), 0

@@ -5,6 +5,7 @@ change lands in the setup log with the acting user (``GET /setup-log``)."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -76,9 +77,15 @@ def put_location(request: Request, store: StoreDep, caller: Caller, body: Locati
     holds is refused by the store in the write's own transaction
     (``catalog.location_in_use``), a 422 like any other invalid value, naming no one."""
     caller.require_setup(body.vendor_code, "change locations")
-    if not caller.is_operator:
-        _keeps_operator_policy(store, body)
-    return _put(request, store, caller, key, body, lambda: store.add_location(body))
+
+    def change() -> None:
+        # The check reads the location in the write's own transaction: an operator's
+        # policy committed meanwhile (another worker) is seen, never overwritten.
+        if not caller.is_operator:
+            _keeps_operator_policy(store, body)
+        store.add_location(body)
+
+    return _put(request, store, caller, key, body, lambda: _in_one_write(store, change))
 
 
 def _keeps_operator_policy(store: ServerStore, location: Location) -> None:
@@ -108,9 +115,28 @@ def put_location_sla(
     """The operator sets a location's own SLA policy and its group (None: none); the
     marks of its open orders are recomputed."""
     caller.require_operator("set SLA policies")
-    location = store.location(code)
-    changed = location.model_copy(update={"sla_policy": body.sla_policy, "group_code": body.group_code})
-    return _put(request, store, caller, key, body, lambda: store.add_location(Location.model_validate(changed.model_dump())))
+    store.location(code)  # 404 before anything is written
+
+    def change() -> None:  # the rest of the location as it is now, in the write
+        changed = store.location(code).model_copy(
+            update={"sla_policy": body.sla_policy, "group_code": body.group_code})
+        store.add_location(Location.model_validate(changed.model_dump()))
+
+    return _put(request, store, caller, key, body, lambda: _in_one_write(store, change))
+
+
+def _in_one_write(store: ServerStore, change: Callable[[], None], tries: int = 3) -> None:
+    """``change()``, its reads included, in one unit of work. On PostgreSQL two location
+    writes of two workers may deadlock (each holds what the other's SLA recompute
+    waits for); the one that loses is run again from its reads (``retryable``)."""
+    for attempt in range(tries):
+        try:
+            with store.unit_of_work():
+                change()
+            return
+        except sqlite3.OperationalError as exc:
+            if not getattr(exc, "retryable", False) or attempt == tries - 1:
+                raise
 
 
 @router.put("/sku-mappings", response_model=Ok)

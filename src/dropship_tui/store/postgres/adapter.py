@@ -4,7 +4,8 @@ The SQLite modules (``store/sqlite``) call ``conn.execute(sql, params)`` with ``
 ``:name`` placeholders, ``executemany``, ``fetchone`` / ``fetchall``, ``rowcount``,
 ``lastrowid`` and ``in_transaction``, and catch ``sqlite3`` exceptions. ``PgConnection``
 gives exactly that on a PostgreSQL connection, so ``PostgresStore`` composes the same
-mixins and runs the same SQL. ``translate`` rewrites each SQL string once (cached): the
+mixins and runs the same SQL. ``translate`` rewrites each SQL string once (cached),
+never inside a literal (``'…'``, ``E'…'``, ``$$…$$``), a quoted name or a comment: the
 placeholders, the few spellings the two engines write differently (``user`` is a
 reserved word in PostgreSQL, ``WHERE 1``, ``INDEXED BY`` / ``NOT INDEXED``, two-argument ``max``, ``instr``, ``BEGIN IMMEDIATE``,
 ``INSERT OR IGNORE / REPLACE``); what differs more than a spelling is overridden in
@@ -35,16 +36,17 @@ REPLACE_KEYS = {"meta": "key", "sequences": "name"}
 ID_TABLES = frozenset({"activity", "edi_documents", "setup_log"})
 """Tables with a generated ``id``: an INSERT into one returns it (``lastrowid``)."""
 
-# What ``translate`` steps over (string literals, quoted names, ``::`` casts) and what it
-# rewrites (``?``, ``:name``, a bare ``%``, the word ``user``), in one pass.
-_STRING_OR_WORD = re.compile(r"('(?:[^']|'')*')|(\"[^\"]*\")|(::)|(\?)|(?<![:\w]):(\w+)|(%)|\b(user)\b", re.I)
-
-
 class PgError(sqlite3.DatabaseError):
     """A PostgreSQL error, as the ``sqlite3`` type the shared code catches."""
 
     sqlstate: str | None = None
     """PostgreSQL's SQLSTATE (``RETRY_STATES``, ``42501`` insufficient privilege...)."""
+
+    @property
+    def retryable(self) -> bool:
+        """A lost serialization race or a deadlock: the whole transaction may be run
+        again (the shared code asks this, it never reads SQLSTATEs itself)."""
+        return self.sqlstate in RETRY_STATES
 
 
 class PgIntegrityError(sqlite3.IntegrityError, PgError):
@@ -69,32 +71,97 @@ def convert(exc: psycopg.Error) -> sqlite3.DatabaseError:
     return out
 
 
+# Literals, quoted names and comments, which ``translate`` never rewrites inside: masked
+# first (``_mask``), so the rewrites below only ever see the SQL's own words.
+_OPAQUE = re.compile(
+    r"(?is)--[^\n]*|/\*.*?\*/"          # comments
+    r"|(?<!\w)[Ee]'(?:[^'\\]|\\.|'')*'"  # E'…' (backslash escapes)
+    r"|'(?:[^']|'')*'"                   # '…'
+    r"|\"(?:[^\"]|\"\")*\""              # "quoted name"
+    r"|(\$[A-Za-z_]*\$).*?\1"            # $$…$$, $tag$…$tag$
+)
+_HOLE = "\x00{}\x00"
+_HOLES = re.compile(r"\x00(\d+)\x00")
+
+# In the masked SQL: a ``::`` cast, the operators ``?|`` / ``?&`` (PostgreSQL's jsonb,
+# never SQLite's), a ``?`` placeholder, ``:name``, a ``%``, the word ``user``.
+_CODE = re.compile(r"(::)|(\?[|&])|(\?)|(?<![:\w]):(\w+)|(%)|\b(user)\b", re.I)
+_WHERE_1 = re.compile(r"(?i)\bWHERE\s+1(?=\s*$|\s*\)|\s+(?:AND|OR|ORDER|GROUP|LIMIT|OFFSET|HAVING|UNION|EXCEPT|INTERSECT|WINDOW|FOR)\b)")
+_TWO_ARGS = re.compile(r"(?i)\b(max|min)\s*\(")
+_INSERT_OR = re.compile(r"(?is)^INSERT\s+OR\s+(IGNORE|REPLACE)\s+INTO\s+(\w+)(\s*\(([^)]*)\))?(.*)$")
+
+
+class UntranslatableSql(ValueError):
+    """Shared SQL ``translate`` has no PostgreSQL spelling for (a programming error: write
+    the engine's own SQL in ``postgres.store``)."""
+
+
+def _mask(sql: str) -> tuple[str, list[str]]:
+    pieces: list[str] = []
+
+    def hole(m: re.Match[str]) -> str:
+        pieces.append(m.group(0))
+        return _HOLE.format(len(pieces) - 1)
+
+    return _OPAQUE.sub(hole, sql), pieces
+
+
+def _two_argument_calls(code: str) -> str:
+    """SQLite's scalar ``max(a, b, …)`` / ``min(…)`` (two or more arguments, at the call's
+    own depth) as ``greatest`` / ``least``; the one-argument aggregates stay."""
+    out, pos = [], 0
+    for m in _TWO_ARGS.finditer(code):
+        if m.start() < pos:
+            continue
+        depth, commas, i = 1, 0, m.end()
+        while i < len(code) and depth:
+            ch = code[i]
+            depth += (ch == "(") - (ch == ")")
+            commas += ch == "," and depth == 1
+            i += 1
+        if commas:
+            name = "greatest" if m.group(1).lower() == "max" else "least"
+            out.append(code[pos:m.start()] + name + "(")
+            pos = m.end()
+    return "".join(out) + code[pos:]
+
+
 @lru_cache(maxsize=4096)
 def translate(sql: str, bare: bool = False) -> str:
     """The PostgreSQL spelling of one of the shared SQL strings (see the module doc).
     ``bare``: for a statement run without parameters (psycopg then reads no
-    placeholders, so a ``%`` stays as it is)."""
+    placeholders, so a ``%`` stays as it is); with parameters every ``%`` is doubled,
+    inside literals and comments too (psycopg reads the whole text). Literals, quoted
+    names and comments are never rewritten otherwise. Raises ``UntranslatableSql`` for
+    what has no spelling here (``?|``, ``?&``, an ``INSERT OR REPLACE`` this module has no
+    key or column list for)."""
     stripped = sql.strip()
-    upper = stripped.upper()
-    if upper == "BEGIN IMMEDIATE":
+    if stripped.upper() == "BEGIN IMMEDIATE":
         return "BEGIN"
-    replace_into = re.match(r"(?is)INSERT\s+OR\s+(IGNORE|REPLACE)\s+INTO\s+(\w+)(.*)", stripped)
+    code, pieces = _mask(stripped)
     suffix = ""
+    replace_into = _INSERT_OR.match(code)
     if replace_into:
-        mode, table, rest = replace_into.groups()
-        stripped = f"INSERT INTO {table}{rest}"
+        mode, table, columns_part, columns, rest = replace_into.groups()
+        code = f"INSERT INTO {table}{columns_part or ''}{rest}"
         if mode.upper() == "IGNORE":
             suffix = " ON CONFLICT DO NOTHING"
         else:
-            key = REPLACE_KEYS[table.lower()]
-            columns = re.match(r"\s*\(([^)]*)\)", rest).group(1).split(",")
-            sets = ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in columns if c.strip() != key)
-            suffix = f" ON CONFLICT ({key}) DO UPDATE SET {sets}"
+            key = REPLACE_KEYS.get(table.lower())
+            if key is None or columns is None:
+                raise UntranslatableSql(
+                    f"INSERT OR REPLACE INTO {table} needs a column list and a key in REPLACE_KEYS: {sql!r}"
+                )
+            names = [c.strip() for c in columns.split(",")]
+            sets = ", ".join(f"{c} = excluded.{c}" for c in names if c != key)
+            suffix = f" ON CONFLICT ({key}) DO UPDATE SET {sets}" if sets else f" ON CONFLICT ({key}) DO NOTHING"
 
     def one(m: re.Match[str]) -> str:
-        literal, quoted, cast, qmark, name, percent, user = m.groups()
-        if literal or quoted or cast:
-            return m.group(0)
+        cast, jsonb, qmark, name, percent, _user = m.groups()
+        if cast:
+            return cast
+        if jsonb:
+            raise UntranslatableSql(f"{jsonb} reads as a placeholder here; write it as a function: {sql!r}")
         if qmark:
             return "%s"
         if name:
@@ -103,15 +170,20 @@ def translate(sql: str, bare: bool = False) -> str:
             return "%" if bare else "%%"
         return '"user"'
 
-    out = _STRING_OR_WORD.sub(one, stripped)
-    out = re.sub(r"\bWHERE 1( |$)", r"WHERE TRUE\1", out)
-    out = re.sub(r"\bmax\(0, ", "greatest(0, ", out)  # SQLite's two-argument max
-    out = re.sub(r"\binstr\(", "strpos(", out)
-    out = re.sub(r"\s+(?:INDEXED BY \w+|NOT INDEXED)\b", "", out)  # SQLite's planner hints
-    insert = re.match(r"(?is)INSERT\s+INTO\s+(\w+)", out)
-    if insert and insert.group(1).lower() in ID_TABLES and not suffix and "RETURNING" not in out.upper():
+    code = _CODE.sub(one, code)
+    code = _WHERE_1.sub("WHERE TRUE", code)
+    code = _two_argument_calls(code)
+    code = re.sub(r"(?i)\binstr\s*\(", "strpos(", code)
+    code = re.sub(r"(?i)\s+(?:INDEXED\s+BY\s+\w+|NOT\s+INDEXED)\b", "", code)  # SQLite's planner hints
+    insert = re.match(r"(?is)INSERT\s+INTO\s+(\w+)", code)
+    if insert and insert.group(1).lower() in ID_TABLES and not suffix and "RETURNING" not in code.upper():
         suffix = " RETURNING id"
-    return out + suffix
+
+    def back(m: re.Match[str]) -> str:
+        piece = pieces[int(m.group(1))]
+        return piece if bare else piece.replace("%", "%%")
+
+    return _HOLES.sub(back, code) + suffix
 
 
 class IntegralNumericLoader(Loader):

@@ -5,6 +5,7 @@ password."""
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from dropship_tui.domain.errors import DomainError
 
@@ -25,9 +26,46 @@ def is_postgres(address: object) -> bool:
     return isinstance(address, str) and address.strip().lower().startswith(SCHEMES)
 
 
+_PASSWORD_PARAM = re.compile(r"(?i)([?&]password=)([^&#]*)")
+
+
 def describe(address: str) -> str:
-    """The address as messages show it: the password replaced by ``***``."""
-    return re.sub(r"(://[^:/@?#]*:)[^@/?#]*@", r"\1***@", address.strip())
+    """The address as messages show it: its passwords replaced by ``***``, found by
+    taking the address apart: the one in the user part (everything from the first ``:``
+    after the user to the last ``@``, so a password holding ``/ # ? @`` is covered too;
+    at worst more than the password is hidden) and a ``password=`` parameter."""
+    text = address.strip()
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        return text
+    at = rest.rfind("@")
+    if at >= 0:
+        user, colon, _ = rest[:at].partition(":")
+        if colon:
+            rest = f"{user}:***{rest[at:]}"
+    return scheme + sep + _PASSWORD_PARAM.sub(r"\1***", rest)
+
+
+def passwords(address: str) -> list[str]:
+    """Every password text of the address, as written and percent-decoded (what a
+    driver's error message may quote), longest first."""
+    text = address.strip()
+    _, sep, rest = text.partition("://")
+    found = []
+    if sep:
+        at = rest.rfind("@")
+        if at >= 0 and ":" in rest[:at]:
+            found.append(rest[:at].partition(":")[2])
+        found += [m.group(2) for m in _PASSWORD_PARAM.finditer(rest)]
+    found += [unquote(p) for p in found]
+    return sorted({p for p in found if p}, key=len, reverse=True)
+
+
+def scrub(message: str, address: str) -> str:
+    """``message`` (a driver's error text) with the address's passwords taken out."""
+    for secret in passwords(address):
+        message = message.replace(secret, "***")
+    return message
 
 
 def refuse_url_path(path: object) -> None:

@@ -35,13 +35,17 @@ from dropship_tui.domain.models import SlaPolicy, SlaThresholds, Vendor
 from dropship_tui.store.base import Clock, StoreBusyError, utc_now
 from dropship_tui.store.postgres import schema
 from dropship_tui.store.postgres.adapter import RETRY_STATES, PgConnection, PgError, configure
-from dropship_tui.store.postgres.address import StoreAddressError, describe
+from dropship_tui.store.postgres.address import StoreAddressError, describe, scrub
 from dropship_tui.store.sqlite.connection import NoHook, SqliteBase, WriteHook, read_thresholds
 
 T = TypeVar("T")
 
 RETRIES = 5
 """How many times a write that lost a serialization race or a deadlock is run again."""
+
+SLA_LOCK = 5_120_012
+"""The advisory lock every write holds shared and an SLA admin change (new thresholds,
+a location's or group's policy) holds alone: ``_admin_lock``."""
 
 
 class PostgresBase(SqliteBase):
@@ -73,6 +77,7 @@ class PostgresBase(SqliteBase):
         self._pool = ConnectionPool(
             address, min_size=1, max_size=max(1, pool_size), open=False,
             configure=configure, timeout=connect_timeout,
+            check=ConnectionPool.check_connection,  # a connection the server dropped (a restart) is replaced
             kwargs={"connect_timeout": max(1, int(connect_timeout))},
         )
         self._pool.open(wait=False)
@@ -86,7 +91,7 @@ class PostgresBase(SqliteBase):
             raw = psycopg.connect(address, connect_timeout=max(1, int(timeout)))
         except psycopg.Error as exc:
             text = " ".join(str(exc).split()) or type(exc).__name__
-            raise StoreAddressError(f"cannot open the store {describe(address)}: {text}") from None
+            raise StoreAddressError(f"cannot open the store {describe(address)}: {scrub(text, address)}") from None
         try:
             configure(raw)
             conn = PgConnection(raw)
@@ -142,6 +147,23 @@ class PostgresBase(SqliteBase):
     @property
     def lock(self) -> threading.RLock:
         return self._lock
+
+    @property
+    def thresholds(self) -> SlaThresholds:
+        """Inside a write: the thresholds that very write read (under ``SLA_LOCK``), never
+        another thread's; else the latest a write of this store read or set."""
+        return getattr(self._thread, "thresholds", None) or self._thresholds
+
+    @thresholds.setter
+    def thresholds(self, value: SlaThresholds) -> None:
+        self._thresholds = value
+
+    def _admin_lock(self, conn: Any) -> None:
+        """As ``SlaAdmin._admin_lock``: ``SLA_LOCK`` alone, once every other write in
+        progress has ended (each holds it shared); new writes wait until this one
+        commits. Two admin changes at once are a deadlock, which one of them loses and
+        runs again (``_transaction``)."""
+        conn.execute("SELECT pg_advisory_xact_lock(?)", (SLA_LOCK,))
 
     def _guard(self) -> Any:
         return nullcontext() if self._separate_reads else self._lock
@@ -217,19 +239,27 @@ class PostgresBase(SqliteBase):
             try:
                 conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
                 self._thread.conn = conn
-                self.thresholds = read_thresholds(conn)  # another process may have changed them
+                # Shared with every other write: an SLA admin change holds it alone
+                # (``_admin_lock``), so no write reads thresholds or a policy being replaced.
+                conn.execute("SELECT pg_advisory_xact_lock_shared(?)", (SLA_LOCK,))
+                self._thread.thresholds = read_thresholds(conn)  # another process may have changed them
                 yield conn
                 conn.execute("COMMIT")
+                self._thresholds = self._thread.thresholds
             except BaseException:
                 if not raw.closed and conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
             finally:
                 self._thread.conn = None
+                self._thread.thresholds = None
 
     @contextmanager
     def unit_of_work(self) -> Iterator[None]:
-        """Every write inside is one transaction: all of it is stored, or none."""
+        """Every write inside is one transaction: all of it is stored, or none. Not run
+        again after a deadlock or a lost serialization race (the caller's block cannot
+        be re-entered from here): the error (``retryable``) reaches the caller, nothing
+        stored, and trying again is safe."""
         if getattr(self._thread, "conn", None) is not None:
             yield
             return

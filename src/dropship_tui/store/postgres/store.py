@@ -21,6 +21,7 @@ from dropship_tui.domain.models import Order, SlaThresholds, Stage, Vendor, po_n
 from dropship_tui.store.base import Clock, StoreChanges, utc_now
 from dropship_tui.store.postgres.adapter import PgConnection, PgOperationalError
 from dropship_tui.store.postgres.base import PostgresBase
+from dropship_tui.store.postgres.spelling import PgExportSpelling
 from dropship_tui.store.sqlite.connection import WriteHook
 from dropship_tui.store.sqlite.live import CHANGED_MAX
 from dropship_tui.store.sqlite.search import SCAN_BUDGET
@@ -34,6 +35,12 @@ class PostgresStore(PostgresBase, SqliteStore):
     """The demo's fast path writes SQLite files (``demo.bulk``): a PostgreSQL demo runs
     every order through the actions (for a big one: ``demo`` into a file, then
     ``migrate --from FILE --to postgresql://…``)."""
+
+    spelling = PgExportSpelling
+    """The CSV exports' SQL in PostgreSQL's words (``sqlite.exports.ExportSpelling``)."""
+
+    EDI_LOCK = 5_120_013
+    """The advisory lock an EDI import's transaction holds (``lock_edi_imports``)."""
 
     def __init__(
         self,
@@ -67,6 +74,10 @@ class PostgresStore(PostgresBase, SqliteStore):
         if explicit is None:
             raise ValueError("a PostgreSQL store needs its address")
         return cls(explicit, user=user, clock=clock, thresholds=thresholds)
+
+    def lock_edi_imports(self) -> None:
+        """As ``EdiRecords.lock_edi_imports``: ``EDI_LOCK`` until the transaction ends."""
+        self._conn.execute("SELECT pg_advisory_xact_lock(?)", (self.EDI_LOCK,))
 
     # --- the engine-specific parts of a workflow write ------------------------------------
 

@@ -40,7 +40,7 @@ def missing_triggers(conn: PgConnection) -> list[tuple[str, str]]:
     present = {
         (table, name) for table, name in conn.execute(
             "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND c.relname IN ('activity', 'setup_log')"
+            "WHERE NOT t.tgisinternal AND t.tgenabled IN ('O', 'A') AND c.relname IN ('activity', 'setup_log')"
         )
     }
     return [(table, name) for table, names in APPEND_ONLY_TRIGGERS.items() for name in names

@@ -204,6 +204,13 @@ class EdiRecords:
         with self.reading() as conn:
             return conn.execute("SELECT 1 FROM orders WHERE po_number = ?", (po_number,)).fetchone() is not None
 
+    def lock_edi_imports(self) -> None:
+        """First in each transaction of an EDI import (``services.edi_import``), before
+        it judges anything: wait for the other EDI imports' transactions to end, so two
+        posts of one interchange (or of one 850) never both find it new, and PO numbers
+        given out by another import are seen taken. SQLite: nothing to wait for (one
+        writer at a time); PostgreSQL: ``PostgresStore.lock_edi_imports``."""
+
     def highest_po_number(self) -> int:
         with self.reading() as conn:
             return conn.execute("SELECT coalesce(max(po_number), 0) FROM orders").fetchone()[0]

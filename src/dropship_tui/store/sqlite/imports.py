@@ -78,13 +78,33 @@ class OrderImport(SetupRecords):
                     }
                 order = apply_mappings(order, mappings[order.vendor_code])
                 prepared.append((order, self.policy_for_location(order.location_code)))
-            insert_orders(conn, prepared, self.thresholds)
+            _insert_new(conn, prepared, self.thresholds)
             ctx = Ctx(user=self.user, now=self._now())
             for order, _ in prepared:
                 append_activity(conn, order.po_number, [workflow.received_entry(order, ctx)])
             return len(prepared)
 
         return self._transaction(work)
+
+
+def _insert_new(conn: sqlite3.Connection, prepared: Sequence[tuple[Order, SlaPolicy]],
+                thresholds: SlaThresholds) -> None:
+    """``insert_orders`` of orders checked new. Another writer may import one of them
+    meanwhile (PostgreSQL: it commits while this insert waits for its row): then the
+    same refusal as a PO found there (``InvalidInputError``), not a constraint error."""
+    conn.execute("SAVEPOINT import_rows")
+    try:
+        insert_orders(conn, prepared, thresholds)
+    except sqlite3.IntegrityError as exc:
+        conn.execute("ROLLBACK TO import_rows")  # usable again: read what is there now
+        conn.execute("RELEASE import_rows")
+        for order, _ in prepared:
+            if conn.execute("SELECT 1 FROM orders WHERE po_number = ?", (order.po_number,)).fetchone():
+                raise InvalidInputError(f"PO {order.po_number} is already in the store") from exc
+        raise InvalidInputError(
+            f"the import conflicts with data already in the store ({exc}); nothing was imported"
+        ) from exc
+    conn.execute("RELEASE import_rows")
 
 
 def apply_mappings(order: Order, mappings: Mapping[str, SkuMapping]) -> Order:

@@ -111,7 +111,9 @@ class _Period:
         if vendor_code is not None:
             self.params["vendor"] = vendor_code
             self.vendor = " AND vendor_code = :vendor"
-            self.facts_vendor = " AND +f.vendor_code = :vendor"  # the range on order date, not a vendor index
+            # The range on order date, not a vendor index: an expression no index has (both
+            # engines; SQLite's unary ``+`` is not PostgreSQL's).
+            self.facts_vendor = " AND f.vendor_code || '' = :vendor"
         # Whole hours a week boundary cuts (the period need not start on the hour): their
         # orders are split between two weeks from ``order_facts``.
         cut = {b // HOUR for b in range(start + WEEK, last * HOUR, WEEK) if b % HOUR and b // HOUR >= first}

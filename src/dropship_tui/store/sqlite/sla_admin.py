@@ -46,31 +46,43 @@ class SlaAdmin(SqliteBase):
         """R12's thresholds for the whole store (an admin action, no activity): stored in
         ``meta`` and the SLA marks of every open order recomputed, in one transaction.
         Every store opened on the file uses them from then on. Returns how many orders'
-        marks were recomputed."""
+        marks were recomputed. The marks are computed with ``thresholds`` themselves;
+        ``self.thresholds`` changes only once they are committed (a reader in another
+        thread never sees thresholds that may yet be rolled back)."""
 
         def work(conn: sqlite3.Connection) -> int:
-            before = self.thresholds
-            self.thresholds = thresholds
-            try:
-                recomputed = 0
-                for (code,) in conn.execute("SELECT code FROM locations").fetchall():
-                    recomputed += self._recompute_marks(conn, code)
-                conn.execute(
-                    "INSERT INTO meta(key, value) VALUES ('sla_thresholds', ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    (f"{thresholds.at_risk}/{thresholds.overdue}",),
-                )
-            except BaseException:
-                self.thresholds = before
-                raise
+            self._admin_lock(conn)
+            recomputed = 0
+            for (code,) in conn.execute("SELECT code FROM locations ORDER BY code").fetchall():
+                recomputed += self._recompute_marks(conn, code, thresholds)
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('sla_thresholds', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (f"{thresholds.at_risk}/{thresholds.overdue}",),
+            )
             return recomputed
 
-        return self._transaction(work)
+        recomputed = self._transaction(work)
+        self.thresholds = thresholds
+        return recomputed
 
-    def _recompute_marks(self, conn: sqlite3.Connection, location_code: str) -> int:
-        """Recompute the SLA marks of the open orders at a location (policy changed)."""
+    def _admin_lock(self, conn: sqlite3.Connection) -> None:
+        """Before an SLA admin change reads any order: wait for every write in progress
+        to commit, and hold new ones back until this change commits, so no action
+        computes its marks with the policy or thresholds being replaced, nor has them
+        overwritten with marks computed from its order as it was before. SQLite: nothing
+        to do (``BEGIN IMMEDIATE``: one writer at a time); PostgreSQL writes run side by
+        side (``PostgresStore._admin_lock``)."""
+
+    def _recompute_marks(
+        self, conn: sqlite3.Connection, location_code: str, thresholds: SlaThresholds | None = None
+    ) -> int:
+        """Recompute the SLA marks of the open orders at a location (policy changed;
+        ``thresholds``: the ones being set, else the store's)."""
+        self._admin_lock(conn)
         self._policies.pop(location_code, None)
         policy = self.policy_for_location(location_code)
+        thresholds = thresholds or self.thresholds
         rows = conn.execute(
             "SELECT o.po_number, b.body FROM orders o JOIN order_bodies b USING (po_number) "
             "WHERE o.location_code = ? AND o.stage_rank < 2",
@@ -79,7 +91,7 @@ class SlaAdmin(SqliteBase):
         updates = []
         for po, body in rows:
             order = Order.model_validate_json(body)
-            marks = sla.sla_marks(order, policy, self.thresholds)
+            marks = sla.sla_marks(order, policy, thresholds)
             if marks is not None:
                 updates.append((to_us(marks[0]), to_us(marks[1]), po))
         conn.executemany(

@@ -182,6 +182,9 @@ class SqliteStore(NamedActions, DashboardQueries, StockRecords, OrderImport, Edi
             done: list[int] = []
 
             def work(conn: sqlite3.Connection) -> None:
+                done.clear()  # run again after a deadlock: this attempt's outcomes only
+                for po in group:
+                    result.failed.pop(po, None)
                 for po in group:
                     conn.execute("SAVEPOINT ack_one")
                     try:
@@ -190,6 +193,8 @@ class SqliteStore(NamedActions, DashboardQueries, StockRecords, OrderImport, Edi
                         conn.execute("ROLLBACK TO ack_one")
                         result.failed[po] = exc.message
                     except sqlite3.OperationalError as exc:
+                        if getattr(exc, "retryable", False):
+                            raise  # a PostgreSQL deadlock: the whole group is run again
                         conn.execute("ROLLBACK TO ack_one")
                         result.failed[po] = f"PO {po} could not be saved: {exc}"
                     else:
