@@ -630,6 +630,9 @@ def test_sigint_exits_130_without_traceback(cli_):
     proc = subprocess.Popen(
         [sys.executable, "-m", "dropship_tui", "import", "-", "--db", str(cli_.db)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_.env,
+        # a test run started in the background (``cmd &`` in a script) ignores SIGINT, and a
+        # child inherits that: give the command the terminal's default, as a user's shell does
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     _wait_until_reading_stdin(proc.pid)
     proc.send_signal(signal.SIGINT)
