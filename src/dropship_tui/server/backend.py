@@ -38,6 +38,7 @@ from dropship_tui.domain.errors import ConflictError, InvalidInputError, NotFoun
 from dropship_tui.domain.models import Order, SlaThresholds
 from dropship_tui.store.base import BatchResult, StoreBusyError
 from dropship_tui.store.sqlite import SqliteStore
+from dropship_tui.store.transfer import connection_of
 from dropship_tui.store.sqlite.connection import read_thresholds
 
 PG_POOL = 16
@@ -158,12 +159,8 @@ class Serving:
     def admin_connection(self) -> Iterator[Any]:
         """A connection for the user admin (``dropship-tui users``), in autocommit mode:
         SQLite's one connection under the store's lock, or a pooled PostgreSQL one."""
-        if hasattr(self, "raw_connection"):
-            with self.raw_connection() as conn:
-                yield conn
-            return
-        with self.lock:
-            yield self.connection
+        with connection_of(self) as conn:
+            yield conn
 
     def current_thresholds(self) -> SlaThresholds:
         """The store's thresholds as stored now (another process may have changed them
