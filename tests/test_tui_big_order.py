@@ -6,6 +6,8 @@ as a step opens and notes changed in place still grow when they need a row more.
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 import pytest
 
 import factories
@@ -19,6 +21,20 @@ from dropship_tui.tui.screens.prepare_shipments import PrepareShipmentsScreen
 pytestmark = pytest.mark.anyio
 
 LINES = 200
+
+
+@asynccontextmanager
+async def on_step_2(tmp_path):
+    """A 200-line order acknowledged in full, open on step 2 with its count field focused."""
+    lines = [factories.line(i, qty=5, sku=f"SKU-{i}") for i in range(1, LINES + 1)]
+    app = make_app(tmp_path, orders=[factories.order(po=82, lines=lines)])
+    app.store.acknowledge(82, None, {line.line_id: 5 for line in lines}, {})
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.push_screen(PrepareShipmentsScreen(82))
+        await settle(pilot)
+        app.screen.grid.field.focus()
+        yield pilot, app.screen
 
 
 async def down(pilot, times: int) -> None:
@@ -138,15 +154,7 @@ async def test_the_short_warning_keeps_one_row_and_counts_the_rest(tmp_path):
 
 async def test_step_2_lists_three_plan_problems_then_counts_the_rest(tmp_path):
     """A key that adds a problem on a big order changes the count line, not the height."""
-    lines = [factories.line(i, qty=5, sku=f"SKU-{i}") for i in range(1, LINES + 1)]
-    app = make_app(tmp_path, orders=[factories.order(po=82, lines=lines)])
-    app.store.acknowledge(82, None, {line.line_id: 5 for line in lines}, {})
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        app.push_screen(PrepareShipmentsScreen(82))
-        await settle(pilot)
-        screen = app.screen
-        screen.grid.field.focus()
+    async with on_step_2(tmp_path) as (pilot, screen):
         problems = screen.query_one("#plan-problems")
         for _ in range(5):
             await pilot.press("4", "down")
@@ -164,15 +172,7 @@ async def test_step_2_lists_three_plan_problems_then_counts_the_rest(tmp_path):
 async def test_step_2_summary_names_six_lines_of_a_slip_then_counts_the_rest(tmp_path):
     """A 200-line slip's contents took several rows, wrapped again on every key and lost or
     gained a row when a line went to or from 0 (a relayout): six, then how many more."""
-    lines = [factories.line(i, qty=5, sku=f"SKU-{i}") for i in range(1, LINES + 1)]
-    app = make_app(tmp_path, orders=[factories.order(po=82, lines=lines)])
-    app.store.acknowledge(82, None, {line.line_id: 5 for line in lines}, {})
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        app.push_screen(PrepareShipmentsScreen(82))
-        await settle(pilot)
-        screen = app.screen
-        screen.grid.field.focus()
+    async with on_step_2(tmp_path) as (pilot, screen):
         summary = screen.query_one("#summary")
         height = summary.size.height
         assert summary.content.plain.split("\n")[0] == (
