@@ -3,7 +3,9 @@ ports against one store (a SQLite file, then a PostgreSQL database), one of them
 ``--workers 2``, behave as one server: an
 idempotency key used on one and retried on the other replays, an ETag of one is valid on
 the other, a revoked token is refused by both, a stale version is refused across them,
-and a policy changed through one is what the other's next write uses (no cache of it)."""
+and a policy changed through one is what the other's next write uses (no cache of it).
+A password of the PostgreSQL address reaches the workers in a passfile, never in their
+environment or command line."""
 
 from __future__ import annotations
 
@@ -29,15 +31,16 @@ from serve_support import add_user, free_port
 class Serve:
     """``dropship-tui serve`` as its own process group (``--workers`` starts children)."""
 
-    def __init__(self, db: Path | str, logs: Path, *extra: str) -> None:
+    def __init__(self, db: Path | str | None, logs: Path, *extra: str, env: dict[str, str] | None = None) -> None:
+        """``db`` None: the store comes from ``env`` (``DROPSHIP_TUI_DB``)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = logs / f"serve-{self.port}.log"
-        argv = [sys.executable, "-m", "dropship_tui", "serve", "--db", str(db),
+        argv = [sys.executable, "-m", "dropship_tui", "serve", *(["--db", str(db)] if db is not None else []),
                 "--port", str(self.port), "--log-level", "warning", *extra]
         with self.log.open("wb") as log:
             self.proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
-                                         env=dict(os.environ, TZ="UTC"), start_new_session=True)
+                                         env=dict(os.environ, TZ="UTC", **(env or {})), start_new_session=True)
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -193,3 +196,103 @@ def test_one_key_sent_at_once_to_both_servers_is_applied_once(pair):
     assert sum(a.headers.get("idempotent-replayed") == "true" for a in answers) == 7
     assert len({a.text for a in answers}) == 1
     assert acks(db, 85) == 1
+
+
+# --- the workers' environment carries no password ------------------------------------
+
+SECRET = "S3cr:et\\pw@/?#&=%"
+"""A password with what a URL and a libpq passfile must each escape."""
+PW_ROLE = "dropship_pw"
+
+
+def descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rpartition(")")[2].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        kids = children.get(todo.pop(), [])
+        found += kids
+        todo += kids
+    return found
+
+
+@pytest.fixture
+def password_role(pg_database):
+    """(cluster, database) and a role that must give its password (``SECRET``): the test
+    server trusts every local connection, so the role gets a ``scram-sha-256`` line of
+    its own ahead of the others in pg_hba.conf. It serves with the app role's rights."""
+    cluster, name = pg_database
+    from psycopg import sql
+
+    with cluster.admin() as conn:
+        if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (PW_ROLE,)).fetchone() is None:
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(PW_ROLE)))
+            conn.execute(sql.SQL("GRANT dropship_app TO {}").format(sql.Identifier(PW_ROLE)))
+        conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(PW_ROLE), sql.Literal(SECRET)))
+        hba = Path(conn.execute("SHOW hba_file").fetchone()[0])
+        lines = f"local all {PW_ROLE} scram-sha-256\nhost all {PW_ROLE} 127.0.0.1/32 scram-sha-256\n"
+        if not hba.read_text().startswith(lines):
+            hba.write_text(lines + hba.read_text())
+            conn.execute("SELECT pg_reload_conf()")
+    return cluster, name
+
+
+@pytest.mark.parametrize("given", ["in --db", "in DROPSHIP_TUI_DB", "in PGPASSWORD"])
+def test_the_workers_serve_without_the_password_in_their_environment(password_role, tmp_path, given):
+    import psycopg
+    from urllib.parse import quote, unquote
+
+    cluster, name = password_role
+    where = f"@/{quote(name)}?host={quote(cluster.host)}&port={cluster.port}"
+    bare = f"postgresql://{PW_ROLE}{where}"
+    with pytest.raises(psycopg.OperationalError, match="password"):  # it does need one
+        psycopg.connect(bare).close()
+    full = f"postgresql://{PW_ROLE}:{quote(SECRET, safe='')}{where}"
+    with open_store_address(full) as store:
+        store.add_vendor(f.vendor())
+        store.add_location(f.location())
+        store.import_orders([f.order(82)])
+    token = add_user(full, "jordan", "MYSTIC")
+    db, env = {"in --db": (full, {}), "in DROPSHIP_TUI_DB": (None, {"DROPSHIP_TUI_DB": full}),
+               "in PGPASSWORD": (bare, {"PGPASSWORD": SECRET})}[given]
+    server = Serve(db, tmp_path, "--workers", "2", env=env)
+    try:
+        with server.client(token) as c:
+            for _ in range(6):
+                answer = c.get("/orders/82")
+                assert answer.status_code == 200, answer.text
+        deadline = time.monotonic() + 30
+        while len(workers := descendants(server.proc.pid)) < 2:
+            assert time.monotonic() < deadline, workers
+            time.sleep(0.1)
+        secrets = (SECRET.encode(), quote(SECRET, safe="").encode())
+        stores = set()
+        for pid in workers:
+            environ = Path(f"/proc/{pid}/environ").read_bytes()
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            assert not any(s in environ or s in cmdline for s in secrets), (pid, given)
+            stores |= {v for k, _, v in (e.partition(b"=") for e in environ.split(b"\0"))
+                       if k == b"DROPSHIP_TUI_SERVE_STORE"}
+        (store_address,) = stores  # every worker: the same address, naming a passfile
+        passfile = Path(unquote(store_address.decode().rpartition("passfile=")[2]))
+        assert passfile.stat().st_mode & 0o777 == 0o600 and passfile.parent.stat().st_mode & 0o777 == 0o700
+    finally:
+        log = server.stop()
+    assert "Traceback" not in log and "ERROR" not in log, log
+    assert not passfile.exists() and not passfile.parent.exists()  # removed when serve ended
+
+
+def test_an_address_without_a_password_is_handed_over_unchanged(tmp_path):
+    from dropship_tui.store.postgres.passfile import handed_over, passfile_line
+
+    environ = {"DROPSHIP_TUI_DB": "postgresql://app@db/x"}
+    for address in (str(tmp_path / "store.db"), "postgresql://app@db/x?sslmode=verify-full"):
+        with handed_over(address, environ) as given:
+            assert given == address and environ == {"DROPSHIP_TUI_DB": "postgresql://app@db/x"}
+    assert passfile_line(SECRET) == "*:*:*:*:S3cr\\:et\\\\pw@/?#&=%\n"

@@ -162,19 +162,22 @@ def _serve_workers(args: argparse.Namespace, path: Path | str) -> int:
 
     from dropship_tui.server.app import WORKER_STORE_ENV
     from dropship_tui.server.backend import open_server_store
+    from dropship_tui.store.postgres.passfile import handed_over
 
     store = open_server_store(path, user="server")
     where = store.path
     store.close()
-    os.environ[WORKER_STORE_ENV] = str(path)
     scheme = "https" if args.ssl_certfile else "http"
     print(f"Serving {where} on {scheme}://{args.host}:{args.port} with {args.workers} workers "
           "(Ctrl-C stops)", file=sys.stderr)
-    uvicorn.run(
-        "dropship_tui.server.app:worker_app", factory=True, workers=args.workers,
-        host=args.host, port=args.port, log_level=args.log_level,
-        ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile, proxy_headers=False,
-    )
+    # The workers inherit the environment: a password goes to them in a passfile instead.
+    with handed_over(str(path)) as address:
+        os.environ[WORKER_STORE_ENV] = address
+        uvicorn.run(
+            "dropship_tui.server.app:worker_app", factory=True, workers=args.workers,
+            host=args.host, port=args.port, log_level=args.log_level,
+            ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile, proxy_headers=False,
+        )
     return 0
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import StrEnum
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -316,6 +316,22 @@ class SetupStore(Protocol):
         ...
     def edi_documents(self, po_number: int) -> list[EdiDocument]:
         """The order's EDI log (850 received; 855 / 856 / 810 sent or waiting), oldest first."""
+        ...
+
+
+_T = TypeVar("_T")
+
+
+@runtime_checkable
+class UnitStore(Protocol):
+    """A store in this process (SQLite, PostgreSQL) on which a caller makes several writes
+    one transaction (an import with its setup records, an EDI chunk, a server route).
+    Not part of ``Store``: over the API a unit is one request (``import_records``)."""
+
+    def run_unit(self, work: Callable[[], _T]) -> _T:
+        """``work()`` as one unit of work: all of its writes stored, or none. PostgreSQL
+        runs it again from its start after a deadlock or a lost serialization race
+        (bounded), so ``work`` keeps no state of an attempt that was rolled back."""
         ...
 
 

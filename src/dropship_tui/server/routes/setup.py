@@ -5,7 +5,6 @@ change lands in the setup log with the acting user (``GET /setup-log``)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -85,7 +84,7 @@ def put_location(request: Request, store: StoreDep, caller: Caller, body: Locati
             _keeps_operator_policy(store, body)
         store.add_location(body)
 
-    return _put(request, store, caller, key, body, lambda: _in_one_write(store, change))
+    return _put(request, store, caller, key, body, lambda: store.run_unit(change))
 
 
 def _keeps_operator_policy(store: ServerStore, location: Location) -> None:
@@ -122,21 +121,7 @@ def put_location_sla(
             update={"sla_policy": body.sla_policy, "group_code": body.group_code})
         store.add_location(Location.model_validate(changed.model_dump()))
 
-    return _put(request, store, caller, key, body, lambda: _in_one_write(store, change))
-
-
-def _in_one_write(store: ServerStore, change: Callable[[], None], tries: int = 3) -> None:
-    """``change()``, its reads included, in one unit of work. On PostgreSQL two location
-    writes of two workers may deadlock (each holds what the other's SLA recompute
-    waits for); the one that loses is run again from its reads (``retryable``)."""
-    for attempt in range(tries):
-        try:
-            with store.unit_of_work():
-                change()
-            return
-        except sqlite3.OperationalError as exc:
-            if not getattr(exc, "retryable", False) or attempt == tries - 1:
-                raise
+    return _put(request, store, caller, key, body, lambda: store.run_unit(change))
 
 
 @router.put("/sku-mappings", response_model=Ok)
@@ -169,12 +154,14 @@ def replace_sku_mappings(
 
     def act(keyed):
         # One unit, so the answer is stored under the key with the write (a retry is
-        # answered from the key, never applied again).
-        with store.unit_of_work():
+        # answered from the key, never applied again); run again whole after a deadlock.
+        def unit() -> Removed:
             removed = Removed(removed=store.replace_sku_mappings(code, body))
             if keyed is not None:
                 keyed.body = removed.model_dump_json()
-        return removed
+            return removed
+
+        return store.run_unit(unit)
 
     return write(store, caller, key, act, fingerprint(request, body))
 
@@ -265,12 +252,15 @@ def _push(request: Request, store: ServerStore, caller: Principal, key: str | No
     def act(keyed):
         # One unit: a retry under the same key is answered from the key before the
         # document is checked again (its POs would be "already in the store" by then).
-        with store.unit_of_work():
+        # Run again whole (the document checked again) after a deadlock on PostgreSQL.
+        def unit() -> Pushed:
             plan = load(text, StoreCatalog(store), "the request")
             answer = Pushed(imported=len(plan.orders), po_numbers=[o.po_number for o in plan.orders])
             if keyed is not None:
                 keyed.body = answer.model_dump_json()
             apply_plan(store, plan)
-        return answer
+            return answer
+
+        return store.run_unit(unit)
 
     return write(store, caller, key, act, fingerprint(request, text))

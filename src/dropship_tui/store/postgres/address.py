@@ -61,6 +61,32 @@ def passwords(address: str) -> list[str]:
     return sorted({p for p in found if p}, key=len, reverse=True)
 
 
+def split_password(address: str) -> tuple[str, str | None]:
+    """The address without its password, and the password as libpq reads it (decoded;
+    a ``password=`` parameter wins over the user part, as in libpq), or None. The user
+    part is taken apart as ``describe`` does."""
+    text = address.strip()
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        return text, None
+    secret = None
+    at = rest.rfind("@")
+    if at >= 0:
+        user, colon, password = rest[:at].partition(":")
+        if colon:
+            secret, rest, at = unquote(password), user + rest[at:], len(user)
+    head, question, query = rest[max(at, 0):].partition("?")
+    kept = []
+    for param in query.split("&") if question else []:
+        name, _, value = param.partition("=")
+        if name.lower() == "password":
+            secret = unquote(value)
+        elif param:
+            kept.append(param)
+    rest = rest[:max(at, 0)] + head + ("?" + "&".join(kept) if kept else "")
+    return scheme + sep + rest, secret
+
+
 def scrub(message: str, address: str) -> str:
     """``message`` (a driver's error text) with the address's passwords taken out."""
     for secret in passwords(address):

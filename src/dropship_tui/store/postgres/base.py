@@ -8,7 +8,8 @@ connection pool instead of one file.
   between the hook's ``begin`` and ``finish`` (the server's idempotency keys). No global
   write lock: concurrent writers meet only on the rows they touch (the order's row lock,
   its vendor's counter rows). A serialization failure or deadlock (SQLSTATE 40001,
-  40P01) rolls back and runs the whole write again, at most ``RETRIES`` times.
+  40P01) rolls back and runs the whole write again, at most ``RETRIES`` times; so does
+  a whole unit of work given as a callable (``run_unit``: an import, an EDI chunk).
 * A read outside a write runs on a pooled connection in one REPEATABLE READ, READ ONLY
   snapshot (the count and the page of one screen agree); inside a write, on the write's
   connection (it reads what it wrote).
@@ -206,13 +207,38 @@ class PostgresBase(SqliteBase):
         current = getattr(self._thread, "conn", None)
         if current is not None:  # part of a larger unit of work
             return work(current)
+
+        def once() -> T:
+            with self._guard(), self._write() as conn:
+                self._hook.begin(conn)
+                result = work(conn)
+                self._hook.finish(conn, result)
+                return result
+
+        return self._retried(once)
+
+    def run_unit(self, work: Callable[[], T]) -> T:
+        """``work()`` as one unit of work (``unit_of_work``), run again from its start,
+        in a new transaction with the hook begun again, after a deadlock or a lost
+        serialization race (at most ``RETRIES`` times; then the error reaches the
+        caller, nothing stored). ``work`` must keep no state of a rolled-back attempt.
+        Inside a unit already: part of it, run once (the outer unit is what retries)."""
+        if getattr(self._thread, "conn", None) is not None:
+            return work()
+
+        def once() -> T:
+            with self.unit_of_work():
+                return work()
+
+        return self._retried(once)
+
+    @staticmethod
+    def _retried(once: Callable[[], T]) -> T:
+        """``once()``, again after a deadlock or serialization failure (its transaction
+        rolled back), with a jittered backoff that doubles; the last failure is raised."""
         for attempt in range(RETRIES + 1):
             try:
-                with self._guard(), self._write() as conn:
-                    self._hook.begin(conn)
-                    result = work(conn)
-                    self._hook.finish(conn, result)
-                    return result
+                return once()
             except PgError as exc:
                 if exc.sqlstate not in RETRY_STATES or attempt == RETRIES:
                     raise
@@ -259,7 +285,7 @@ class PostgresBase(SqliteBase):
         """Every write inside is one transaction: all of it is stored, or none. Not run
         again after a deadlock or a lost serialization race (the caller's block cannot
         be re-entered from here): the error (``retryable``) reaches the caller, nothing
-        stored, and trying again is safe."""
+        stored, and trying again is safe; ``run_unit`` is the unit that runs again."""
         if getattr(self._thread, "conn", None) is not None:
             yield
             return

@@ -4,7 +4,8 @@
 row of ``dropship_schema``. Each step is one transaction (PostgreSQL's DDL is
 transactional) under an advisory lock, so two servers starting at once migrate once.
 Step 1 is the whole schema of the SQLite store at its v16 (``tables``, ``triggers``);
-step 2 the first-page indexes (``page_indexes``);
+step 2 the first-page indexes (``page_indexes``); step 3 the received interchanges
+(``edi_interchanges``, as SQLite's step of that name);
 a later SQLite step that changes tables needs a PostgreSQL step appended here too
 (``tests/test_store_postgres_schema.py`` compares the two).
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dropship_tui.domain.errors import DomainError
-from dropship_tui.store.postgres import page_indexes, tables, triggers
+from dropship_tui.store.postgres import edi_interchanges, page_indexes, tables, triggers
 from dropship_tui.store.postgres.adapter import PgConnection
 
 MIGRATION_LOCK = 0x64726F70  # "drop": pg_advisory_xact_lock key of the migrations
@@ -31,7 +32,7 @@ def _v1(conn: PgConnection) -> None:
         conn.execute(sql)
 
 
-MIGRATIONS: list[Callable[[PgConnection], None]] = [_v1, page_indexes.step]
+MIGRATIONS: list[Callable[[PgConnection], None]] = [_v1, page_indexes.step, edi_interchanges.step]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

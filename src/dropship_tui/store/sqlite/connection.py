@@ -295,6 +295,12 @@ class SqliteBase:
                 self._in_unit = False
                 self._thread.writing = False
 
+    def run_unit(self, work: Callable[[], T]) -> T:
+        """``work()`` in one ``unit_of_work``, once: SQLite's one writer never deadlocks
+        (``PostgresBase.run_unit`` runs it again after a deadlock)."""
+        with self.unit_of_work():
+            return work()
+
     def _forget_cached(self) -> None:
         self._policies.clear()
         self._vendors.clear()

@@ -26,7 +26,7 @@ class OrderImport(SetupRecords):
         sku_mappings: Sequence[SkuMapping],
         orders: Sequence[Order],
     ) -> int:
-        with self.unit_of_work():
+        def unit() -> int:  # run again whole after a deadlock on PostgreSQL (``run_unit``)
             for vendor in vendors:
                 self.add_vendor(vendor)
             for location in locations:
@@ -34,6 +34,8 @@ class OrderImport(SetupRecords):
             if sku_mappings:
                 self.add_sku_mappings(sku_mappings)
             return self.import_orders(orders) if orders else 0
+
+        return self.run_unit(unit)
 
     def import_orders(self, orders: Sequence[Order]) -> int:
         """All or nothing, in one transaction. Only brand-new orders (``workflow.
