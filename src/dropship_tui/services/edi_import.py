@@ -20,6 +20,8 @@ imported again from the file, which is archived only after the import).
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +35,7 @@ from dropship_tui.exports.edi.x997 import GroupAck, group_ack, write_997
 from dropship_tui.exports.import_format import ImportDocument, resolve
 from dropship_tui.services.edi_partners import default_partner, profile_of
 from dropship_tui.services.json_import import StoreCatalog
-from dropship_tui.store.sqlite.edi_store import Controls, EdiOrder, Received, Render
+from dropship_tui.store.sqlite.edi_store import Arrival, Controls, EdiOrder, InterchangeReceived, Received, Render
 from dropship_tui.store.sqlite.store import SqliteStore
 
 CHUNK = 500
@@ -121,6 +123,12 @@ class _Judged:
     rejected: dict[str, str] = field(default_factory=dict)
     """ST02 -> why, for the 997."""
 
+    @property
+    def arrival(self) -> Arrival:
+        """Its row of ``edi_interchanges`` (the database's backstop against taking it twice)."""
+        digest = hashlib.sha256("".join(set_text(ts) for ts in self.ic.sets()).encode()).hexdigest()
+        return Arrival(self.partner.partner_id, self.ic.control, digest)
+
 
 class _Import:
     """One file's import: the caches and the numbers given out so far."""
@@ -140,6 +148,32 @@ class _Import:
         """(partner, ISA13) taken by this file so far."""
         self.acks: list[tuple[TradingPartner, list[GroupAck]]] = []
         """997s not yet written: the refused envelopes', until the first chunk."""
+        self._added: list[tuple[set[Any], Any]] = []
+        """What this chunk's attempt added to ``taken``, ``seen``, ``interchanges``."""
+
+    def checkpoint(self) -> Callable[[], None]:
+        """What restores the numbers given out and the report to how they are now: a
+        chunk's unit of work is run again from its start after a deadlock, and what a
+        rolled-back attempt judged or reported must not count (the caches hold only
+        what the store had before the chunk, and stay). The sets are put back by
+        taking out what was added since (``_added``), not copied: O(chunk), not O(file)."""
+        report, lengths = self.report, {k: len(v) for k, v in vars(self.report).items()}
+        next_po, acks = self.next_po, list(self.acks)
+        self._added.clear()  # what earlier chunks added is committed
+
+        def restore() -> None:
+            for name, length in lengths.items():
+                del getattr(report, name)[length:]
+            for into, value in self._added:
+                into.discard(value)  # it was not there before: each is added once, when new
+            self._added.clear()
+            self.next_po, self.acks = next_po, list(acks)
+
+        return restore
+
+    def _add(self, into: set[Any], value: Any) -> None:
+        into.add(value)
+        self._added.append((into, value))
 
     def partner(self, ic: Interchange, *, quiet: bool = False) -> TradingPartner | None:
         gs03 = ic.groups[0].receiver if ic.groups else ""
@@ -179,7 +213,7 @@ class _Import:
         if (partner.partner_id, ic.control) in self.interchanges or self.store.received_interchange(
             partner.partner_id, ic.control
         ):
-            report.duplicates.append(f"{ic.name} was received from {partner.partner_id} already: nothing changed")
+            report.duplicates.append(self._duplicate(ic, partner))
             return None
         location = self.location(partner)
         if not location:
@@ -188,7 +222,7 @@ class _Import:
                 f"and vendor {partner.vendor_code} has several (or none); set one with 'edi partner add --location'"
             )
             return None
-        self.interchanges.add((partner.partner_id, ic.control))
+        self._add(self.interchanges, (partner.partner_id, ic.control))
         judged = _Judged(ic, partner)
         for ts in ic.sets():
             if ts.set_id == FUNCTIONAL_ACK:  # the partner's 997 to us: logged, never acknowledged
@@ -198,6 +232,10 @@ class _Import:
                 continue
             self._judge_set(judged, ts, location)
         return judged
+
+    @staticmethod
+    def _duplicate(ic: Interchange, partner: TradingPartner) -> str:
+        return f"{ic.name} was received from {partner.partner_id} already: nothing changed"
 
     def _judge_set(self, judged: _Judged, ts: TransactionSet, location: str) -> None:
         ic, partner = judged.ic, judged.partner
@@ -220,9 +258,9 @@ class _Import:
         except InvalidInputError as exc:
             self._reject(judged, ts, f"850 {ts.control} (PO {retailer_po}) refused, nothing imported: {exc.message}")
             return
-        self.taken.add(number)
+        self._add(self.taken, number)
         self.next_po = max(self.next_po, number)
-        self.seen.add((vendor, retailer_po))
+        self._add(self.seen, (vendor, retailer_po))
         judged.orders.append((order, EdiOrder(partner.partner_id, po.line_ids, po.carrier)))
         judged.received.append(Received(PURCHASE_ORDER, ic.control, ts.control, set_text(ts), number, partner.partner_id))
 
@@ -262,12 +300,16 @@ class _Import:
             return
         try:
             store.import_edi([o for j in chunk for o in j.orders], [r for j in chunk for r in j.received],
-                             self._acks(chunk))
+                             self._acks(chunk), [j.arrival for j in chunk])
         except (InvalidInputError, WorkflowError):
-            taken = []
+            taken, answered = [], []
             for j in chunk:
                 try:
-                    store.import_edi(j.orders, j.received)
+                    store.import_edi(j.orders, j.received, (), [j.arrival])
+                except InterchangeReceived:  # another import took it meanwhile: as in ``judge``
+                    self.report.duplicates.append(self._duplicate(j.ic, j.partner))
+                    self._forget(j)
+                    continue  # nothing of it to acknowledge
                 except (InvalidInputError, WorkflowError) as exc:
                     message = f"{j.ic.name} refused, nothing taken from it: {exc.message}"
                     self.report.refused.append(message)
@@ -275,7 +317,8 @@ class _Import:
                     self._forget(j)
                 else:
                     taken.append(j)
-            acks = self._acks(chunk)
+                answered.append(j)
+            acks = self._acks(answered)
             if acks:
                 store.import_edi([], [], acks)
             chunk = taken
@@ -322,12 +365,16 @@ def import_edi(store: SqliteStore, text: str, source: str = "") -> EdiImportRepo
     # partners first, outside the write transactions (a default profile is added in its own)
     known = [(ic, p) for ic in result.interchanges if (p := run.partner(ic)) is not None]
     for start in range(0, max(len(known), 1), CHUNK):
-        with store.unit_of_work():
+        part, restore = known[start:start + CHUNK], run.checkpoint()
+
+        def unit() -> None:  # run now, once per attempt
+            restore()  # an attempt rolled back by a deadlock (PostgreSQL) left nothing behind
             store.lock_edi_imports()
             run.next_po = max(run.next_po, store.highest_po_number())  # another import's, now committed
             run.catalog.free.clear()
-            chunk = [j for ic, p in known[start:start + CHUNK] if (j := run.judge(ic, p)) is not None]
-            run.write(chunk)
+            run.write([j for ic, p in part if (j := run.judge(ic, p)) is not None])
+
+        store.run_unit(unit)
     if not result.interchanges and not result.refused:
         report.refused.append(f"{source or 'the file'}: no interchange in the file (no ISA segment)")
     return report

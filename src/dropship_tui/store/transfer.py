@@ -49,7 +49,7 @@ COPY_ORDER = (
     "orders", "order_bodies", "lines", "tracking", "invoices", "activity", "packages",
     "stock", "stock_reservations",
     "api_users", "api_ssh_keys", "api_session_tokens", "idempotency",
-    "edi_partners", "edi_orders", "edi_documents",
+    "edi_partners", "edi_orders", "edi_documents", "edi_interchanges",
     "setup_log",
     # filled by triggers from the rows above: emptied and copied as they are in the source
     "stage_counts", "sla_counts", "order_facts", "canceled_units",

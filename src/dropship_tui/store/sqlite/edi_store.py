@@ -66,6 +66,21 @@ class Received:
     """Whose; None: the partner of the call's orders or 997."""
 
 
+@dataclass(frozen=True)
+class Arrival:
+    """An interchange taken by an import: its partner, ISA13 and the SHA-256 of its sets
+    as received (``edi_interchanges``: the database takes one per partner and ISA13)."""
+
+    partner_id: str
+    control: str
+    digest: str
+
+
+class InterchangeReceived(InvalidInputError):
+    """The interchange was taken already (by another import, committed meanwhile):
+    nothing of it imported."""
+
+
 def key(qualifier: str, ident: str) -> str:
     """An ISA party as one comparable key ("ZZ/BIGRETAILER")."""
     return f"{qualifier.strip()}/{ident.strip()}"
@@ -195,7 +210,7 @@ class EdiRecords:
         """Whether an interchange with this ISA13 came from the partner already."""
         with self.reading() as conn:
             return conn.execute(
-                "SELECT 1 FROM edi_documents WHERE partner_id = ? AND control_number = ? AND direction = 'in'",
+                "SELECT 1 FROM edi_interchanges WHERE partner_id = ? AND control_number = ?",
                 (partner_id, control),
             ).fetchone() is not None
 
@@ -220,8 +235,11 @@ class EdiRecords:
         orders: Sequence[tuple[Order, EdiOrder]],
         received: Sequence[Received],
         acks: Sequence[tuple[str, int, Render]] = (),
+        arrivals: Sequence[Arrival] = (),
     ) -> int:
-        """Interchanges, all or nothing: its orders (``import_orders``: the same
+        """Interchanges, all or nothing: first the interchanges themselves (``arrivals``,
+        one row per partner and ISA13: one taken already is ``InterchangeReceived``),
+        then its orders (``import_orders``: the same
         checks as every import), their EDI data, the received documents in the log and
         the 997s (partner id, number of sets, render) in the outbox. Inside a larger unit
         of work (``services.edi_import`` writes many interchanges per transaction) it is
@@ -232,6 +250,7 @@ class EdiRecords:
             conn = self._conn  # type: ignore[attr-defined]
             conn.execute("SAVEPOINT edi_interchange")
             try:
+                self._arrive(conn, arrivals)
                 count = self._import_edi(conn, orders, received, acks)
             except BaseException as exc:
                 if conn.in_transaction:  # SQLite may have rolled back all (disk full...)
@@ -244,6 +263,23 @@ class EdiRecords:
                 raise
             conn.execute("RELEASE edi_interchange")
             return count
+
+    def _arrive(self, conn: sqlite3.Connection, arrivals: Sequence[Arrival]) -> None:
+        """The interchanges' rows, before anything else of them: a second import of one
+        waits here for the first one's transaction (PostgreSQL), then is refused."""
+        at = self._now().isoformat()
+        for a in arrivals:
+            try:
+                conn.execute(
+                    "INSERT INTO edi_interchanges(partner_id, control_number, received_at, digest) "
+                    "VALUES (?, ?, ?, ?)", (a.partner_id, a.control, at, a.digest),
+                )
+            except sqlite3.IntegrityError as exc:
+                if "unique" not in str(exc).lower():  # not the key (a partner removed?)
+                    raise
+                raise InterchangeReceived(
+                    f"interchange {a.control} was received from {a.partner_id} already: nothing of it was imported"
+                ) from None
 
     def _import_edi(
         self, conn: sqlite3.Connection, orders: Sequence[tuple[Order, EdiOrder]],

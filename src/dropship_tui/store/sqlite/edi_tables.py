@@ -55,7 +55,8 @@ TABLES = [
         text TEXT
     )""",
     "CREATE INDEX IF NOT EXISTS edi_documents_po ON edi_documents(po_number, id)",
-    # ISA13 duplicate detection: has this partner sent this interchange already?
+    # ISA13 duplicate detection: has this partner sent this interchange already? (until
+    # ``edi_interchanges`` took that over and dropped this index)
     "CREATE INDEX IF NOT EXISTS edi_documents_control ON edi_documents(partner_id, control_number)",
     """CREATE INDEX IF NOT EXISTS edi_documents_waiting
        ON edi_documents(status, id) WHERE status = 'waiting'""",

@@ -40,6 +40,7 @@ from dropship_tui.store.sqlite import page_indexes
 from dropship_tui.store.sqlite import facts_upkeep
 from dropship_tui.store.sqlite import search_indexes
 from dropship_tui.store.sqlite import stage_progress_index
+from dropship_tui.store.sqlite import edi_interchanges
 
 SLA_PAST = -(2**62)
 SLA_NEVER = 2**62
@@ -396,6 +397,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v
     facts_upkeep.step,
     search_indexes.step,
     stage_progress_index.step,
+    edi_interchanges.step,
 ]
 
 _DROPPED = V4_DROPPED + V5_DROPPED + V6_DROPPED + page_indexes.REPLACED_ORDERS + search_indexes.REPLACED + stage_progress_index.REPLACED
