@@ -25,9 +25,17 @@ Figures:
 A big order (``--big-order`` runs only this part): a 200-line order in a fresh store,
 step 1 (acknowledgement) and step 2 (prepare shipments) opened and typed in, at 120×36:
 
-* open: from pushing the screen until its rows and field are on screen (target < 150 ms);
-* a key (cursor down, a digit, ``+``/``-``), from the key to the first frame that shows
-  its result, median and worst of ``--repeat`` (target < 16 ms).
+* open: from pushing the screen until its rows and field are on screen (target < 150 ms;
+  as after the key that opens it, no idle full collection runs meanwhile: tui/idle_gc.py);
+* a key (cursor down, a digit, ``-``/``+``, then a ``9`` that makes the line invalid and
+  ``backspace`` that makes it valid again), from the key to the *last* frame it causes
+  that changes a cell on screen, median and worst of ``--repeat`` rounds (target < 16 ms).
+  The last, not the first: a note that appears or grows (step 1's short warning, the
+  cursor line's refusal, step 2's first three plan problems) could be laid out after the
+  frame that echoed the digit, a frame period later, and that is the key's time too (it
+  used to land unseen between two keys). A key is over once no frame has come for
+  ``QUIET`` seconds (the app paints at most every 1/60 s); frames that repaint cells as
+  they were are not counted (``PaintClock``).
 
 Exit status 1 if a target is missed.
 """
@@ -94,19 +102,67 @@ def report(name: str, samples: list[float], target: float) -> bool:
 class PaintClock:
     """Records when the screen sends a frame to the terminal (``App._display``; headless
     it is composed but not written). A step is timed from its key to the first frame
-    composed once its result is in place (``probe()`` true when the frame is made)."""
+    composed once its result is in place (``probe()`` true when the frame is made).
 
-    def __init__(self, app) -> None:
+    ``last`` is when the latest frame was made; with ``cells``, the latest that changed a
+    cell on screen: the clock keeps what each cell shows (text and style) and skips frames
+    that paint the same cells again (after a note appears, Textual lays the screen out once
+    more and repaints the scrollbar as it was). Its own time comparing is taken out of
+    every time it gives (only the big order's keys compare: the dashboard's figures, whose
+    store pages load in a thread meanwhile, stay as they were measured)."""
+
+    def __init__(self, app, cells: bool = False) -> None:
         self.probe = None
         self.hit: float | None = None
+        self.last = 0.0
+        self.cells: dict[tuple[int, int], tuple[str, object]] = {}
+        self.overhead = 0.0
+        """Seconds spent comparing frames (not the app's)."""
         original = app._display
 
         def spy(screen, renderable) -> None:
             original(screen, renderable)
-            if renderable is not None and self.probe is not None and self.hit is None and self.probe():
-                self.hit = time.perf_counter()
+            if renderable is not None:
+                made = self.now()
+                began = time.perf_counter()
+                changed = self.paint(renderable) if cells else True
+                self.overhead += time.perf_counter() - began
+                if changed:
+                    self.last = made
+                if self.probe is not None and self.hit is None and self.probe():
+                    self.hit = made
 
         app._display = spy
+
+    def now(self) -> float:
+        return time.perf_counter() - self.overhead
+
+    def paint(self, update) -> bool:
+        """Apply a frame to ``cells``; whether any cell changed."""
+        pieces = []  # (y, x, strip)
+        if hasattr(update, "chops"):
+            for y, x1, x2 in update.spans:
+                for (x, strip), end in zip(update.chops[y].items(), update.chop_ends[y]):
+                    if strip is not None and x < x2 and end > x1:
+                        pieces.append((y, x, strip))
+        elif hasattr(update, "strips"):
+            for y, line in enumerate(update.strips, update.region.y):
+                x = update.region.x
+                for strip in line:
+                    pieces.append((y, x, strip))
+                    x += strip.cell_length
+        changed = False
+        for y, x, strip in pieces:
+            for segment in strip:
+                if segment.control:
+                    continue
+                for char in segment.text:
+                    cell = (char, segment.style)
+                    if self.cells.get((y, x)) != cell:
+                        self.cells[(y, x)] = cell
+                        changed = True
+                    x += 1
+        return changed
 
     def arm(self, probe) -> None:
         self.probe, self.hit = probe, None
@@ -119,6 +175,20 @@ class PaintClock:
             await asyncio.sleep(0.0002)
         self.probe = None
         return self.hit
+
+    async def settled(self, quiet: float, timeout: float = 30.0) -> float:
+        """After ``wait()``: when the last frame that changed the screen was made, once
+        ``quiet`` seconds have passed with no frame at all (whatever the step still laid
+        out or painted after its first frame)."""
+        first = await self.wait(timeout)
+        deadline = time.perf_counter() + timeout
+        while True:
+            frames = (self.last, self.overhead)
+            await asyncio.sleep(quiet)
+            if (self.last, self.overhead) == frames:
+                return max(first, self.last)
+            if time.perf_counter() > deadline:
+                raise TimeoutError("the screen never came to rest")
 
 
 def press(app, key: str) -> None:
@@ -148,7 +218,7 @@ async def run(db: Path, repeat: int) -> bool:
             and the rows on screen are loaded."""
             await pilot.pause()
             paints.arm(lambda: changed() and shown(lst))
-            start = time.perf_counter()
+            start = paints.now()
             action()
             return await paints.wait() - start
 
@@ -203,6 +273,8 @@ async def run(db: Path, repeat: int) -> bool:
 BIG_LINES = 200
 OPEN_TARGET = 0.150
 KEY_TARGET = 0.016
+QUIET = 0.05
+"""Seconds without a frame after which a key's work is over (three of the app's frames)."""
 
 
 async def run_big_order(repeat: int) -> bool:
@@ -218,7 +290,7 @@ async def run_big_order(repeat: int) -> bool:
     with tempfile.TemporaryDirectory() as tmp:
         app = make_app(Path(tmp), orders=[factories.order(po=82, lines=lines)])
         async with app.run_test(size=(120, 36)) as pilot:
-            paints = PaintClock(app)
+            paints = PaintClock(app, cells=True)
             await settle(pilot)
             for step, make in (("step 1", AcknowledgeScreen), ("step 2", PrepareShipmentsScreen)):
                 if step == "step 2":
@@ -228,7 +300,8 @@ async def run_big_order(repeat: int) -> bool:
                 await pilot.pause()
                 paints.arm(lambda make=make: isinstance(app.screen, make) and app.screen.grid.rows == BIG_LINES
                            and app.screen.grid.field is not None)
-                start = time.perf_counter()
+                app._collector.saw_input()  # the key that opens it (enter): no idle full GC now
+                start = paints.now()
                 app.push_screen(make(82))
                 opened = await paints.wait() - start
                 ok = opened < OPEN_TARGET
@@ -247,11 +320,15 @@ async def run_big_order(repeat: int) -> bool:
 
                 async def timed(key: str, changed) -> float:
                     await pilot.pause()
+                    await asyncio.sleep(QUIET)  # the previous key's frames are over
                     paints.arm(changed)
-                    start = time.perf_counter()
+                    start = paints.now()
                     press(app, key)
-                    return await paints.wait() - start
+                    return await paints.settled(QUIET) - start
 
+                # Each round: the next line, a digit (1-4 of 5: the line goes short, the
+                # first rounds add step 2's first plan problems), -, +, then 9 after it
+                # (over the ordered 5: step 1 refuses the line) and backspace (valid again).
                 moves, typing = [], []
                 for i in range(repeat):
                     row = grid.cursor[0]
@@ -260,8 +337,10 @@ async def run_big_order(repeat: int) -> bool:
                     typing.append(await timed(digit, lambda digit=digit: value() == digit))
                     typing.append(await timed("minus", lambda digit=digit: value() == str(int(digit) - 1)))
                     typing.append(await timed("plus", lambda digit=digit: value() == digit))
+                    typing.append(await timed("9", lambda digit=digit: value() == digit + "9"))
+                    typing.append(await timed("backspace", lambda digit=digit: value() == digit))
                 results &= report(f"{step} cursor down", moves, KEY_TARGET)
-                results &= report(f"{step} a digit, -, +", typing, KEY_TARGET)
+                results &= report(f"{step} digit, -, +, 9, backspace", typing, KEY_TARGET)
     return results
 
 
@@ -301,7 +380,7 @@ async def run_scroll_jump(db: Path, repeat: int) -> bool:
                 y = max(0, lst.total // 2 + (i - repeat // 2) * 7 * 64)
                 await pilot.pause()
                 paints.arm(lambda y=y: int(lst.scroll_offset.y) == min(y, int(lst.max_scroll_y)) and shown(lst))
-                start = time.perf_counter()
+                start = paints.now()
                 lst.scroll_to(y=y, animate=False)
                 samples.append(await paints.wait() - start)
             results &= report(f"scrollbar jump: {label}", samples, JUMP_TARGET)
@@ -333,7 +412,7 @@ async def run_batch_review(db: Path, marked: int = 1000) -> bool:
         for _ in range(3):
             screen = BatchAckScreen(pos, OrderQuery())
             paints.arm(lambda screen=screen: app.screen is screen and screen.loaded)
-            start = time.perf_counter()
+            start = paints.now()
             app.push_screen(screen)
             samples.append(await paints.wait(120) - start)
             lines = screen.table.row_count

@@ -32,7 +32,7 @@ from dropship_tui.tui.messages import BackToDashboard, ShowOrder
 from dropship_tui.tui.modals.reason import ReasonModal
 from dropship_tui.tui.screens.order_screen import StepScreen, order_title
 from dropship_tui.tui.widgets.line_grid import CellEditor, EditorSpec, GridColumn, GridHead, LineGrid
-from dropship_tui.tui.widgets.note import Note, same_content, update_in_place
+from dropship_tui.tui.widgets.note import Note, ReservedNote, same_content, update_in_place
 from dropship_tui.tui.widgets.scan_field import ScanField
 from dropship_tui.tui.widgets.step_indicator import StepIndicator
 from dropship_tui.tui.widgets.key_footer import KeyFooter
@@ -65,6 +65,13 @@ SHORT_SHOWN = 3
 """The short lines the warning names; past these it counts the rest (their rows say how
 many units short, the reason modal lists each): on a 200-line order the list grew a row
 every few keys, and each such key laid the screen out again (issue 13 item 9)."""
+
+
+LONG_ORDER = 24
+"""From this many lines the rows scroll at the usual sizes (about 12 on screen at 80x24,
+24 at 120x36), and the cursor line's refusal and the short warning keep their rows: shown
+and hidden as a digit makes a line invalid or short and valid again, each laid the screen
+out (issue 13 item 9). A shorter order's take rows only while they say something."""
 
 
 class AcknowledgeScreen(StepScreen):
@@ -105,11 +112,11 @@ class AcknowledgeScreen(StepScreen):
             ),
             classes="hint",
         )
-        grid = LineGrid(self.cell, self.editor, moved=self.show_line_problem, id="ack-grid")
+        grid = LineGrid(self.cell, self.editor, moved=self.show_line_problem, edited=self.cell_edited, id="ack-grid")
         yield GridHead(grid, classes="ack-head")
         with VerticalScroll(id="ack-lines"):
             yield grid
-        yield Note("", id="line-problem")
+        yield ReservedNote("", id="line-problem")
         with Horizontal(id="scan-row"):
             yield Static(Text("Scan"), classes="scan-label")
             yield ScanField(id="ack-scan", on_scan=self.scanned)
@@ -145,8 +152,11 @@ class AcknowledgeScreen(StepScreen):
         }
         self.problems = {}
         await self.grid.show(self.columns(), len(order.lines))
+        self.fit_lines(len(order.lines))
+        if len(order.lines) >= LONG_ORDER:
+            self.query_one("#line-problem", ReservedNote).reserve(1)
+            self.query_one("#short-warning", Static).add_class("reserved")
         self.call_after_refresh(self._after_rows)
-        self.call_after_refresh(self.fit_lines)
 
     @property
     def grid(self) -> LineGrid:
@@ -159,16 +169,16 @@ class AcknowledgeScreen(StepScreen):
         super().on_resize()
         if self.fields and self.grid.columns is not self.columns():
             self.run_worker(self.grid.show(self.columns(), len(self.order.lines)))
-        self.call_after_refresh(self.fit_lines)
 
-    def fit_lines(self) -> None:
-        """The rows take what the rest of the screen leaves (``max-height: 1fr`` lets a
-        tall box push the scan field and the buttons off screen)."""
+    def fit_lines(self, rows: int) -> None:
+        """The rows take what the rest of the screen leaves (``height: 1fr``), at most
+        their own height (a short order leaves no gap), at least 3 rows. Textual's own layout
+        keeps this true when a note below appears or grows, in the same frame: worked out
+        after each layout instead, a note took two layouts and two frames, and the screen's
+        scrollbar came and went in between (a re-render of every row)."""
         box = self.query_one("#ack-lines", VerticalScroll)
-        others = self.virtual_size.height - box.outer_size.height
-        room = max(3, self.size.height - others)
-        if box.styles.max_height is None or box.styles.max_height.value != room:
-            box.styles.max_height = room
+        box.styles.max_height = rows
+        box.styles.min_height = min(3, rows)
 
     def cell(self, row: int, key: str) -> tuple[Text, str | None]:
         """What the grid draws in ``row``'s column ``key``."""
@@ -295,12 +305,12 @@ class AcknowledgeScreen(StepScreen):
         self.show_line_problem()
         if not same_content(text, self._warning):  # unchanged (most keys): no relayout
             self._warning = text
-            if warning.has_class("shown") == bool(short):
+            if warning.has_class("shown") == bool(short) or warning.has_class("reserved"):
+                warning.set_class(bool(short), "shown")  # its rows stay: a repaint
                 update_in_place(warning, text)  # as many rows as before (most keys): no relayout
             else:
                 warning.set_class(bool(short), "shown")
                 warning.update(text)
-            self.call_after_refresh(self.fit_lines)  # shown or hidden, the warning takes a row more or less
 
     def show_line_problem(self) -> None:
         """The cursor line's refusal in full, wrapped (its column has room for a few words)."""
@@ -308,17 +318,17 @@ class AcknowledgeScreen(StepScreen):
             return
         line = self.order.lines[self.grid.cursor[0]]
         problem = self.problems.get(line.line_id)
-        self.query_one("#line-problem", Note).update(
+        self.query_one("#line-problem", ReservedNote).update(
             Text(f"✗ Line {line.line_id} ({terminal_text(line.sku)}): validated quantity {problem}", style="bold red")
             if problem else ""
         )
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if isinstance(event.input, CellEditor) and event.input.grid is self.grid:
-            line_id = self.line_of(event.input)
-            self.typed[line_id] = self.fields[line_id] = event.value
-            self.clear_status()
-            self.refresh_feedback(line_id)
+    def cell_edited(self, field: CellEditor) -> None:
+        """A key changed the grid's field: its line checked again, its row redrawn."""
+        line_id = self.line_of(field)
+        self.typed[line_id] = self.fields[line_id] = field.value
+        self.clear_status()
+        self.refresh_feedback(line_id)
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         # Enter in a quantity moves to the next line; on the last one it acknowledges.

@@ -31,11 +31,13 @@ from dropship_tui.tui.screens.order_screen import StepScreen, order_title
 from dropship_tui.tui.screens.pack_by_scan import PackByScan
 from dropship_tui.tui.screens.slip_tracking import SlipTracking, no_slips_hint
 from dropship_tui.tui.widgets.key_order import QtyField
-from dropship_tui.tui.widgets.note import Note, error_text, update_in_place
+from dropship_tui.tui.widgets.note import Note, ReservedNote, error_text, update_in_place
 from dropship_tui.tui.widgets.qty_input import QtyInput
 from dropship_tui.tui.widgets.scan_field import ScanField
 from dropship_tui.tui.widgets.line_grid import CellEditor, EditorSpec, GridHead, LineGrid
-from dropship_tui.tui.widgets.slip_grid import grid_columns, line_label, placed_text, plan_summary, problems_text
+from dropship_tui.tui.widgets.slip_grid import (
+    PROBLEMS_SHOWN, grid_columns, line_label, placed_text, plan_summary, problems_text,
+)
 from dropship_tui.tui.widgets.step_indicator import StepIndicator
 from dropship_tui.tui.widgets.tracking_rows import TrackingInput
 from dropship_tui.tui.widgets.key_footer import KeyFooter
@@ -79,7 +81,7 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
                 yield Static(Text(f"Number of packing slips (1–{MAX_SLIPS}):"), classes="label")
                 yield QtyField("1", minimum=1, maximum=MAX_SLIPS, id="slip-count")
                 yield Static("", id="count-note")
-            grid = LineGrid(self.cell, self.editor, id="grid")
+            grid = LineGrid(self.cell, self.editor, edited=self.cell_edited, id="grid")
             yield GridHead(grid, id="grid-head")
             yield grid
             with Horizontal(id="scan-row"):
@@ -88,7 +90,7 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
                 yield Static(self.package_text(), id="scan-mode")
             yield Note("", id="scan-note")
             yield Note("", id="summary")
-            yield Note("", id="plan-problems")
+            yield ReservedNote("", id="plan-problems")
             yield Note("", id="status")
             with Horizontal(classes="actions"):
                 yield Button("Save slips  ctrl+s", variant="primary", id="save-slips", compact=True)
@@ -258,7 +260,13 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
         problems = workflow.slip_plan_problems(order, plan)
         # Most keys change neither (a relayout each would be most of a key's time).
         self.query_one("#summary", Note).update(plan_summary(order, plan, self.saved_plan()))
-        self.query_one("#plan-problems", Note).update(problems_text(problems) if problems else "")
+        notes = self.query_one("#plan-problems", ReservedNote)
+        if len(self._lines) > PROBLEMS_SHOWN:
+            # A long order's problems get their rows up front (the few listed and the count
+            # line): they came a row at a time, each a relayout of the whole body under a
+            # 200-row grid (issue 13 item 9). A short order's take a row each as they come.
+            notes.reserve(PROBLEMS_SHOWN + 1)
+        notes.update(problems_text(problems) if problems else "")
 
     def unsaved_changes(self) -> str | None:
         """What quitting now would lose, for the app's quit guard (None: nothing)."""
@@ -282,17 +290,18 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
         if widget_id == "slip-count":
             event.stop()
             await self.count_changed(event.value)
-        elif isinstance(event.input, CellEditor) and event.input.grid is self.grid:
-            event.stop()
-            line_id, slip = self.cell_of(event.input)
-            self.cells[(line_id, slip)] = event.input.value
-            self.confirm_drop = False
-            self.clear_status()
-            self.refresh_plan(line_id)
         elif widget_id.startswith("track-") or widget_id.startswith("carrier-"):
             event.stop()
             number = int(widget_id.rsplit("-", 1)[1])
             self.refresh_tracking(number)
+
+    def cell_edited(self, field: CellEditor) -> None:
+        """A key changed the grid's field: its line's Placed, the summary, the problems."""
+        line_id, slip = self.cell_of(field)
+        self.cells[(line_id, slip)] = field.value
+        self.confirm_drop = False
+        self.clear_status()
+        self.refresh_plan(line_id)
 
     async def count_changed(self, raw: str) -> None:
         note = self.query_one("#count-note", Static)

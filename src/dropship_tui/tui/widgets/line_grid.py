@@ -23,6 +23,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input
@@ -137,6 +138,27 @@ class CellEditor(QtyField):
     async def action_move(self, delta: int) -> None:
         await self.grid.move_to(self.row + delta, self.key)
 
+    @property
+    def content_width(self) -> int:
+        """At least the field's own width. Input's is its text's (to scroll a long one),
+        and its virtual size follows it, which lays the screen out: every digit that
+        changed the text's width did, and again after each layout (which sets it back to
+        the field's width). A text that fits now leaves the virtual size as it is."""
+        return max(super().content_width, self.size.width)  # what a layout sets it to
+
+    def post_message(self, message: Message) -> bool:
+        """An edit goes straight to the grid's ``edited``, in the key's own turn, instead
+        of as an ``Input.Changed`` (none is posted): the message bubbled up to the screen
+        only after the screen had painted the field alone, so the rest of the key (its row,
+        the notes) came a frame period later, a second frame each key. ``prevent``
+        (a value set by the screen) is honoured as it is for the message."""
+        grid = getattr(self, "grid", None)  # None while Input.__init__ runs
+        if grid is None or grid.edited is None or not isinstance(message, Input.Changed) or message.input is not self:
+            return super().post_message(message)
+        if Input.Changed not in self._get_prevented_messages():
+            grid.edited(self)
+        return True
+
     async def action_step(self, delta: int) -> None:
         await self.grid.step(delta)
 
@@ -144,7 +166,8 @@ class CellEditor(QtyField):
 class LineGrid(Widget):
     """``rows`` rows of ``columns``; ``cell(row, key)`` gives each cell, ``editor(row,
     key)`` what the field over the cursor's cell holds (None: the rows are read-only);
-    ``moved()`` is called when the cursor goes to another cell."""
+    ``moved()`` is called when the cursor goes to another cell, ``edited(field)`` when a
+    key changes the field's value (see ``CellEditor.post_message``)."""
 
     DEFAULT_CSS = """
     LineGrid { height: auto; width: 1fr; }
@@ -156,9 +179,10 @@ class LineGrid(Widget):
     COMPONENT_CLASSES = COMPONENTS
 
     def __init__(self, cell: Callable[[int, str], Cell], editor: Callable[[int, str], EditorSpec | None],
-                 *, moved: Callable[[], None] | None = None, id: str | None = None, classes: str | None = None) -> None:
+                 *, moved: Callable[[], None] | None = None, edited: Callable[[CellEditor], None] | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.cell, self.make_editor, self.moved = cell, editor, moved
+        self.cell, self.make_editor, self.moved, self.edited = cell, editor, moved, edited
         self.columns: list[GridColumn] = []
         self.rows = 0
         self.cursor: tuple[int, str] = (0, "")
@@ -237,6 +261,8 @@ class LineGrid(Widget):
             x, w = self.span(self.field.key)
             self.field.styles.offset = (x, self.field.row)
             self.field.styles.width = w
+            # as its first edit would set it (``CellEditor.content_width``), quietly
+            self.field.set_reactive(Widget.virtual_size, Size(max(self.field.content_width, w), 1))
 
     async def move_to(self, row: int, key: str, force: bool = False) -> None:
         """Put the editor over (row, key). The same field moves (its row and key say which

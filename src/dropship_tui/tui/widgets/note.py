@@ -1,5 +1,6 @@
 """Message lines of the order screens and modals: ``Note`` (a line that takes no room
-while empty) and ``error_text`` (a refusal as the line shows it)."""
+while empty), ``ReservedNote`` (an area that keeps its rows) and ``error_text`` (a
+refusal as the line shows it)."""
 
 from __future__ import annotations
 
@@ -31,8 +32,22 @@ def update_in_place(widget: Static, content: Any) -> None:
         Static.update(widget, content)  # Static's own (a Note's would skip it as shown)
         return
     Static.update(widget, content, layout=False)
-    if widget.get_content_height(widget.content_size, widget.app.size, width) != rows:
+    if box_rows(widget, widget.get_content_height(widget.content_size, widget.app.size, width)) != rows:
         widget.refresh(layout=True)
+
+
+def box_rows(widget: Static, rows: int) -> int:
+    """The content rows ``widget`` takes for ``rows`` rows of text: its height, or within
+    its min and max height, when those are in cells (padding and border count in them)."""
+    styles = widget.styles
+    gutter = styles.gutter.height
+    if styles.height is not None and styles.height.is_cells:
+        return int(styles.height.value) - gutter
+    if styles.min_height is not None and styles.min_height.is_cells:
+        rows = max(rows, int(styles.min_height.value) - gutter)
+    if styles.max_height is not None and styles.max_height.is_cells:
+        rows = min(rows, int(styles.max_height.value) - gutter)
+    return rows
 
 
 class Note(Static):
@@ -53,6 +68,24 @@ class Note(Static):
             super().update(content, **kwargs)
             self.display = shown
         else:
+            update_in_place(self, content)
+
+
+class ReservedNote(Note):
+    """A ``Note`` that, once given rows (``reserve``: its least height), keeps them while
+    it says less or nothing, so that what it says changes without a relayout until it
+    needs more rows (a long message wraps)."""
+
+    def reserve(self, rows: int) -> None:
+        if self.styles.min_height is None or self.styles.min_height.value != rows:
+            self.styles.min_height = rows
+        self.display = True
+
+    def update(self, content: Any = "", **kwargs: Any) -> None:
+        if self.styles.min_height is None or kwargs:
+            super().update(content, **kwargs)
+        elif not same_content(content, self._shown):
+            self._shown = content
             update_in_place(self, content)
 
 
