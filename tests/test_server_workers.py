@@ -296,3 +296,47 @@ def test_an_address_without_a_password_is_handed_over_unchanged(tmp_path):
         with handed_over(address, environ) as given:
             assert given == address and environ == {"DROPSHIP_TUI_DB": "postgresql://app@db/x"}
     assert passfile_line(SECRET) == "*:*:*:*:S3cr\\:et\\\\pw@/?#&=%\n"
+
+
+@pytest.mark.parametrize("address", [
+    "postgresql://app:s3cret@db/x",
+    "postgresql://app:p%40ss%3Aw%2Fd@db:5433/x?sslmode=require",
+    "postgresql://app@/x?host=/tmp/sock&application_name=ops@web1&password=s3cret",
+    "postgresql://app:s3cret@/x?host=/tmp/sock&application_name=ops@web1",
+    "postgresql://app:pw@db/x?sslmode=verify-full&sslrootcert=/etc/a@b/root.crt",
+    "postgresql://app@db/x?application_name=a@b",
+    "postgres://db/x",
+])
+def test_the_password_is_taken_out_as_libpq_reads_the_address(address):
+    """The address the workers get is the one libpq would read, less its password, and
+    the password is libpq's: an ``@`` in the query or the path is not the user part's end
+    (review: the workers got ``postgresql://app@web1`` and died, or kept the password)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    from dropship_tui.store.postgres.address import split_password
+
+    bare, secret = split_password(address)
+    expected = conninfo_to_dict(address)
+    assert secret == expected.pop("password", None)
+    assert conninfo_to_dict(bare) == expected
+
+
+def test_an_empty_password_is_no_password(tmp_path):
+    """libpq takes an empty password (``u:@h``, ``PGPASSWORD=``) for none and reads the
+    user's own password file: so does ``serve`` (review: it pointed the workers at a
+    passfile holding an empty password, and they failed to log in)."""
+    from dropship_tui.store.postgres.passfile import handed_over
+
+    for address, environ in (("postgresql://app:@db/x", {}), ("postgresql://app@db/x", {"PGPASSWORD": ""})):
+        before = dict(environ)
+        with handed_over(address, environ) as given:
+            assert "passfile=" not in given
+        assert environ == before
+
+
+def test_a_key_passphrase_is_hidden_in_messages():
+    from dropship_tui.store.postgres.address import describe, scrub
+
+    address = "postgresql://u:pw@h/db?sslmode=verify-full&sslkey=/c.key&sslpassword=KeyPass"
+    assert "KeyPass" not in describe(address) and "pw@" not in describe(address)
+    assert scrub("bad passphrase KeyPass for u", address) == "bad passphrase *** for u"

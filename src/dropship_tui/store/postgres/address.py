@@ -26,7 +26,20 @@ def is_postgres(address: object) -> bool:
     return isinstance(address, str) and address.strip().lower().startswith(SCHEMES)
 
 
-_PASSWORD_PARAM = re.compile(r"(?i)([?&]password=)([^&#]*)")
+_PASSWORD_PARAM = re.compile(r"(?i)([?&](?:ssl)?password=)([^&#]*)")
+"""``password=``, and ``sslpassword=`` (the client key's passphrase): both hidden in messages."""
+
+
+def _libpq_at(rest: str) -> int:
+    """Where libpq ends the user part of ``rest`` (the address after ``://``): at the
+    first ``@`` before any ``/`` (-1: no user part). An ``@`` in the query
+    (``application_name=ops@web1``) or the path is not it."""
+    for i, char in enumerate(rest):
+        if char == "@":
+            return i
+        if char == "/":
+            return -1
+    return -1
 
 
 def describe(address: str) -> str:
@@ -53,9 +66,11 @@ def passwords(address: str) -> list[str]:
     _, sep, rest = text.partition("://")
     found = []
     if sep:
-        at = rest.rfind("@")
-        if at >= 0 and ":" in rest[:at]:
-            found.append(rest[:at].partition(":")[2])
+        # libpq's user part, and the widest one ``describe`` hides (a password written
+        # with a bare ``@``): a message may quote either
+        for at in {_libpq_at(rest), rest.rfind("@")}:
+            if at >= 0 and ":" in rest[:at]:
+                found.append(rest[:at].partition(":")[2])
         found += [m.group(2) for m in _PASSWORD_PARAM.finditer(rest)]
     found += [unquote(p) for p in found]
     return sorted({p for p in found if p}, key=len, reverse=True)
@@ -63,14 +78,16 @@ def passwords(address: str) -> list[str]:
 
 def split_password(address: str) -> tuple[str, str | None]:
     """The address without its password, and the password as libpq reads it (decoded;
-    a ``password=`` parameter wins over the user part, as in libpq), or None. The user
-    part is taken apart as ``describe`` does."""
+    a ``password=`` parameter wins over the user part, as in libpq), or None; an empty
+    one is none, as libpq takes it (it then reads ``~/.pgpass``). The user part ends
+    where libpq ends it (``_libpq_at``). ``sslpassword=`` stays: it is the key's, not
+    the server's, and a password file cannot hold it."""
     text = address.strip()
     scheme, sep, rest = text.partition("://")
     if not sep:
         return text, None
     secret = None
-    at = rest.rfind("@")
+    at = _libpq_at(rest)
     if at >= 0:
         user, colon, password = rest[:at].partition(":")
         if colon:
@@ -84,7 +101,7 @@ def split_password(address: str) -> tuple[str, str | None]:
         elif param:
             kept.append(param)
     rest = rest[:max(at, 0)] + head + ("?" + "&".join(kept) if kept else "")
-    return scheme + sep + rest, secret
+    return scheme + sep + rest, secret or None
 
 
 def scrub(message: str, address: str) -> str:

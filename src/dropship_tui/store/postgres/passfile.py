@@ -51,7 +51,7 @@ def handed_over(address: str, environ: MutableMapping[str, str] = os.environ) ->
         return
     bare, secret = split_password(address)
     if secret is None:
-        secret = environ.get(PASSWORD_ENV)
+        secret = environ.get(PASSWORD_ENV) or None  # empty: none, as libpq takes it
     if secret is None:
         yield address
         return
