@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 
-TABLE = """CREATE TABLE edi_interchanges (
+TABLE = """CREATE TABLE IF NOT EXISTS edi_interchanges (
     partner_id TEXT NOT NULL REFERENCES edi_partners(partner_id),
     control_number TEXT NOT NULL,
     received_at TEXT NOT NULL,
@@ -27,8 +27,11 @@ TABLE = """CREATE TABLE edi_interchanges (
 BACKFILL = """INSERT INTO edi_interchanges(partner_id, control_number, received_at, digest)
     SELECT partner_id, control_number, min(created_at), NULL FROM edi_documents
     WHERE direction = 'in' AND partner_id IS NOT NULL AND control_number <> ''
-    GROUP BY partner_id, control_number"""
-"""Shared with the PostgreSQL step (``postgres.edi_interchanges``)."""
+    GROUP BY partner_id, control_number
+    ON CONFLICT DO NOTHING"""
+"""Shared with the PostgreSQL step (``postgres.edi_interchanges``). Like every step, it
+may run again on a store that has it (a store whose version was set back): the table
+is kept and the rows it has stay."""
 
 DROPPED = "DROP INDEX IF EXISTS edi_documents_control"
 """The log's (partner, control number) index answered "received already" before; now
