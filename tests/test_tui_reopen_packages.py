@@ -35,6 +35,20 @@ async def open_detail(pilot):
     await settle(pilot)
 
 
+async def back_on_the_dashboard(pilot):
+    """Until the detail is gone and the dashboard settled (reopened: back to the dashboard,
+    R15). The detail also reads the order again when the modal goes: that read ending
+    after the detail was left rebuilt a screen being removed, and Textual raised "No Tab
+    with id" as the app went on or quit."""
+    for _ in range(100):
+        await settle(pilot)
+        if not any(isinstance(s, OrderDetailScreen) for s in pilot.app.screen_stack):
+            break
+    for _ in range(5):
+        await settle(pilot)
+    assert not any(isinstance(s, OrderDetailScreen) for s in pilot.app.screen_stack)
+
+
 async def test_reopen_from_the_detail_warns_then_goes_back_to_new(tmp_path):
     app = in_progress_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -51,6 +65,7 @@ async def test_reopen_from_the_detail_warns_then_goes_back_to_new(tmp_path):
         await pilot.press("2", "ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, ReopenModal)
+        await back_on_the_dashboard(pilot)
     order = app.store.get_order(82)
     assert order.stage is Stage.NEW and order.slips == ()
     assert "Order reopened" in [e.action for e in app.store.activity(82)]

@@ -356,6 +356,10 @@ class OrderDetailScreen(OrderScreen):
     async def loaded(self, result: Any) -> None:
         self.detail = result
         self.order = result.order
+        if not self.is_current:
+            # Left meanwhile (reopened: back to the dashboard): rebuilding a screen being
+            # removed mounted tabs whose panes were gone, and Textual raised "No Tab with id".
+            return
         if self.is_mounted:
             try:
                 self.active_tab = self.query_one("#tabs", TabbedContent).active or self.active_tab
