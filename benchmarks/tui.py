@@ -25,8 +25,11 @@ Figures:
 A big order (``--big-order`` runs only this part): a 200-line order in a fresh store,
 step 1 (acknowledgement) and step 2 (prepare shipments) opened and typed in, at 120×36:
 
-* open: from pushing the screen until its rows and field are on screen (target < 150 ms;
-  as after the key that opens it, no idle full collection runs meanwhile: tui/idle_gc.py);
+* open: from pushing the screen until its rows and field are on screen, median and worst
+  of ``OPENS`` opens in one app (target < 150 ms). The screen is the one navigation
+  pushes (``fulfillment_screen``), with the order read first as the dashboard's key reads
+  it; as after the key that opens it, no idle full collection runs meanwhile
+  (tui/idle_gc.py);
 * a key (cursor down, a digit, ``-``/``+``, then a ``9`` that makes the line invalid and
   ``backspace`` that makes it valid again), from the key to the *last* frame it causes
   that changes a cell on screen, median and worst of ``--repeat`` rounds (target < 16 ms).
@@ -61,6 +64,7 @@ from dropship_tui.tui.app import DropshipApp  # noqa: E402
 from dropship_tui.config import Config  # noqa: E402
 from dropship_tui.store.sqlite.store import SqliteStore  # noqa: E402
 from dropship_tui.tui.widgets.order_list import OrderList  # noqa: E402
+from dropship_tui.tui.widgets.order_pages import PAGE_SIZE  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)
 LAUNCH_TARGET = 1.0
@@ -272,6 +276,9 @@ async def run(db: Path, repeat: int) -> bool:
 
 BIG_LINES = 200
 OPEN_TARGET = 0.150
+OPENS = 5
+"""Times each step is opened in one app (the median and the worst are reported: one
+sample hid a step 2 that missed the target one run in three)."""
 KEY_TARGET = 0.016
 QUIET = 0.05
 """Seconds without a frame after which a key's work is over (three of the app's frames)."""
@@ -282,6 +289,7 @@ async def run_big_order(repeat: int) -> bool:
     import factories  # tests/ is on sys.path (above)
     from tui_support import make_app, settle
 
+    from dropship_tui.tui.navigation import fulfillment_screen
     from dropship_tui.tui.screens.acknowledge import AcknowledgeScreen
     from dropship_tui.tui.screens.prepare_shipments import PrepareShipmentsScreen
 
@@ -297,18 +305,24 @@ async def run_big_order(repeat: int) -> bool:
                     app.pop_screen()
                     await settle(pilot)
                     app.store.acknowledge(82, None, {line.line_id: 5 for line in lines}, {})
-                await pilot.pause()
-                paints.arm(lambda make=make: isinstance(app.screen, make) and app.screen.grid.rows == BIG_LINES
-                           and app.screen.grid.field is not None)
-                app._collector.saw_input()  # the key that opens it (enter): no idle full GC now
-                start = paints.now()
-                app.push_screen(make(82))
-                opened = await paints.wait() - start
-                ok = opened < OPEN_TARGET
-                results &= ok
-                print(f"{step + f' open ({BIG_LINES} lines)':<34} {opened * 1000:7.1f} ms"
-                      f"{'':<37}target < {OPEN_TARGET * 1000:.0f} ms   {'ok' if ok else 'MISSED'}")
-                await settle(pilot)
+                opens = []
+                for attempt in range(OPENS):
+                    if attempt:
+                        app.pop_screen()
+                        await settle(pilot)
+                    # read as the dashboard's key reads it (in its worker) before the screen
+                    # is pushed: navigation hands the step its order (fulfillment_screen)
+                    screen = fulfillment_screen(app.store.get_order(82))
+                    assert isinstance(screen, make)
+                    await pilot.pause()
+                    paints.arm(lambda screen=screen: app.screen is screen and screen.grid.rows == BIG_LINES
+                               and screen.grid.field is not None)
+                    app._collector.saw_input()  # the key that opens it (enter): no idle full GC now
+                    start = paints.now()
+                    app.push_screen(screen)
+                    opens.append(await paints.wait() - start)
+                    await settle(pilot)
+                results &= report(f"{step} open ({BIG_LINES} lines, {OPENS}×)", opens, OPEN_TARGET)
                 screen = app.screen
                 grid = screen.grid
                 if grid.field is not None:
@@ -349,12 +363,28 @@ JUMP_TARGET = 0.050
 loaded (issue 16 item 2's 50 ms store page, plus the repaint)."""
 
 
+def jump_targets(span: int, repeat: int) -> list[int]:
+    """``repeat`` scroll positions around the middle of a list that scrolls ``span`` rows
+    (its ``max_scroll_y``), each a new place: on a long list 7 pages apart, so none is held
+    yet (the list keeps 6 pages); on a shorter one spread over its middle 90 %, at least a
+    row apart. Empty when the list does not scroll. (The jumps were fixed at the middle
+    ± 7 pages: on a 5,000-order store's filtered list they all fell below the top, where
+    the list already was, so no frame came.)"""
+    if span <= 0:
+        return []
+    step = max(1, min(7 * PAGE_SIZE, int(span * 0.9) // max(1, repeat - 1)))
+    middle = span // 2
+    return [max(0, min(span, middle + (i - repeat // 2) * step)) for i in range(repeat)]
+
+
 async def run_scroll_jump(db: Path, repeat: int) -> bool:
     """Issue 16 item 6: the scrollbar dragged to the middle of a long filtered, sorted or
     searched list (``scroll_to``, what a drag or a click on the bar does), timed from the
-    jump to the first frame whose rows are all loaded, at a new place each time (the
-    pages there are not held yet). The list is counted first, as the dashboard does
-    before a jump can happen (the scrollbar's length is the count)."""
+    jump to the first frame whose rows are all loaded, at a new place each time
+    (``jump_targets``: on a long list the pages there are not held yet; on a short one
+    some may be, and a list that fits on one screen is skipped: it cannot jump). The list
+    is counted first, as the dashboard does before a jump can happen (the scrollbar's
+    length is the count)."""
     from dropship_tui.domain.models import SlaStatus
     from dropship_tui.store.base import OrderQuery, SortKey
 
@@ -374,17 +404,22 @@ async def run_scroll_jump(db: Path, repeat: int) -> bool:
         for label, query in views:
             lst.set_query(query)
             await until(lambda query=query: shown(lst) and lst.query == query and not lst.counting, pilot, 120)
+            targets = jump_targets(int(lst.max_scroll_y), repeat)
+            if not targets:
+                print(f"scrollbar jump: {label:<20} skipped: {lst.total:,} orders fit on one screen")
+                continue
             samples = []
-            for i in range(repeat):
-                # around the middle, a few pages apart: each jump lands where nothing is held
-                y = max(0, lst.total // 2 + (i - repeat // 2) * 7 * 64)
+            for y in targets:
                 await pilot.pause()
-                paints.arm(lambda y=y: int(lst.scroll_offset.y) == min(y, int(lst.max_scroll_y)) and shown(lst))
+                if int(lst.scroll_offset.y) == y:  # already there: no jump, no frame
+                    y = y - lst.visible_rows if y >= lst.visible_rows else y + lst.visible_rows
+                    y = max(0, min(y, int(lst.max_scroll_y)))
+                paints.arm(lambda y=y: int(lst.scroll_offset.y) == y and shown(lst))
                 start = paints.now()
                 lst.scroll_to(y=y, animate=False)
                 samples.append(await paints.wait() - start)
             results &= report(f"scrollbar jump: {label}", samples, JUMP_TARGET)
-            print(f"    ({lst.total:,} orders in the list)")
+            print(f"    ({lst.total:,} orders in the list, jumps to rows {min(targets):,}–{max(targets):,})")
     store.close()
     return results
 

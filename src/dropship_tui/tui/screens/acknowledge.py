@@ -31,6 +31,7 @@ from dropship_tui.tui.keymap import key_of
 from dropship_tui.tui.messages import BackToDashboard, ShowOrder
 from dropship_tui.tui.modals.reason import ReasonModal
 from dropship_tui.tui.screens.order_screen import StepScreen, order_title
+from dropship_tui.tui.step_styles import StyledAtMount
 from dropship_tui.tui.widgets.line_grid import CellEditor, EditorSpec, GridColumn, GridHead, LineGrid
 from dropship_tui.tui.widgets.note import Note, ReservedNote, same_content, update_in_place
 from dropship_tui.tui.widgets.scan_field import ScanField
@@ -74,7 +75,7 @@ and hidden as a digit makes a line invalid or short and valid again, each laid t
 out (issue 13 item 9). A shorter order's take rows only while they say something."""
 
 
-class AcknowledgeScreen(StepScreen):
+class AcknowledgeScreen(StyledAtMount, StepScreen):
     BINDINGS = [
         Binding("ctrl+s", "acknowledge", "Acknowledge order", id="ack.confirm",
                 tooltip="Acknowledge with the validated quantities (asks for reasons when short)"),

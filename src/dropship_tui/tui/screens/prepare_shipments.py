@@ -30,6 +30,7 @@ from dropship_tui.tui.printing import hand_over, write_packing_slips
 from dropship_tui.tui.screens.order_screen import StepScreen, order_title
 from dropship_tui.tui.screens.pack_by_scan import PackByScan
 from dropship_tui.tui.screens.slip_tracking import SlipTracking, no_slips_hint
+from dropship_tui.tui.step_styles import StyledAtMount
 from dropship_tui.tui.widgets.key_order import QtyField
 from dropship_tui.tui.widgets.note import Note, ReservedNote, error_text, update_in_place
 from dropship_tui.tui.widgets.qty_input import QtyInput
@@ -43,7 +44,7 @@ from dropship_tui.tui.widgets.tracking_rows import TrackingInput
 from dropship_tui.tui.widgets.key_footer import KeyFooter
 
 
-class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
+class PrepareShipmentsScreen(SlipTracking, PackByScan, StyledAtMount, StepScreen):
     BINDINGS = [
         Binding("ctrl+s", "save_slips", "Save slips", id="ship.save_slips", tooltip="Save the packing slips as allocated"),
         # once invoiced ``save_slips`` is off (not offered in the footer); the key still says why
@@ -58,6 +59,9 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
                 tooltip="Scan into the next package (after the last one: a new package)"),
     ]
     CSS_PATH = "../styles/fulfillment.tcss"
+    AUTO_FOCUS = "#slip-count"
+    """As it opens (``on_mount`` gives later resumes Textual's own pick back): Textual's
+    pick, the scrolled body, restyled every widget in it twice (the focus in, then out)."""
 
     def __init__(self, po_number: int, order: Order | None = None) -> None:
         super().__init__(po_number, order)
@@ -70,6 +74,7 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
         """Whether the footer's keys were last worked out for an invoiced order."""
         self._lines: list = []
         """The lines the grid shows (those with accepted units), row by row."""
+        self._handed_version: int | None = None  # the order shown at mount, until re-read
 
     def compose(self) -> ComposeResult:
         with Vertical(id="step-top"):
@@ -106,8 +111,35 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
 
     # --- loading ------------------------------------------------------------------------
 
+    async def on_mount(self) -> None:
+        """The order handed over (navigation reads it first) is shown before the first layout:
+        shown once the mount's read came back, it took two layouts and paints, 160 ms and more
+        for 200 lines (issue 13 item 9). ``OrderScreen.on_mount`` then reads it again."""
+        self.AUTO_FOCUS = None
+        order = self.order
+        if order is None or order.stage is not Stage.IN_PROGRESS:
+            return
+        self.set_class(self.app.size.width < self.NARROW, "-narrow")  # the grid's columns
+        self._handed_version = order.version
+        await self.show_order(order)
+        self._focus_first()  # now, so that the first frame has it (not one frame later)
+
+    def reload(self) -> None:
+        """The mount's read of an order shown already waits for the first frame (its thread
+        took the interpreter from the first layout). Newer than the one handed over, it
+        is shown as a first read would show it (``loaded``; nothing typed yet to keep)."""
+        if self._handed_version is not None:
+            self.call_after_refresh(super().reload)
+        else:
+            super().reload()
+
     async def loaded(self, result: Any) -> None:
         order: Order = result
+        handed, self._handed_version = self._handed_version, None
+        if handed == order.version and order.stage is Stage.IN_PROGRESS:
+            return  # the mount's read: what is on screen already
+        if handed is not None:
+            self.built, self.typed_tracking = False, {}
         self.order = order
         if order.stage is not Stage.IN_PROGRESS:
             self.notify(f"PO {order.po_number} is {order.stage.label}; showing where it is now")
@@ -304,6 +336,8 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
         self.refresh_plan(line_id)
 
     async def count_changed(self, raw: str) -> None:
+        """The slip count as typed or set: its note changes in place (the opening's empty
+        note again was a second layout of the whole screen under a 200-row grid)."""
         note = self.query_one("#count-note", Static)
         order = self.order
         if order is None:
@@ -311,21 +345,16 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StepScreen):
         count = int(raw) if raw.isdigit() else 0
         problem = workflow.slip_count_problem(count)
         if problem:
-            note.update(Text(f"✗ {problem[0].lower()}{problem[1:]}", style="bold red"))
+            update_in_place(note, Text(f"✗ {problem[0].lower()}{problem[1:]}", style="bold red"))
             return
         dropped = workflow.tracking_dropped_by(order, count)
         if dropped:
-            note.update(
-                Text(
-                    "⚠ saving removes "
-                    + ", ".join(f"slip {s.number} and its tracking {terminal_text(s.tracking_number)}" for s in dropped),
-                    style="bold yellow",
-                )
-            )
+            removed = ", ".join(f"slip {s.number} and its tracking {terminal_text(s.tracking_number)}" for s in dropped)
+            update_in_place(note, Text(f"⚠ saving removes {removed}", style="bold yellow"))
         elif count != self.count:
-            note.update(Text("the units are spread evenly; type over any number", style="dim"))
+            update_in_place(note, Text("the units are spread evenly; type over any number", style="dim"))
         else:
-            note.update("")
+            update_in_place(note, "")
         if count != self.count:
             self.confirm_drop = False
             if self.packing:
