@@ -146,3 +146,22 @@ async def test_step_2_keeps_the_rows_of_its_first_plan_problems(tmp_path):
             await settle(pilot)
             assert places(app, tuple(below)) == below
         assert problems.content.plain.split("\n")[-1] == "… and 2 more (the Placed column shows each line)"
+
+
+async def test_step_2_of_a_four_line_order_keeps_no_rows_for_problems(tmp_path):
+    """A usual order's step 2 has no blank rows under its lines: at 80x24 four of them
+    pushed the tracking fields down (found trying the demo in tmux). Its problems take a
+    row each while there are any."""
+    order = factories.order(po=82, lines=[factories.line(i, qty=2, sku=f"SKU-{i}") for i in range(1, 5)])
+    app = make_app(tmp_path, orders=[order])
+    app.store.acknowledge(82, None, {line.line_id: 2 for line in order.lines}, {})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(PrepareShipmentsScreen(82))
+        await settle(pilot)
+        problems = app.screen.query_one("#plan-problems")
+        assert problems.size.height == 0
+        app.screen.grid.field.focus()
+        await pilot.press("9")
+        await settle(pilot)
+        assert problems.size.height >= 1 and "SKU-1" in problems.content.plain

@@ -33,7 +33,7 @@ from dropship_tui.tui.modals.reason import ReasonModal
 from dropship_tui.tui.screens.order_screen import StepScreen, order_title
 from dropship_tui.tui.step_styles import StyledAtMount
 from dropship_tui.tui.widgets.line_grid import CellEditor, EditorSpec, GridColumn, GridHead, LineGrid
-from dropship_tui.tui.widgets.note import Note, ReservedNote, same_content, update_in_place
+from dropship_tui.tui.widgets.note import LONG_ORDER, Note, ReservedNote, same_content, update_in_place
 from dropship_tui.tui.widgets.scan_field import ScanField
 from dropship_tui.tui.widgets.step_indicator import StepIndicator
 from dropship_tui.tui.widgets.key_footer import KeyFooter
@@ -66,13 +66,6 @@ SHORT_SHOWN = 3
 """The short lines the warning names; past these it counts the rest (their rows say how
 many units short, the reason modal lists each): on a 200-line order the list grew a row
 every few keys, and each such key laid the screen out again (issue 13 item 9)."""
-
-
-LONG_ORDER = 24
-"""From this many lines the rows scroll at the usual sizes (about 12 on screen at 80x24,
-24 at 120x36), and the cursor line's refusal and the short warning keep their rows: shown
-and hidden as a digit makes a line invalid or short and valid again, each laid the screen
-out (issue 13 item 9). A shorter order's take rows only while they say something."""
 
 
 class AcknowledgeScreen(StyledAtMount, StepScreen):

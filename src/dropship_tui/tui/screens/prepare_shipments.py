@@ -32,7 +32,7 @@ from dropship_tui.tui.screens.pack_by_scan import PackByScan
 from dropship_tui.tui.screens.slip_tracking import SlipTracking, no_slips_hint
 from dropship_tui.tui.step_styles import StyledAtMount
 from dropship_tui.tui.widgets.key_order import QtyField
-from dropship_tui.tui.widgets.note import Note, ReservedNote, error_text, update_in_place
+from dropship_tui.tui.widgets.note import LONG_ORDER, Note, ReservedNote, error_text, update_in_place
 from dropship_tui.tui.widgets.qty_input import QtyInput
 from dropship_tui.tui.widgets.scan_field import ScanField
 from dropship_tui.tui.widgets.line_grid import CellEditor, EditorSpec, GridHead, LineGrid
@@ -293,7 +293,7 @@ class PrepareShipmentsScreen(SlipTracking, PackByScan, StyledAtMount, StepScreen
         # Most keys change neither (a relayout each would be most of a key's time).
         self.query_one("#summary", Note).update(plan_summary(order, plan, self.saved_plan()))
         notes = self.query_one("#plan-problems", ReservedNote)
-        if len(self._lines) > PROBLEMS_SHOWN:
+        if len(self._lines) >= LONG_ORDER:
             # A long order's problems get their rows up front (the few listed and the count
             # line): they came a row at a time, each a relayout of the whole body under a
             # 200-row grid (issue 13 item 9). A short order's take a row each as they come.

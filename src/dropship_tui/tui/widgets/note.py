@@ -71,6 +71,15 @@ class Note(Static):
             update_in_place(self, content)
 
 
+LONG_ORDER = 24
+"""From this many lines an order's rows scroll at the usual sizes (about 12 on screen at
+80x24, 24 at 120x36), and the steps' notes keep their rows (``ReservedNote``): shown and
+hidden as keys make a line invalid, short or misplaced and valid again, each laid the
+screen out under a grid of hundreds of rows (issue 13 item 9). A shorter order's notes
+take rows only while they say something: its layouts are quick, and a small terminal
+keeps its rows for the order."""
+
+
 class ReservedNote(Note):
     """A ``Note`` that, once given rows (``reserve``: its least height), keeps them while
     it says less or nothing, so that what it says changes without a relayout until it
