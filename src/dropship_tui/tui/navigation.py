@@ -114,8 +114,11 @@ class Navigation(App[None]):
     def on_show_order(self, message: ShowOrder) -> None:
         self.switch_screen(current_screen(message.order))
 
-    def on_back_to_dashboard(self, message: BackToDashboard) -> None:
+    async def on_back_to_dashboard(self, message: BackToDashboard) -> None:
         while len(self.screen_stack) > 1 and isinstance(self.screen, OrderScreen):
+            await self.screen.settled()  # never left in the middle of rebuilding itself
+            if not (len(self.screen_stack) > 1 and isinstance(self.screen, OrderScreen)):
+                break
             self.pop_screen()
         if message.order is not None and isinstance(self.screen, DashboardScreen):
             self.screen.land_on(message.order)

@@ -9,6 +9,7 @@ invoice PDF (p), reload (r).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,6 +116,11 @@ class OrderDetailScreen(OrderScreen):
         self.detail: Detail | None = None
         self.active_tab: str | None = None
         self._shown_layout: tuple[bool, bool] | None = None
+        self._rebuilding = asyncio.Lock()
+        """Held while the screen rebuilds (``_rebuild``): one rebuild at a time, and
+        ``settled`` waits for it. A screen left mid-rebuild (a read ending just as a
+        reopen went back to the dashboard) kept tabs whose panes were gone, and Textual
+        raised "No Tab with id" when the app quit."""
 
     def compose(self) -> ComposeResult:
         detail = self.detail
@@ -207,7 +213,7 @@ class OrderDetailScreen(OrderScreen):
             self.active_tab = self.query_one("#tabs", TabbedContent).active or self.active_tab
         except Exception:
             pass
-        await self.recompose()
+        await self._rebuild()
 
     # --- blocks --------------------------------------------------------------------------
 
@@ -356,16 +362,12 @@ class OrderDetailScreen(OrderScreen):
     async def loaded(self, result: Any) -> None:
         self.detail = result
         self.order = result.order
-        if not self.is_current:
-            # Left meanwhile (reopened: back to the dashboard): rebuilding a screen being
-            # removed mounted tabs whose panes were gone, and Textual raised "No Tab with id".
-            return
         if self.is_mounted:
             try:
                 self.active_tab = self.query_one("#tabs", TabbedContent).active or self.active_tab
             except Exception:
                 pass
-        await self.recompose()
+        await self._rebuild()
         try:
             self.query_one("#tabs", TabbedContent).query_one("Tabs").focus()
         except Exception:
@@ -387,6 +389,15 @@ class OrderDetailScreen(OrderScreen):
         if action == "answer_request" and (order is None or pending(order) is None):
             return False  # only while a request waits for the vendor's answer
         return True
+
+    async def _rebuild(self) -> None:
+        async with self._rebuilding:
+            if self.is_current:  # not once left: nobody would see it
+                await self.recompose()
+
+    async def settled(self) -> None:
+        async with self._rebuilding:
+            pass
 
     def on_screen_resume(self) -> None:
         if self.detail is not None:

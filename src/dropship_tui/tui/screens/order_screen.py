@@ -75,6 +75,10 @@ class OrderScreen(StoreWorkers, Screen):
     def reload(self) -> None:
         self.call_store(self.fetch, self._fetched, self.load_failed)
 
+    async def settled(self) -> None:
+        """Returns once the screen has no rebuild under way: navigation leaves a screen only
+        then (``OrderDetailScreen`` rebuilds itself after each read)."""
+
     async def _fetched(self, result: Any) -> None:
         self.forget_stale()  # read again: the notice that it changed elsewhere goes
         shown = self.loaded(result)
