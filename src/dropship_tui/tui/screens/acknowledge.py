@@ -431,7 +431,7 @@ class AcknowledgeScreen(StyledAtMount, StepScreen):
         self.order = order
         if order.stage is Stage.CANCELED:
             self.notify(f"PO {order.po_number} canceled: every line was validated to 0")
-            self.post_message(BackToDashboard())
+            self.post_message(BackToDashboard(order))  # landed on: its row says Canceled
             return
         self.notify(  # short: step 2's title says so too, and a toast covers its rows
             f"PO {order.po_number} acknowledged: {order.units_accepted} of "

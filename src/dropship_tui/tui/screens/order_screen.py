@@ -185,9 +185,10 @@ class OrderScreen(StoreWorkers, Screen):
         self.app.push_screen(CancelModal(order), chosen)
 
     def order_canceled(self, order: Order) -> None:
-        self.notify(f"PO {order.po_number} canceled")
+        """The dashboard lands on it, saying "PO … is Canceled" (and which filter it
+        changed so the row shows), as after Done."""
         self.order = order
-        self.post_message(BackToDashboard())
+        self.post_message(BackToDashboard(order))
 
     def action_reopen(self) -> None:
         """R15, after the modal's warning; the refusal (New, invoiced) is the domain's."""
@@ -210,10 +211,10 @@ class OrderScreen(StoreWorkers, Screen):
         self.app.push_screen(ReopenModal(order), chosen)
 
     def order_reopened(self, order: Order) -> None:
-        """Back to New: the dashboard shows it there (step 1 is ``f`` from it)."""
-        self.notify(f"PO {order.po_number} reopened: back to New")
+        """Back to New: the dashboard lands on its row, saying "PO … is New" (and which
+        filter it changed so the row shows); step 1 is ``f`` from there."""
         self.order = order
-        self.post_message(BackToDashboard())
+        self.post_message(BackToDashboard(order))
 
     def show_invoice_saved(self, result: tuple[Written, str]) -> None:
         """Where the invoice PDF went (in a browser: its download) and the printer's answer."""
