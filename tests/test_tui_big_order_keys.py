@@ -46,6 +46,18 @@ async def on_step_1(tmp_path, size=(120, 36)):
         yield pilot, app
 
 
+@asynccontextmanager
+async def on_step_2(tmp_path, order, size=(120, 36)):
+    """Step 2 of ``order`` (PO 82), acknowledged in full."""
+    app = make_app(tmp_path, orders=[order])
+    app.store.acknowledge(82, None, {line.line_id: line.quantity_ordered for line in order.lines}, {})
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.push_screen(PrepareShipmentsScreen(82))
+        await settle(pilot)
+        yield pilot, app
+
+
 def places(app, selectors=PLACES):
     return {selector: app.screen.query_one(selector).region for selector in selectors}
 
@@ -128,13 +140,7 @@ async def test_a_short_order_keeps_no_rows_for_its_notes(tmp_path):
 async def test_step_2_keeps_the_rows_of_its_first_plan_problems(tmp_path):
     """The problems' four rows (three listed, then how many more) are there before the
     first one, so the status line and the buttons under them never move as they come."""
-    order = big_order()
-    app = make_app(tmp_path, orders=[order])
-    app.store.acknowledge(82, None, {line.line_id: 5 for line in order.lines}, {})
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        app.push_screen(PrepareShipmentsScreen(82))
-        await settle(pilot)
+    async with on_step_2(tmp_path, big_order()) as (pilot, app):
         screen = app.screen
         screen.grid.field.focus()
         await settle(pilot)
@@ -153,12 +159,7 @@ async def test_step_2_of_a_four_line_order_keeps_no_rows_for_problems(tmp_path):
     pushed the tracking fields down (found trying the demo in tmux). Its problems take a
     row each while there are any."""
     order = factories.order(po=82, lines=[factories.line(i, qty=2, sku=f"SKU-{i}") for i in range(1, 5)])
-    app = make_app(tmp_path, orders=[order])
-    app.store.acknowledge(82, None, {line.line_id: 2 for line in order.lines}, {})
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.push_screen(PrepareShipmentsScreen(82))
-        await settle(pilot)
+    async with on_step_2(tmp_path, order, size=(80, 24)) as (pilot, app):
         problems = app.screen.query_one("#plan-problems")
         assert problems.size.height == 0
         app.screen.grid.field.focus()
