@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import factories
-from tui_support import dhl_tracking, make_app, screen_lines, screen_text, settle
+from tui_support import assert_landed_on, dhl_tracking, make_app, screen_lines, screen_text, settle
 
 from dropship_tui.domain.models import Reason, ReasonCode, Stage
 from dropship_tui.tui.modals.batch_reason import BatchReasonModal
@@ -284,13 +284,7 @@ async def test_after_done_the_dashboard_shows_the_order_under_the_cursor(tmp_pat
         assert isinstance(app.screen, InvoiceScreen)
         await pilot.press("ctrl+s")
         await settle(pilot)
-        dashboard = app.screen
-        assert isinstance(dashboard, DashboardScreen)
-        assert dashboard.query_state.stage is Stage.COMPLETED
-        current = dashboard.order_list.current
-        assert current is not None and current.po_number == 1007 and current.stage is Stage.COMPLETED
-        told = " ".join(str(n.message) for n in app._notifications)
-        assert "PO 1007 is Completed (the stage filter is now Completed, so it shows)" in told
+        assert_landed_on(app, 1007, Stage.COMPLETED)
 
 
 async def test_keys_typed_while_f_opens_a_step_do_not_reach_the_dashboard(tmp_path):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import factories
-from tui_support import dhl_tracking, make_app, screen_text, settle
+from tui_support import assert_landed_on, dhl_tracking, make_app, screen_text, settle
 
 from dropship_tui.domain.models import Reason, ReasonCode, Stage
 from dropship_tui.domain.package_status import PackageStatus
@@ -96,8 +96,6 @@ async def test_shipping_tab_shows_package_status(tmp_path):
 async def test_after_a_reopen_the_dashboard_lands_on_the_order_now_new(tmp_path):
     """As after Done (issue 13 item 7): the In progress filter would hide the reopened
     order, so the dashboard shows New with the cursor on it and says so."""
-    from dropship_tui.tui.screens.dashboard import DashboardScreen
-
     app = in_progress_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -110,10 +108,4 @@ async def test_after_a_reopen_the_dashboard_lands_on_the_order_now_new(tmp_path)
         await settle(pilot)
         await pilot.press("2", "ctrl+s")
         await back_on_the_dashboard(pilot)
-        dashboard = app.screen
-        assert isinstance(dashboard, DashboardScreen)
-        assert dashboard.query_state.stage is Stage.NEW
-        current = dashboard.order_list.current
-        assert current is not None and current.po_number == 82 and current.stage is Stage.NEW
-        told = " ".join(str(n.message) for n in app._notifications)
-        assert "PO 82 is New (the stage filter is now New, so it shows)" in told
+        assert_landed_on(app, 82, Stage.NEW)

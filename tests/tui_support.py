@@ -148,6 +148,20 @@ def screen_lines(app: Any) -> list[str]:
     return ["".join(segment.text for segment in strip).rstrip() for strip in strips]
 
 
+def assert_landed_on(app: Any, po: int, stage: Any) -> None:
+    """The dashboard in front, filtered to ``stage`` with the cursor on ``po`` in that
+    stage, and the toast saying so (issue 13 item 7: back from Done, a reopen, a cancel)."""
+    from dropship_tui.tui.screens.dashboard import DashboardScreen
+
+    dashboard = app.screen
+    assert isinstance(dashboard, DashboardScreen)
+    assert dashboard.query_state.stage is stage
+    current = dashboard.order_list.current
+    assert current is not None and current.po_number == po and current.stage is stage
+    told = " ".join(str(n.message) for n in app._notifications)
+    assert f"PO {po} is {stage.label} (the stage filter is now {stage.label}, so it shows)" in told
+
+
 def screen_text(app: Any) -> str:
     return "\n".join(screen_lines(app))
 
